@@ -1,0 +1,53 @@
+"""The one settings object: every tunable of qualbot, read from ``QUALBOT_*`` variables or ``.env``.
+
+Build it once at the edge (the CLI, a test fixture) and pass it in; nothing reads it from a
+global.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from bot.resources import resource_path
+
+
+class Settings(BaseSettings):
+    """Runtime configuration. Every field maps to ``QUALBOT_<FIELD>`` in the environment."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="QUALBOT_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    database_url: str = "sqlite+aiosqlite:///./qualbot.db"
+    host: str = "127.0.0.1"
+    port: int = 8000
+    public_url: str = ""  # how visitors and reps reach the server; defaults to http://host:port
+
+    api_key: SecretStr | None = None  # when unset, a key is generated on first start (see bot/apikeys.py)
+    api_key_file: Path = Path("./qualbot-api-key.txt")
+
+    flows_dir: Path = Field(default_factory=lambda: resource_path("flows"))
+    prompts_dir: Path = Field(default_factory=lambda: resource_path("prompts"))
+    widget_dir: Path = Field(default_factory=lambda: resource_path("widget"))
+    default_flow: str = "bant"
+
+    extractor: Literal["rules", "llm", "hybrid", "auto"] = "auto"  # auto: hybrid with an API key, else rules
+    llm_model: str = "gpt-4o-mini"
+    llm_base_url: str | None = None
+    llm_api_key: SecretStr | None = None
+    llm_timeout_seconds: float = 8.0
+    llm_max_retries: int = 1
+
+    max_message_chars: int = 4096  # a chat text longer than this is refused (4 KB in the protocol)
+    max_frame_bytes: int = 16384
+    timezone: str = "UTC"  # the day a message was written is taken in this zone
+
+    log_level: str = "INFO"
+
+    def effective_public_url(self) -> str:
+        """The base URL used in links that leave the server (emails, webhooks)."""
+        return self.public_url.rstrip("/") or f"http://{self.host}:{self.port}"

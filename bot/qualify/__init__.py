@@ -1,0 +1,1 @@
+"""Qualification (stage and reasons), lead scoring and routing: pure decisions over facts."""

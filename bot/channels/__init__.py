@@ -1,0 +1,1 @@
+"""Channels: thin adapters (websocket chat, email, HTTP) around the conversation service."""

@@ -31,6 +31,8 @@ Additions beyond the contract (all optional, with defaults):
 - ``DialogueState.open``: every question awaiting an answer (chat: just ``pending``; email: the
   whole batch); ``free_questions_used``: prospect questions that did not use up an attempt.
 - ``start`` takes ``known`` (facts already on the lead) and ``stage``.
+- ``hand_back(flow, state, known=..., stage=..., channel=...)``: a person returns a
+  ``waiting_human`` conversation to the bot, which carries on from the open question.
 """
 
 from __future__ import annotations
@@ -178,6 +180,23 @@ def resume(flow: Flow, state: DialogueState, *, channel: str = "chat") -> StepRe
     return StepResult(state, tuple(replies))
 
 
+def hand_back(
+    flow: Flow,
+    state: DialogueState,
+    *,
+    known: Mapping[str, FactValue],
+    stage: str,
+    channel: str = "chat",
+) -> StepResult:
+    """A person hands the conversation back to the bot: carry on from the open question(s)."""
+    if state.status != "waiting_human":
+        return StepResult(state, (), state.outcome)
+    state = state.model_copy(deep=True)
+    state.status = "active"
+    modes: dict[str, _AskMode] = {q: "repeat" for q in state.open}
+    return _advance(flow, state, known, stage, channel, [], modes)
+
+
 def next_questions(flow: Flow, state: DialogueState, known: Mapping[str, FactValue]) -> list[Question]:
     """The questions still to ask, in flow order: unanswered, not given up, conditions holding."""
     return [
@@ -200,9 +219,8 @@ def _advance(
     modes: Mapping[str, _AskMode],
 ) -> StepResult:
     for early in flow.exits:
-        if holds(early.when, known):
-            say = early.say if early.say is not None else None
-            return _end(flow, state, early.outcome, channel, replies, say=say, exit_id=early.id)
+        if (early.when or early.stage) and holds(early.when, known) and (not early.stage or stage in early.stage):
+            return _end(flow, state, early.outcome, channel, replies, say=early.say, exit_id=early.id)
     todo = next_questions(flow, state, known)
     if not todo:
         return _end(flow, state, stage, channel, replies)

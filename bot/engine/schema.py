@@ -16,6 +16,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr,
 
 from bot.engine.knowledge import Knowledge
 from bot.engine.wording import Text
+from bot.facts import FIELDS, TOPIC_FIELDS
 
 STAGES: tuple[str, ...] = ("iql", "mql", "sql", "nurture", "disqualified")
 
@@ -29,6 +30,9 @@ DEFAULT_REQUIRED: dict[str, tuple[str, ...]] = {
 }
 
 _IDENT = r"^[a-z][a-z0-9_]*$"
+Stage = Literal["iql", "mql", "sql", "nurture", "disqualified"]
+# Checked by bot.engine.validate (so errors carry a line); the enum only helps editors.
+FactField = Annotated[str, WithJsonSchema({"type": "string", "enum": list(FIELDS)})]
 
 
 class Match(BaseModel):
@@ -70,7 +74,7 @@ MatchSpec = Annotated[
 ]
 
 Condition = Annotated[
-    dict[str, MatchSpec],
+    dict[FactField, MatchSpec],
     Field(description="Fact field -> test. The condition holds when every test holds."),
 ]
 
@@ -85,8 +89,8 @@ class Question(BaseModel):
         description="need, budget, authority, timeline, company, or a topic declared under `topics`; "
         "sent with the question so the extractor knows what was asked"
     )
-    fills: list[str] | None = Field(None, description="fact fields an answer fills; default: the topic's fields")
-    required: list[str] | None = Field(
+    fills: list[FactField] | None = Field(None, description="fact fields an answer fills; default: the topic's fields")
+    required: list[FactField] | None = Field(
         None,
         description="fields that, once known, make the question answered; default: the topic's main field "
         "(need, budget_status, authority, timeline_bucket, employees) or all of `fills`",
@@ -114,21 +118,22 @@ class Question(BaseModel):
 
 
 def _topic_fields(topic: str, topics: dict[str, list[str]]) -> list[str]:
-    from bot.facts import TOPIC_FIELDS
-
     if topic in topics:
         return list(topics[topic])
     return list(TOPIC_FIELDS.get(topic, ()))
 
 
 class Exit(BaseModel):
-    """An early end: when the condition holds, the flow ends with ``outcome``."""
+    """An early end: when its condition (on facts, on the stage, or both) holds, the flow ends with ``outcome``."""
 
     model_config = ConfigDict(extra="forbid")
 
     id: str = Field(pattern=_IDENT)
-    when: Condition
-    outcome: Literal["iql", "mql", "sql", "nurture", "disqualified"]
+    when: Condition | None = Field(None, description="a condition on the lead's facts")
+    stage: list[Stage] | None = Field(
+        None, description="the policy's stage for the lead is one of these (with `when`: both must hold)"
+    )
+    outcome: Stage
     say: Text | None = Field(None, description="said instead of the outcome's closing")
 
 
@@ -162,7 +167,7 @@ class Flow(BaseModel):
 
     name: str = Field("", description="defaults to the file name without .yaml; must match it if given")
     description: str = ""
-    topics: dict[str, list[str]] = Field(
+    topics: dict[str, list[FactField]] = Field(
         default_factory=dict, description="custom topics: name -> the fact fields it is about"
     )
     greeting: Text
@@ -205,3 +210,10 @@ def flow_json_schema() -> str:
     schema["title"] = "qualbot flow"
     schema["$id"] = "https://github.com/qualbot/qualbot/docs/flow-schema.json"
     return json.dumps(schema, indent=2, sort_keys=True) + "\n"
+
+
+if __name__ == "__main__":  # python -m bot.engine.schema docs/flow-schema.json
+    import sys
+    from pathlib import Path
+
+    Path(sys.argv[1] if len(sys.argv) > 1 else "docs/flow-schema.json").write_text(flow_json_schema(), encoding="utf-8")

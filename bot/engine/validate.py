@@ -75,8 +75,8 @@ def _exit_problems(flow: Flow) -> Iterator[Problem]:
         if early.id in seen:
             yield ("exits", index, "id"), f"duplicate exit id {early.id!r}"
         seen.add(early.id)
-        if not early.when:
-            yield ("exits", index, "when"), "an exit needs a condition"
+        if not early.when and not early.stage:
+            yield ("exits", index), "an exit needs a condition: `when`, `stage` or both"
         yield from _condition_problems(early.when, ("exits", index, "when"))
 
 
@@ -121,7 +121,7 @@ def _reachability_problems(flow: Flow) -> Iterator[Problem]:
         if question.when_not and _implies(when, question.when_not):
             yield (*loc, "when_not"), f"unreachable question {question.id!r}: `when_not` holds whenever `when` does"
         for early in flow.exits:
-            if early.when and _implies(when, early.when):
+            if early.when and not early.stage and _implies(when, early.when):
                 yield (*loc, "id"), (
                     f"unreachable question {question.id!r}: exit {early.id!r} ends the flow whenever it could be asked"
                 )

@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 from typing import Sequence, TextIO
 
-from bot.engine.flow import FlowError, flow_problems, is_flow_file, load_knowledge
+from bot.engine.flow import FlowError, flow_problems, is_flow_file, knowledge_problems
 
 
 def check_paths(paths: Sequence[Path]) -> list[FlowError]:
@@ -24,10 +24,7 @@ def check_paths(paths: Sequence[Path]) -> list[FlowError]:
         elif is_flow_file(path):
             problems += flow_problems(path)[1]
         else:
-            try:
-                load_knowledge(path)
-            except FlowError as exc:
-                problems.append(exc)
+            problems += knowledge_problems(path)[1]
     return problems
 
 

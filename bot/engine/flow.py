@@ -18,7 +18,7 @@ from bot.engine.schema import Flow
 from bot.engine.validate import semantic_problems
 from bot.engine.yamlsource import Located, Loc, line_for, load_yaml
 
-__all__ = ["Flow", "FlowError", "flow_problems", "load_flow", "load_flows", "is_flow_file"]
+__all__ = ["Flow", "FlowError", "flow_problems", "load_flow", "load_flows", "is_flow_file", "knowledge_problems", "load_knowledge"]
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -56,11 +56,9 @@ def load_flows(directory: Path) -> dict[str, Flow]:
 
 def flow_problems(path: Path) -> tuple[Flow | None, list[FlowError]]:
     """The flow in ``path`` (None when unusable) and every problem found in it, in line order."""
-    located, error = _read(path)
-    if error is not None:
-        return None, [error]
-    assert located is not None
-    problems = [FlowError(path, line, f"duplicate key {loc[-1]!r}") for loc, line in located.duplicate_keys]
+    located, problems = _parse(path)
+    if located is None:
+        return None, problems
     data = located.data
     if isinstance(data, dict) and "name" not in data:
         data = {**data, "name": path.stem}
@@ -69,26 +67,33 @@ def flow_problems(path: Path) -> tuple[Flow | None, list[FlowError]]:
     if flow is None:
         return None, _sorted(problems)
     if flow.name != path.stem:
-        problems.append(FlowError(path, line_for(located.lines, ("name",)), f"name {flow.name!r} must be the file name {path.stem!r}"))
+        line = line_for(located.lines, ("name",))
+        problems.append(FlowError(path, line, f"name {flow.name!r} must be the file name {path.stem!r}"))
     problems += [FlowError(path, line_for(located.lines, loc), msg) for loc, msg in semantic_problems(flow)]
-    knowledge, knowledge_problems = _knowledge_for(flow, path, located)
-    problems += knowledge_problems
+    knowledge, in_knowledge = _knowledge_for(flow, path, located)
+    problems += in_knowledge
     if problems:
         return None, _sorted(problems)
     return flow.with_knowledge(knowledge), []
 
 
 def load_knowledge(path: Path) -> Knowledge:
-    """Read a knowledge file; raise :class:`FlowError` when it is malformed."""
-    located, error = _read(path)
-    if error is not None:
-        raise error
-    assert located is not None
-    knowledge, problems = _validate(Knowledge, located.data or {}, path, located)
+    """Read a knowledge file; raise :class:`FlowError` on its first problem."""
+    knowledge, problems = knowledge_problems(path)
     if problems:
         raise problems[0]
     assert knowledge is not None
     return knowledge
+
+
+def knowledge_problems(path: Path) -> tuple[Knowledge | None, list[FlowError]]:
+    """The knowledge in ``path`` (None when unusable) and every problem found in it."""
+    located, problems = _parse(path)
+    if located is None:
+        return None, problems
+    knowledge, shape = _validate(Knowledge, located.data, path, located)
+    problems = _sorted(problems + shape)
+    return (None if problems else knowledge), problems
 
 
 def _knowledge_for(flow: Flow, path: Path, located: Located) -> tuple[Knowledge, list[FlowError]]:
@@ -101,10 +106,16 @@ def _knowledge_for(flow: Flow, path: Path, located: Located) -> tuple[Knowledge,
             line = line_for(located.lines, ("knowledge",))
             return Knowledge(), [FlowError(path, line, f"knowledge file {flow.knowledge!r} not found")]
         return Knowledge(), []
-    try:
-        return load_knowledge(target), []
-    except FlowError as exc:
-        return Knowledge(), [exc]
+    knowledge, problems = knowledge_problems(target)
+    return knowledge or Knowledge(), problems
+
+
+def _parse(path: Path) -> tuple[Located | None, list[FlowError]]:
+    """The file's YAML (None when unreadable) and its duplicate keys as problems."""
+    located, error = _read(path)
+    if located is None:
+        return None, [error] if error else []
+    return located, [FlowError(path, line, f"duplicate key {loc[-1]!r}") for loc, line in located.duplicate_keys]
 
 
 def _read(path: Path) -> tuple[Located | None, FlowError | None]:
@@ -119,7 +130,7 @@ def _read(path: Path) -> tuple[Located | None, FlowError | None]:
         problem = getattr(exc, "problem", None) or str(exc)
         return None, FlowError(path, mark.line + 1 if mark else 1, f"bad YAML: {problem}")
     if not isinstance(located.data, dict):
-        return None, FlowError(path, 1, "expected a mapping of keys (name, greeting, questions, …) at the top")
+        return None, FlowError(path, 1, "expected a mapping of keys at the top of the file")
     return located, None
 
 

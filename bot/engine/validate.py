@@ -122,7 +122,7 @@ def _reachability_problems(flow: Flow) -> Iterator[Problem]:
             yield (*loc, "when_not"), f"unreachable question {question.id!r}: `when_not` holds whenever `when` does"
         for early in flow.exits:
             if early.when and not early.stage and _implies(when, early.when):
-                yield (*loc, "id"), (
+                yield (*loc, "when"), (
                     f"unreachable question {question.id!r}: exit {early.id!r} ends the flow whenever it could be asked"
                 )
                 break

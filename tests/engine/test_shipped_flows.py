@@ -95,3 +95,13 @@ def test_every_flow_has_email_wording_and_starts_in_both_channels(name: str) -> 
     email = start(flow, channel="email", seed=1)
     assert len([r for r in chat.replies if r.question_id]) == 1
     assert len([r for r in email.replies if r.question_id]) >= len([r for r in chat.replies if r.question_id])
+
+
+def test_the_example_in_the_docs_is_a_valid_flow(tmp_path: Path) -> None:
+    from bot.engine.check import check_paths
+
+    doc = (ROOT / "docs" / "flows.md").read_text(encoding="utf-8")
+    example = doc.split("## A small example", 1)[1].split("```yaml\n", 1)[1].split("```", 1)[0]
+    path = tmp_path / "example.yaml"
+    path.write_text(example, encoding="utf-8")
+    assert check_paths([path]) == []

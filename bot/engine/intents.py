@@ -20,7 +20,9 @@ _PERSON = (
 _HUMAN_PATTERNS = [
     re.compile(rf"\b(?:talk|speak|chat|get in touch)\s+(?:to|with)\s+{_PERSON}\b"),
     re.compile(rf"\b(?:connect|transfer|put|pass|hand)\s+me\s+(?:through\s+)?(?:to|with|over to)\s+{_PERSON}\b"),
-    re.compile(rf"\b(?:get|give|want|need|prefer)\s+(?:me\s+)?{_PERSON}\b(?!\s+(?:who|that|to)\b)"),
+    re.compile(rf"\b(?:get|give|want|prefer)\s+(?:me\s+)?{_PERSON}\b(?!\s+(?:who|that|to)\b)"),
+    re.compile(r"\b(?:have|get|ask)\s+(?:someone|somebody|a person|a rep|sales)\s+(?:to\s+)?(?:call|contact|email|reach)"),
+    re.compile(r"\b(?:call|phone|ring)\s+me\b"),
     re.compile(r"\b(?:real|actual|live)\s+(?:human|person|agent)\b"),
     re.compile(r"\bhuman\s+(?:being|please|pls)\b"),
 ]
@@ -28,7 +30,10 @@ _HUMAN_PATTERNS = [
 _BARE_REQUEST = re.compile(
     r"^(?:(?:a|an)\s+)?(?:human|person|agent|operator|representative|real person)(?:\s+(?:please|pls|now))?$"
 )
-_NEGATED = re.compile(r"\b(?:don't|do not|dont|no need to|not|never)\s+(?:\w+\s+){0,2}(?:talk|speak|chat|need|want)\b")
+_NEGATED = re.compile(
+    r"\b(?:don't|do not|dont|no need to|never|rather not|not looking to|wouldn't|would not)\s+(?:\w+\s+)?"
+    r"(?:talk|speak|chat|need|want|call|contact|be)\b"
+)
 
 
 def wants_human(text: str, extra_phrases: Iterable[str] = ()) -> bool:
@@ -52,7 +57,9 @@ _OPENERS = re.compile(
     r"would|should|may|have you|has it|any chance|is there|are there)\b"
 )
 # Questions that only bounce the bot's question back are answers in disguise, not questions.
-_NOT_A_QUESTION = re.compile(r"^(?:what do you mean|sorry|pardon|huh|maybe|not sure|dunno|why)\W*$")
+_NOT_A_QUESTION = re.compile(
+    r"^(?:what|what do you mean|what's that|sorry|pardon|come again|huh|maybe|not sure|dunno|why|really|is it)\W*$"
+)
 
 
 def questions_in(text: str) -> tuple[str, ...]:

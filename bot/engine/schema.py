@@ -196,6 +196,17 @@ class Flow(BaseModel):
         copy._knowledge = knowledge
         return copy
 
+    def extractor_topic(self, topic: str) -> str | None:
+        """The standard topic to tell the extractor for ``topic``: itself, or for a custom topic the
+        standard one covering all its fields (``team: [employees]`` -> ``company``); None if none does."""
+        if topic in TOPIC_FIELDS:
+            return topic
+        fields = set(self.topics.get(topic, ()))
+        for standard, covered in TOPIC_FIELDS.items():
+            if fields and fields <= set(covered):
+                return standard
+        return None
+
     def question(self, question_id: str) -> Question:
         """The question with this id (KeyError when none)."""
         for question in self.questions:

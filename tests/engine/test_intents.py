@@ -18,6 +18,9 @@ from bot.engine.intents import questions_in, wants_human
         "is there a real human here?",
         "I want a human",
         "get me a person",
+        "not really, I want to talk to a person",
+        "can you have someone call me?",
+        "just call me tomorrow",
     ],
 )
 def test_asks_for_a_person(text: str) -> None:
@@ -31,6 +34,8 @@ def test_asks_for_a_person(text: str) -> None:
         "I'm the person who decides",
         "no need to talk to anyone, just send pricing",
         "I don't want to speak to a salesperson",
+        "please don't call me",
+        "we need a salesperson who knows the product",
         "we need someone to qualify leads faster",
         "our sales team is 12 people",
         "",
@@ -41,8 +46,8 @@ def test_does_not_mistake_answers_for_a_handoff(text: str) -> None:
 
 
 def test_extra_phrases_from_the_flow() -> None:
-    assert wants_human("please call me back", ["call me back"])
-    assert not wants_human("please call me back")
+    assert wants_human("can we do a zoom instead", ["zoom"])
+    assert not wants_human("can we do a zoom instead")
 
 
 @pytest.mark.parametrize(
@@ -61,7 +66,7 @@ def test_finds_questions_back(text: str, questions: tuple[str, ...]) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["10k?", "Q2?", "maybe?", "not sure?", "We need better lead routing.", "next quarter probably", "can I talk to a person?"],
+    ["10k?", "Q2?", "maybe?", "not sure?", "What?", "Sorry?", "We need better lead routing.", "next quarter probably", "can I talk to a person?"],
 )
 def test_unsure_answers_are_not_questions(text: str) -> None:
     assert questions_in(text) == ()

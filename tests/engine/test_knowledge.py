@@ -57,6 +57,7 @@ def test_bad_regular_expression_is_refused() -> None:
         ("Is there a free trial?", "trial"),
         ("Are you GDPR compliant?", "security"),
         ("Why do you ask?", "why_ask"),
+        ("Are you a bot?", "bot"),
         ("Do you have an office in Lisbon?", None),
     ],
 )

@@ -77,6 +77,14 @@ def test_agency_custom_topic_and_numeric_condition() -> None:
     assert asked(talk.say("me", {"authority": "decision_maker"})) == ["team_size"]
 
 
+def test_custom_topics_tell_the_extractor_a_standard_topic() -> None:
+    flow = FLOWS["agency"]
+    assert flow.extractor_topic("team") == "company"
+    assert flow.extractor_topic("engagement") == "budget"
+    assert flow.extractor_topic("timeline") == "timeline"
+    assert flow.extractor_topic("unheard_of") is None
+
+
 def test_agency_no_budget_exit_and_waiting_message() -> None:
     talk = Conversation(FLOWS["agency"])
     talk.start()

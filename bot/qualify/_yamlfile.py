@@ -1,18 +1,18 @@
 """Loads a customer-edited YAML file into a pydantic model, with errors that name file and line.
 
-Shared by the policy and routing loaders: both are files a customer edits by hand, so a mistake
-must point at the line to fix, not at a Python traceback.
+Shared by the policy and routing loaders (with the code types both validate): both are files a
+customer edits by hand, so a mistake must point at the line to fix, not at a traceback.
 """
 
 from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 
 import pycountry
 import yaml
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import AfterValidator, BaseModel, ConfigDict, ValidationError
 
 Model = TypeVar("Model", bound=BaseModel)
 _LIKELY_MEANT = {"UK": "GB", "EL": "GR"}
@@ -41,6 +41,10 @@ def currency_code(value: str) -> str:
     if len(code) != 3 or pycountry.currencies.get(alpha_3=code) is None:
         raise ValueError(f"{value!r} is not an ISO 4217 currency code")
     return code
+
+
+CountryCode = Annotated[str, AfterValidator(country_code)]
+CurrencyCode = Annotated[str, AfterValidator(currency_code)]
 
 
 class _Loader(yaml.SafeLoader):
@@ -92,7 +96,7 @@ def load_model(path: Path, model: type[Model], error: type[ConfigFileError]) -> 
     except ValidationError as exc:
         problems = exc.errors(include_url=False)
         first = problems[0]
-        line = _line_of(root, first["loc"], first["type"] == "extra_forbidden")
+        line = _line_of(root, first["loc"])
         lines = [_describe(p) for p in problems]
         raise error(path, line, "; ".join(lines)) from None
 
@@ -107,23 +111,22 @@ def _describe(problem: Any) -> str:
     return f"{where}: {message}"
 
 
-def _line_of(root: yaml.Node, loc: tuple[Any, ...], at_key: bool) -> int:
-    """The 1-based line of the node that ``loc`` points at (as deep as the file has it)."""
-    node = root
+def _line_of(root: yaml.Node, loc: tuple[Any, ...]) -> int:
+    """The 1-based line that ``loc`` points at: the key of a mapping entry, the item of a list."""
+    node, line = root, root.start_mark.line + 1
     for part in loc:
         if isinstance(node, yaml.MappingNode):
             match = next(((k, v) for k, v in node.value if str(k.value) == str(part)), None)
             if match is None:
                 break
-            key_node, value_node = match
-            if at_key and part == loc[-1]:
-                return key_node.start_mark.line + 1
-            node = value_node
+            line = match[0].start_mark.line + 1
+            node = match[1]
         elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
             node = node.value[part]
+            line = node.start_mark.line + 1
         else:
             break
-    return node.start_mark.line + 1
+    return line
 
 
 def _first_duplicate_key(node: yaml.Node) -> tuple[str, int] | None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Mapping
 
-from bot.facts import FIELDS, FactValue, normalize_value
+from bot.facts import FIELDS, Fact, FactValue, normalize_value
 from bot.qualify.policy_schema import Policy, PolicyError, default_policy, load_policy
 
 __all__ = [
@@ -23,6 +23,7 @@ __all__ = [
     "Reason",
     "decide",
     "default_policy",
+    "known_facts",
     "load_policy",
 ]
 
@@ -90,7 +91,7 @@ class Decision:
 
 
 def decide(
-    facts: Mapping[str, FactValue],
+    facts: Mapping[str, FactValue | Fact],
     policy: Policy,
     *,
     complete: bool,
@@ -103,8 +104,7 @@ def decide(
     ``disqualified``; after it, each missing answer means what the policy's ``missing``
     section says.
     """
-    known = {k: normalize_value(k, v) for k, v in facts.items() if k in FIELDS and v is not None}
-    checks = _Checks(known, policy, company or CompanyInfo())
+    checks = _Checks(known_facts(facts), policy, company or CompanyInfo())
     failures = checks.run()
     ranked: list[tuple[str, Reason]] = [(getattr(policy.failed_check, r.code), r) for r in failures]
     missing = [m for m in checks.missing if getattr(policy.missing, m) != "ignore"]
@@ -115,6 +115,19 @@ def decide(
         return Decision("sql")
     ranked.sort(key=lambda pair: _rank(pair[0]), reverse=True)
     return Decision(ranked[0][0], tuple(reason for _, reason in ranked))
+
+
+def known_facts(facts: Mapping[str, FactValue | Fact | None]) -> dict[str, FactValue]:
+    """The lead's facts as canonical ``{field: value}``; :class:`Fact` objects are unwrapped.
+
+    Keys that are not fact fields are ignored; an invalid value raises ``InvalidFactValue``.
+    """
+    known: dict[str, FactValue] = {}
+    for name, item in facts.items():
+        value = item.value if isinstance(item, Fact) else item
+        if name in FIELDS and value is not None:
+            known[name] = normalize_value(name, value)
+    return known
 
 
 def _rank(stage: str) -> int:

@@ -13,7 +13,7 @@ from typing import Mapping
 
 from pydantic import EmailStr, Field, HttpUrl, field_validator, model_validator
 
-from bot.qualify._yamlfile import ConfigFileError, StrictModel, country_code, load_model
+from bot.qualify._yamlfile import ConfigFileError, CountryCode, StrictModel, load_model
 from bot.qualify.policy import STAGES
 
 
@@ -33,20 +33,20 @@ class Rep(StrictModel):
 class Team(StrictModel):
     """A team: the countries of its territory and its reps, in round-robin order."""
 
-    countries: tuple[str, ...] = ()
+    countries: tuple[CountryCode, ...] = ()
     reps: tuple[Rep, ...] = Field(min_length=1)
 
     @field_validator("countries", mode="before")
     @classmethod
-    def _countries(cls, value: object) -> object:
-        if isinstance(value, str):
-            value = [value]
-        if not isinstance(value, (list, tuple)):
-            return value
-        codes = tuple(country_code(v) for v in value)
-        if "*" in codes:
+    def _one_country(cls, value: object) -> object:
+        return [value] if isinstance(value, str) else value
+
+    @field_validator("countries")
+    @classmethod
+    def _no_wildcard(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        if "*" in value:
             raise ValueError('"*" is not a territory: use default_team for every other country')
-        return codes
+        return value
 
 
 class RoutingRules(StrictModel):

@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal, Mapping, Sequence
 
-from bot.facts import FIELDS, FactValue, normalize_value
-from bot.qualify.policy import CompanyInfo, Policy
+from bot.facts import Fact, FactValue
+from bot.qualify.policy import CompanyInfo, Policy, known_facts
 
 Category = Literal["fit", "intent", "engagement"]
 CATEGORIES: tuple[Category, ...] = ("fit", "intent", "engagement")
@@ -58,7 +58,7 @@ class LeadScore:
 
 
 def score_lead(
-    facts: Mapping[str, FactValue],
+    facts: Mapping[str, FactValue | Fact],
     events: Sequence[EngagementEvent],
     policy: Policy,
     *,
@@ -66,7 +66,7 @@ def score_lead(
     company: CompanyInfo | None = None,
 ) -> LeadScore:
     """Score a lead from its facts, its engagement ``events`` and ``company``, as of ``now``."""
-    known = {k: normalize_value(k, v) for k, v in facts.items() if k in FIELDS and v is not None}
+    known = known_facts(facts)
     weights = policy.scoring
     parts = [
         *_capped("fit", weights.fit.max, _fit(known, policy, company or CompanyInfo())),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.facts import InvalidFactValue
+from bot.facts import Fact, InvalidFactValue
 from bot.qualify.policy import CompanyInfo, Decision, Reason, decide
 from tests.qualify.factories import policy, sql_facts
 
@@ -277,3 +277,8 @@ def test_decision_to_json() -> None:
     }
     assert [r["code"] for r in as_json["reasons"]] == ["outside_territory", "no_authority"]
     assert all(isinstance(r["fields"], list) for r in as_json["reasons"])
+
+
+def test_fact_objects_are_accepted_as_values() -> None:
+    facts = {**sql_facts(), "authority": Fact(field="authority", value="none", evidence="I just use it")}
+    assert decide(facts, policy(), complete=True).codes == ("no_authority",)

@@ -33,6 +33,7 @@ class Settings(BaseSettings):
     flows_dir: Path = Field(default_factory=lambda: resource_path("flows"))
     prompts_dir: Path = Field(default_factory=lambda: resource_path("prompts"))
     widget_dir: Path = Field(default_factory=lambda: resource_path("widget"))
+    policy_dir: Path = Field(default_factory=lambda: resource_path("policy"))  # policy.yaml, routing.yaml
     default_flow: str = "bant"
 
     extractor: Literal["rules", "llm", "hybrid", "auto"] = "auto"  # auto: hybrid with an API key, else rules

@@ -25,7 +25,7 @@ _NONE = re.compile(
 
 _INFLUENCER = re.compile(
     rf"\b(?:run|check|clear|pass)\s+(?:it|this|that)\s+(?:by|with|past)\b|"
-    rf"\b{_BOSS}\s+(?:\w+\s+){{0,3}}?(?:signs?|approves?|decides?|makes\s+the\s+(?:final\s+)?(?:call|decision)|"
+    rf"(?<!\bonce\s)(?<!\bwhen\s)(?<!\bafter\s)(?<!\bif\s)\b{_BOSS}\s+(?:(?!(?:I|i|so|and|we|then)\b)\w+\s+){{0,3}}?(?:signs?|approves?|decides?|makes\s+the\s+(?:final\s+)?(?:call|decision)|"
     rf"has\s+(?:the\s+)?(?:final|last)\s+(?:say|word|call)|gives\s+(?:the\s+)?final\s+approval|will\s+decide|{APOS}ll\s+decide|"
     rf"(?:has|have)\s+to\s+(?:sign|approve)|needs?\s+to\s+(?:sign|approve)|(?:is|are)\s+the\s+(?:decision\s+maker|one\s+who\s+signs))\b|"
     rf"\b(?:final|last)\s+(?:decision|call|say|word|sign[- ]?off|approval)\s+(?:is|sits|rests|lies|will\s+be)?\s*(?:with|up\s+to|for)\b|"

@@ -29,7 +29,8 @@ _NOT_HEADCOUNT_BEFORE = re.compile(rf"\b(?:one|two|three|four|five|\d+)\s+of\s*$
 _CUE_HQ = r"(?:headquartered\s+in|hq(?:{0}d)?\s+(?:is\s+)?in|head\s+office\s+(?:is\s+)?in|main\s+office\s+(?:is\s+)?in|based\s+(?:in|out\s+of)|located\s+in)".format(APOS)
 _CUE_OTHER = r"(?:in\s+and\s+around|in|from|near|outside(?:\s+of)?|across|around|out\s+of|offices?\s+in|depots?\s+in|stores?\s+in|sites?\s+in|at)"
 _WORD = r"[^\W\d_][\w'’.-]*"
-_PLACE_AFTER_CUE = re.compile(rf"\b(?P<cue>{_CUE_HQ}|{_CUE_OTHER})\s+(?:the\s+)?(?P<place>{_WORD}(?:\s+{_WORD}){{0,3}})", re.I)
+# The place is a lookahead so "at an agency in Melbourne" still finds "in Melbourne".
+_PLACE_AFTER_CUE = re.compile(rf"\b(?P<cue>{_CUE_HQ}|{_CUE_OTHER})\s+(?=(?:the\s+)?(?P<place>{_WORD}(?:\s+{_WORD}){{0,3}}))", re.I)
 _PLACE_BEFORE_CUE = re.compile(rf"(?P<place>{_WORD}(?:\s+{_WORD}){{0,2}})\s*(?:-|\s)(?P<cue>HQ|headquarters|based|head\s+office|office)\b", re.I)
 _COUNTRY_WORD = re.compile(r"\b(?:UK|U\.K\.|US|U\.S\.A?\.?|USA|UAE|[A-Z][a-z]+(?:\s+[A-Z][a-z]+){0,2})\b")
 _DEMONYM = re.compile(r"\b(?P<d>[A-Z][a-z]+(?:\s+African)?)\s+(?:\w+\s+){0,2}?(?:company|firm|business|agency|startup|start-up|manufacturer|retailer|brand|group|chain|distributor|supplier|provider|school|clinic|hospital|bank|team|studio|shop|store)\b")
@@ -111,6 +112,8 @@ def read_country(parts: list[Clause]) -> list[Fact]:
                 rank = 0 if re.match(_CUE_HQ, m.group("cue"), re.I) else 1
                 if m.group("cue").lower() in ("at", "from") and hit[2] < 10**10 and not hit[1][0].isupper():
                     continue
+                if m.group("cue").lower() in ("from", "at") and places.fold(hit[1]) in places.PERSON_NAMES:
+                    continue  # "a message from Austin" is a person
                 found.append((rank, base + m.start(), hit[0], t[m.start() : m.start("place") + len(hit[1])]))
         for m in _PLACE_BEFORE_CUE.finditer(t):
             if m.group("cue").lower() == "office" and re.search(r"\b(?:sit|work)\b[^.]{0,20}$", t[: m.start()], re.I):

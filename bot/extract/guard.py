@@ -59,9 +59,11 @@ _STRONG = [
         r"\byou\s+(?:are|must|should|will|shall)\s+now\b",
         r"\bfrom\s+now\s+on\b",
         r"\bnew\s+instructions?\b",
-        r"^\s*(?:system|assistant|developer)\s*:",
+        r"^\s*(?:system|assistant|developer|ai|bot|llm|gpt|chatgpt|model)\s*[:,]",
+        r"\b(?:note|message|instructions?|memo)\s+(?:to|for)\s+(?:the\s+)?(?:ai|bot|assistant|model|llm|gpt|system)\b",
+        r"\b(?:the\s+)?(?:ai|bot|assistant|model|llm)\s+(?:should|must|shall|needs?\s+to|has\s+to)\b",
         r"<\|?\s*(?:im_start|im_end|system|endoftext)",
-        r"\[/?(?:INST|SYS)\]",
+        r"[<\[]\s*/?\s*(?:INST|SYS|system|assistant|instructions?)\s*[>\]]",
         r"\b(?:output|return|respond|reply|answer)\s+(?:with|only|in)\b.{0,30}?\b(?:json|schema|fields?)\b",
         r"\b(?:" + "|".join(_SCHEMA_IDENTIFIERS) + r")\b",
     )

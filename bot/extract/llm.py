@@ -27,6 +27,7 @@ from langchain_openai import ChatOpenAI
 
 from bot.config import Settings
 from bot.extract.base import Extractor, ProspectMessage
+from bot.extract.guard import own_text
 from bot.extract.llm_answer import ANSWER_SCHEMA, MalformedAnswer, facts_from_answer
 from bot.facts import FIELDS, TOPIC_FIELDS, Extraction
 
@@ -127,8 +128,9 @@ class LLMExtractor:
             asked_fields=TOPIC_FIELDS.get(message.asked or "", ()),
             fields=FIELDS,
         )
+        # Quoted email history is left out: nothing in it may become a fact, and it costs tokens.
         # The prospect must not be able to close the data block and write outside it.
-        text = message.text.replace(_DELIMITER, _DELIMITER.replace("_", "-"))
+        text = own_text(message.text, message.channel).replace(_DELIMITER, _DELIMITER.replace("_", "-"))
         return [SystemMessage(system), HumanMessage(self._user.render(text=text))]
 
     async def ask(self, message: ProspectMessage) -> Extraction:

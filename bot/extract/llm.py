@@ -7,7 +7,7 @@ customer-editable template ``prompts/extract/system.j2``; the prospect's text go
 turn (``prompts/extract/user.j2``), delimited as data.
 
 The LLM is an optional helper, never a single point of failure: a timeout, a connection error, an
-HTTP error or a malformed answer makes :meth:`LLMExtractor.extract` return what the fallback
+HTTP error or a malformed or truncated answer makes :meth:`LLMExtractor.extract` return what the fallback
 extractor reads instead, saying so in ``notes`` and in ``extractor``. ``llm_timeout_seconds`` bounds
 the whole LLM step of one message, retries included.
 """
@@ -58,6 +58,8 @@ def _reason(exc: BaseException) -> str:
         return "connection error"
     if isinstance(exc, openai.APIStatusError):
         return f"http {exc.status_code}"
+    if isinstance(exc, openai.LengthFinishReasonError):
+        return "truncated answer"
     if isinstance(exc, TemplateError):
         return "prompt template error"
     if isinstance(exc, openai.OpenAIError):
@@ -138,8 +140,13 @@ class LLMExtractor:
         try:
             result = await asyncio.wait_for(self._chain.ainvoke(self.messages(message)), self._timeout)
         except Exception as exc:  # any failure of the call is a reason to fall back, never to lose the message
-            raise LLMUnavailable(_reason(exc)) from exc
-        tokens = _tokens(result.get("raw"))
+            usage = getattr(getattr(exc, "completion", None), "usage", None)  # a cut-off answer was still paid for
+            raise LLMUnavailable(_reason(exc), getattr(usage, "total_tokens", 0) or 0) from exc
+        raw = result.get("raw")
+        tokens = _tokens(raw)
+        # LangChain's JSON parser completes a cut-off answer; a value from it may rest on cut-off evidence.
+        if isinstance(raw, AIMessage) and raw.response_metadata.get("finish_reason") == "length":
+            raise LLMUnavailable("truncated answer", tokens)
         if result.get("parsing_error") is not None or result.get("parsed") is None:
             raise LLMUnavailable("malformed answer", tokens)
         try:

@@ -153,17 +153,33 @@ async def test_days_decide_the_bucket(fake_openai: FakeOpenAI, make_llm: MakeExt
     assert any("corrected" in note for note in result.notes)
 
 
+@pytest.mark.parametrize("method", ["json_schema", "function_calling"])
 @pytest.mark.parametrize(
     "content",
     ["Sure! The prospect has a budget of 50k.", "[1, 2, 3]", json.dumps({"lead": "hot", "score": 99})],
 )
-async def test_malformed_answer_falls_back(fake_openai: FakeOpenAI, make_llm: MakeExtractor, content: str) -> None:
+async def test_malformed_answer_falls_back(
+    fake_openai: FakeOpenAI, make_llm: MakeExtractor, content: str, method: str
+) -> None:
     fake_openai.script(Content(content))
-    result = await make_llm().extract(chat("I sign off on tools like this myself"))
+    result = await make_llm(llm_structured_method=method).extract(chat("I sign off on tools like this myself"))
 
     assert result.extractor == "keywords (llm fallback: malformed answer)"
     assert result.fields() == {"authority": "decision_maker"}
     assert "llm fallback: malformed answer" in result.notes
+
+
+@pytest.mark.parametrize("method", ["json_schema", "function_calling"])
+async def test_an_answer_cut_at_the_token_limit_falls_back(
+    fake_openai: FakeOpenAI, make_llm: MakeExtractor, method: str
+) -> None:
+    answer = json.dumps({"employees": fact(40, "about 40 people"), "country": fact("GB", "Leeds")})
+    fake_openai.script(Content(answer[: answer.index("Leeds") + 3], finish_reason="length"))
+    result = await make_llm(llm_structured_method=method).extract(chat("about 40 people in Leeds"))
+
+    assert result.extractor == "keywords (llm fallback: truncated answer)"
+    assert result.fields() == {"employees": 40}
+    assert result.tokens == 110
 
 
 async def test_hang_past_the_timeout_falls_back_within_the_bound(fake_openai: FakeOpenAI, make_llm: MakeExtractor) -> None:

@@ -42,6 +42,7 @@ class Content:
     """Answer with this exact message content (e.g. something that is not JSON)."""
 
     content: str
+    finish_reason: str = "stop"  # "length": the answer was cut at the token limit
 
 
 @dataclass(frozen=True)
@@ -117,13 +118,14 @@ class FakeOpenAI:
             error = {"error": {"message": f"scripted {step.code}", "type": "server_error", "code": None}}
             return JSONResponse(error, status_code=step.code, headers=headers)
         if isinstance(step, Content):
-            return JSONResponse(_completion(body, step.content, 100, 10))
+            return JSONResponse(_completion(body, step.content, 100, 10, step.finish_reason))
         return JSONResponse(_completion(body, json.dumps(step.answer), step.prompt_tokens, step.completion_tokens))
 
 
-def _completion(request: dict[str, Any], text: str, prompt: int, completion: int) -> dict[str, Any]:
+def _completion(
+    request: dict[str, Any], text: str, prompt: int, completion: int, finish: str = "stop"
+) -> dict[str, Any]:
     message: dict[str, Any] = {"role": "assistant", "content": text}
-    finish = "stop"
     forced = request.get("tool_choice")
     if request.get("tools") and isinstance(forced, dict):
         name = forced.get("function", {}).get("name", request["tools"][0]["function"]["name"])
@@ -132,7 +134,7 @@ def _completion(request: dict[str, Any], text: str, prompt: int, completion: int
             "content": None,
             "tool_calls": [{"id": "call_1", "type": "function", "function": {"name": name, "arguments": text}}],
         }
-        finish = "tool_calls"
+        finish = "tool_calls" if finish == "stop" else finish
     return {
         "id": "chatcmpl-fake",
         "object": "chat.completion",

@@ -42,6 +42,10 @@ class Settings(BaseSettings):
     llm_api_key: SecretStr | None = None
     llm_timeout_seconds: float = 8.0
     llm_max_retries: int = 1
+    # How the LLM is made to answer in the fact schema: json_schema (OpenAI structured outputs;
+    # vLLM, Ollama and llama.cpp honour it as guided decoding), function_calling (a forced tool
+    # call; needs a server with tool support), or json_mode (plain JSON object, schema in prompt).
+    llm_structured_method: Literal["json_schema", "function_calling", "json_mode"] = "json_schema"
 
     max_message_chars: int = 4096  # a chat text longer than this is refused (4 KB in the protocol)
     max_frame_bytes: int = 16384

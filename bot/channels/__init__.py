@@ -1,0 +1,1 @@
+"""Channels: the adapters through which prospects talk to qualbot (web chat, email)."""

@@ -35,6 +35,9 @@ class Settings(BaseSettings):
     widget_dir: Path = Field(default_factory=lambda: resource_path("widget"))
     policy_dir: Path = Field(default_factory=lambda: resource_path("policy"))  # policy.yaml, routing.yaml
     default_flow: str = "bant"
+    # Origins (scheme://host[:port]) whose pages may embed the chat widget; empty allows every
+    # origin (the demo). The server's own public URL is always allowed.
+    widget_allowed_origins: list[str] = Field(default_factory=list)
 
     extractor: Literal["rules", "llm", "hybrid", "auto"] = "auto"  # auto: hybrid with an API key, else rules
     llm_model: str = "gpt-4o-mini"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 import logging
 import sys
 from collections.abc import Sequence
@@ -114,7 +113,7 @@ def _extract(args: argparse.Namespace) -> int:
         print(f"qualbot: cannot read {args.input}: {exc.strerror}", file=sys.stderr)
         return 1
     try:
-        asyncio.run(run_extract(lines, sys.stdout, extractor))
+        run_extract(lines, sys.stdout, extractor)
     except BatchInputError as exc:
         print(f"qualbot: {exc}", file=sys.stderr)
         return 1

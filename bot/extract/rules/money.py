@@ -99,6 +99,10 @@ _STATUS_ALLOCATED = re.compile(
     rf"\b(?:we|I|they)\s*(?:{APOS}ve|\s+have|\s+do\s+have)\s+(?:got\s+)?(?:a|the|some)\s+budget\b|"
     rf"\bbudget\s+(?:is|has\s+been|was)\s+(?:already\s+)?(?:approved|allocated|set|signed\s+off|in\s+place|available|secured)\b|"
     rf"\b(?:approved|allocated|secured)\s+budget\b", re.I)
+_COUNTED = re.compile(
+    r"^\s*(?:\w+\s+)?(?:people|employees|staff|users|seats|leads|contacts|visitors|records|emails|messages|chats|customers|"
+    r"subscribers|followers|downloads|requests|units|orders|sessions|calls|tickets|members|students|patients|%|days|weeks|"
+    r"months|years|hours|sq|square|km|miles)\b", re.I)
 _BUDGET_WORD = re.compile(r"\bbudget|\bmoney\b|\bfunds?\b|\bspend|\bafford|\bfigure\b|\bquote\b|\bpric", re.I)
 
 
@@ -220,8 +224,8 @@ def read_budget(parts: list[Clause], asked: str | None) -> tuple[list[Fact], boo
                 continue
             if not (a.has_scale or last.has_scale) and (1900 <= last.value <= 2100 or re.search(r"\b(?:in|since|until|by|before|after|from|of)\s*$", t[: a.start])):
                 continue  # a year or a date, not an amount
-            if not a.has_scale and not last.has_scale and re.match(r"^\s*(?:people|employees|staff|users|seats|leads|%|days|weeks|months|years|hours)", t[last.end :], re.I):
-                continue
+            if not (a.currency or last.currency) and _COUNTED.match(t[last.end :]):
+                continue  # "10k contacts", "50 people": counts, not money
             before, after = t[: a.start], t[last.end :]
             if _NOT_BUDGET_BEFORE.search(before[-60:]) or _NOT_BUDGET_AFTER.search(after):
                 continue

@@ -33,6 +33,10 @@ _NOT_PAST_ED = "interested|based|located|focused|planned|scheduled|supposed|expe
 _PAST = re.compile(rf"\b(?:we|I|i|they)\s+(?:(?:just|already|recently|also|then|finally|originally|previously|actually)\s+)?(?!(?:{_NOT_PAST_ED}|need|feed|speed|proceed|succeed|exceed)\b)\w{{2,}}ed\b|\b(?:started|began|joined|since|was|were|ago|launched|moved|left|founded|established|had|did|went|last|used|previous(?:ly)?)\b|{APOS}d\s+been", re.I)
 _BUDGETY = re.compile(r"[$€£¥₹]|\d\s?k\b|\bbudget|\bafford|\bmoney\b|\bfunds\b|\breforecast|\bfiscal|\bfinancial\s+year|\brevenue|\bspend", re.I)
 
+_INTENT = re.compile(
+    r"\b(?:buy|purchas\w*|sign\w*|decid\w*|decision|live|launch\w*|start\w*|implement\w*|roll\w*|set\s+up|in\s+place|"
+    r"running|working|have|get|switch\w*|move|go|want|need|looking|plan\w*|aim\w*|ready|onboard\w*|like|hoping|hope|"
+    r"asap|urgent\w*|immediately|timeline|timeframe|not\s+(?:before|until))\b", re.I)
 _NONE = re.compile(
     rf"\bno\s+(?:plans?|intention|intent)\s+(?:\w+\s+){{0,2}}?(?:to|of)\s+(?:buy|buying|purchas\w*|switch\w*|chang\w*|invest\w*|get\w*)|"
     rf"(?:\bnot|n{APOS}t)\s+(?:really\s+)?(?:looking|planning|going|intending)\s+(?:on\s+|to\s+)(?:buy\w*|purchas\w*|switch\w*|chang\w*)|\bnot\s+in\s+the\s+market\b|"
@@ -238,6 +242,8 @@ def read_timeline(parts: list[Clause], ref: date, asked: str | None, full_text: 
     pinned: list[_When] = []
     vague: list[_When] = []
     for clause in parts:
+        if asked != "timeline" and not _INTENT.search(clause.text):
+            continue  # unasked, a date needs a buying verb beside it ("we're hiring this quarter" is not one)
         if _MEETING.search(clause.text) and not _NONE.search(clause.text) and not _NOW.search(clause.text):
             continue
         for w in sorted(_candidates(clause.text, ref, asked, fy_start), key=lambda w: w.pos):

@@ -225,6 +225,8 @@ def _advance(
     if not todo:
         return _end(flow, state, stage, channel, replies)
     batch = todo if channel == "email" else todo[:1]
+    if channel == "email" and state.asked and flow.email_follow_up is not None:
+        replies.append(Reply(_say(flow.email_follow_up, channel, state.seed, "follow_up"), kind="statement"))
     for question in batch:
         replies.append(_ask(flow, state, question, modes.get(question.id, "ask"), channel))
     state.open = [q.id for q in batch]

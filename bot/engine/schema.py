@@ -191,6 +191,10 @@ class Flow(BaseModel):
     knowledge: str | None = Field(
         "knowledge.yaml", description="file (next to the flow) answering the prospect's questions; null: none"
     )
+    email_follow_up: Text | None = Field(
+        "Thank you for your reply! A few more questions:",
+        description="opens an email reply that asks further questions; null: nothing",
+    )
     free_questions: int = Field(
         3, ge=0, le=20, description="prospect questions per conversation that do not use up an attempt"
     )

@@ -128,6 +128,13 @@ def test_load_flows_by_name_skipping_knowledge(tmp_path: Path) -> None:
     assert sorted(flows) == ["one", "two"] and flows["two"].name == "two"
 
 
+def test_two_files_with_one_name_are_refused(tmp_path: Path) -> None:
+    _write(tmp_path, VALID, "one.yaml")
+    _write(tmp_path, VALID, "one.yml")
+    with pytest.raises(FlowError, match="also named 'one'"):
+        load_flows(tmp_path)
+
+
 def test_shipped_flows_are_valid() -> None:
     assert check_paths([FLOWS]) == []
     assert {"bant", "champ", "agency"} <= set(load_flows(FLOWS))

@@ -239,7 +239,15 @@ def test_email_asks_every_missing_question_at_once() -> None:
     assert talk.state.open == ["need", "budget", "authority"] and talk.state.pending == "need"
     result = talk.say("long reply", {"need": "confirmed", "authority": "influencer"})
     assert asked(result) == ["budget", "timeline"]
-    assert [r.kind for r in result.replies] == ["clarify", "question"]
+    assert [r.kind for r in result.replies] == ["statement", "clarify", "question"]
+    assert result.replies[0].text.startswith("Thank you for your reply")
+
+
+def test_email_follow_up_can_be_switched_off() -> None:
+    talk = Conversation(make_flow(BANTISH, email_follow_up=None), channel="email")
+    talk.start()
+    result = talk.say("reply", {"need": "confirmed"})
+    assert [r.kind for r in result.replies] == ["clarify", "clarify", "question"]
 
 
 def test_email_wording_differs_from_chat() -> None:

@@ -186,7 +186,10 @@ class Flow(BaseModel):
     resume: Text = Field("Welcome back!", description="said before the pending question when a prospect returns")
     questions: list[Question] = Field(min_length=1)
     exits: list[Exit] = Field(default_factory=list)
-    closings: dict[str, Closing] = Field(description="one per outcome: iql, mql, sql, nurture, disqualified")
+    closings: dict[str, Closing] = Field(
+        description="one per outcome: iql, mql, sql, nurture, disqualified",
+        json_schema_extra={"required": list(STAGES), "propertyNames": {"enum": list(STAGES)}},
+    )
     handoff: Handoff = Field(default_factory=Handoff)
     knowledge: str | None = Field(
         "knowledge.yaml", description="file (next to the flow) answering the prospect's questions; null: none"

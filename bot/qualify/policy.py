@@ -8,8 +8,9 @@ check and each missing answer gives, and the most severe one decides. See ``docs
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any
 
 from bot.facts import FIELDS, Fact, FactValue, normalize_value
 from bot.qualify.policy_schema import Policy, PolicyError, default_policy, load_policy

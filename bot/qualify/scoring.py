@@ -7,9 +7,10 @@ the score), and engagement events fade exponentially with a configurable half-li
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Literal, Mapping, Sequence
+from typing import Any, Literal
 
 from bot.facts import Fact, FactValue
 from bot.qualify.policy import CompanyInfo, Policy, known_facts

@@ -206,7 +206,8 @@ def test_country_from_the_company_record_when_the_prospect_did_not_say() -> None
     assert decide(facts, policy(), complete=True, company=CompanyInfo(country="GB")).stage == "sql"
     outside = decide(facts, policy(), complete=True, company=CompanyInfo(country="BR"))
     assert outside.stage == "disqualified"
-    assert outside.reasons[0] == Reason("outside_territory", ("company.country",), "BR is not among the countries served")
+    expected = Reason("outside_territory", ("company.country",), "BR is not among the countries served")
+    assert outside.reasons[0] == expected
 
 
 def test_prospects_own_country_wins_over_the_company_record() -> None:

@@ -86,7 +86,8 @@ def test_engagement_halves_every_half_life() -> None:
 
 def test_older_events_never_count_more() -> None:
     table = policy()
-    values = [engagement(score_lead({}, [EngagementEvent("email_reply", ago(d))], table, now=NOW)) for d in range(0, 90, 7)]
+    events = [[EngagementEvent("email_reply", ago(days))] for days in range(0, 90, 7)]
+    values = [engagement(score_lead({}, one, table, now=NOW)) for one in events]
     assert values == sorted(values, reverse=True)
     assert values[0] > values[-1]
 

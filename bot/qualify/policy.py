@@ -60,6 +60,13 @@ class CompanyInfo:
     employees: int | None = None
     country: str | None = None
 
+    def __post_init__(self) -> None:
+        # A record saying "United Kingdom" must fail loudly here, not disqualify as "outside territory".
+        for name in ("employees", "country"):
+            value = getattr(self, name)
+            if value is not None:
+                object.__setattr__(self, name, normalize_value(name, value))
+
 
 @dataclass(frozen=True)
 class Reason:

@@ -283,3 +283,11 @@ def test_decision_to_json() -> None:
 def test_fact_objects_are_accepted_as_values() -> None:
     facts = {**sql_facts(), "authority": Fact(field="authority", value="none", evidence="I just use it")}
     assert decide(facts, policy(), complete=True).codes == ("no_authority",)
+
+
+def test_company_record_values_are_checked_when_built() -> None:
+    assert CompanyInfo(country="gb", employees=12.4).country == "GB"  # type: ignore[arg-type]
+    with pytest.raises(InvalidFactValue):
+        CompanyInfo(country="United Kingdom")
+    with pytest.raises(InvalidFactValue):
+        CompanyInfo(employees=-3)

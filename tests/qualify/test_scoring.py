@@ -183,3 +183,11 @@ def test_engagement_reason_tells_the_weight_and_half_life(days: int) -> None:
     (part,) = score.parts
     assert "halving every 14 days" in part.reason
     assert part.points == pytest.approx(4 * 0.5 ** (days / 14), abs=0.01)
+
+
+def test_naive_datetimes_are_taken_as_utc() -> None:
+    naive_now = NOW.replace(tzinfo=None)
+    aware = score_lead({}, [EngagementEvent("download", ago(14))], policy(), now=naive_now)
+    naive = score_lead({}, [EngagementEvent("download", ago(14).replace(tzinfo=None))], policy(), now=NOW)
+    assert aware == naive
+    assert engagement(aware) == policy().scoring.engagement.events["download"] / 2

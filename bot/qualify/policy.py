@@ -92,6 +92,14 @@ class Decision:
         """The decision as a JSON-ready dict: ``{"stage": ..., "reasons": [...]}``."""
         return {"stage": self.stage, "reasons": [r.to_json() for r in self.reasons]}
 
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Decision:
+        """The decision back from :meth:`to_json` (e.g. as stored on a lead)."""
+        if data["stage"] not in STAGES:
+            raise ValueError(f"unknown stage {data['stage']!r}")
+        reasons = tuple(Reason(r["code"], tuple(r["fields"]), r["detail"]) for r in data.get("reasons", ()))
+        return cls(data["stage"], reasons)
+
     @property
     def codes(self) -> tuple[str, ...]:
         """The reason codes, in order."""

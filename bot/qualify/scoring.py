@@ -57,6 +57,12 @@ class LeadScore:
         """The score as a JSON-ready dict."""
         return {"score": self.score, "parts": [p.to_json() for p in self.parts]}
 
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> LeadScore:
+        """The score back from :meth:`to_json` (e.g. as stored on a lead)."""
+        parts = tuple(ScorePart(p["category"], p["points"], p["reason"], p["source"]) for p in data["parts"])
+        return cls(int(data["score"]), parts)
+
 
 def score_lead(
     facts: Mapping[str, FactValue | Fact],

@@ -291,3 +291,10 @@ def test_company_record_values_are_checked_when_built() -> None:
         CompanyInfo(country="United Kingdom")
     with pytest.raises(InvalidFactValue):
         CompanyInfo(employees=-3)
+
+
+def test_decision_json_round_trip() -> None:
+    decision = decide(sql_facts(authority="none", need=None), policy(), complete=True)
+    assert Decision.from_json(decision.to_json()) == decision
+    with pytest.raises(ValueError, match="unknown stage"):
+        Decision.from_json({"stage": "hot", "reasons": []})

@@ -191,3 +191,8 @@ def test_naive_datetimes_are_taken_as_utc() -> None:
     naive = score_lead({}, [EngagementEvent("download", ago(14).replace(tzinfo=None))], policy(), now=NOW)
     assert aware == naive
     assert engagement(aware) == policy().scoring.engagement.events["download"] / 2
+
+
+def test_score_json_round_trip() -> None:
+    score = score_lead(sql_facts(), [EngagementEvent("download", ago(3))], policy(), now=NOW)
+    assert LeadScore.from_json(score.to_json()) == score

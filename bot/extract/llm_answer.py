@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from langchain_core.utils.json_schema import dereference_refs
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
+from pydantic import BaseModel, ConfigDict, ValidationError, create_model
 
 from bot.extract import guard
 from bot.facts import ENUM_FIELDS, FIELDS, INTEGER_FIELDS, NUMBER_FIELDS, Fact, bucket_for_days, evidence_in_text
@@ -23,10 +23,11 @@ class MalformedAnswer(ValueError):
 
 
 class _Quoted(BaseModel):
+    # Field meanings are in the system prompt; repeating them here for each of eleven fields costs tokens.
     model_config = ConfigDict(extra="forbid")
 
-    evidence: str = Field(description="the shortest exact passage of the message that states the value")
-    confidence: float = Field(description="0 to 1: how sure the message states this value")
+    evidence: str
+    confidence: float
 
 
 def _value_type(field: str) -> Any:
@@ -53,11 +54,20 @@ def _build_answer_model() -> type[BaseModel]:
     )
 
 
+def _untitled(node: Any) -> Any:
+    if isinstance(node, dict):
+        return {k: _untitled(v) for k, v in node.items() if not (k == "title" and isinstance(v, str))}
+    if isinstance(node, list):
+        return [_untitled(v) for v in node]
+    return node
+
+
 def _inline(schema: dict[str, Any]) -> dict[str, Any]:
-    # Inlined definitions: not every local server's grammar compiler follows "$ref".
+    # Inlined definitions: not every local server's grammar compiler follows "$ref". Titles go too,
+    # except the top one, which names the answer.
     flat = dereference_refs(schema)
     flat.pop("$defs", None)
-    return flat
+    return {**_untitled(flat), "title": schema["title"]}
 
 
 AnswerModel = _build_answer_model()

@@ -101,7 +101,7 @@ class LLMExtractor:
             method=method,
             include_raw=True,
             strict=None if method == "json_mode" else True,
-        )  # type: ignore[assignment]
+        )
 
     def messages(self, message: ProspectMessage) -> list[SystemMessage | HumanMessage]:
         """The chat messages sent for ``message``: the rendered system prompt, then the text as data."""

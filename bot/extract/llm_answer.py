@@ -32,7 +32,7 @@ class _Quoted(BaseModel):
 
 def _value_type(field: str) -> Any:
     if field in ENUM_FIELDS:
-        return Literal[tuple(member.value for member in ENUM_FIELDS[field])]  # type: ignore[misc]
+        return Literal[tuple(member.value for member in ENUM_FIELDS[field])]
     if field in INTEGER_FIELDS:
         return int
     if field in NUMBER_FIELDS:
@@ -109,7 +109,9 @@ def facts_from_answer(answer: Any, text: str, channel: str) -> tuple[list[Fact],
             continue
         evidence = str(item.get("evidence") or "")
         try:
-            fact = Fact(field=field, value=item["value"], evidence=evidence, confidence=_clamp(item.get("confidence")))
+            fact = Fact.model_validate(
+                {"field": field, "value": item["value"], "evidence": evidence, "confidence": _clamp(item.get("confidence"))}
+            )
         except ValidationError as exc:
             notes.append(f"dropped {field}: {exc.errors()[0]['msg']}")
             continue

@@ -99,31 +99,31 @@ def facts_from_answer(answer: Any, text: str, channel: str) -> tuple[list[Fact],
     facts: list[Fact] = []
     notes: list[str] = []
     for field in FIELDS:
-        item = answer.get(field)
-        if item is None:
-            continue
-        if not isinstance(item, dict):
-            notes.append(f"dropped {field}: not a {{value, evidence, confidence}} object")
-            continue
-        if item.get("value") is None:
-            continue
-        evidence = str(item.get("evidence") or "")
-        try:
-            fact = Fact.model_validate(
-                {"field": field, "value": item["value"], "evidence": evidence, "confidence": _clamp(item.get("confidence"))}
-            )
-        except ValidationError as exc:
-            notes.append(f"dropped {field}: {exc.errors()[0]['msg']}")
-            continue
-        if not evidence_in_text(evidence, own):
-            notes.append(f"dropped {field}: its evidence does not occur in the prospect's text")
-            continue
-        reason = guard.screen(field, evidence, own, instructions)
-        if reason:
-            notes.append(f"dropped {field}: {reason}")
-            continue
-        facts.append(fact)
+        checked = _checked(field, answer.get(field), own, instructions)
+        if isinstance(checked, Fact):
+            facts.append(checked)
+        elif checked:
+            notes.append(f"dropped {field}: {checked}")
     return _consistent(facts, notes), notes
+
+
+def _checked(field: str, item: Any, own: str, instructions: list[guard.Instruction]) -> Fact | str | None:
+    """The fact ``item`` states for ``field``, or why it cannot stand, or None when it states nothing."""
+    if item is None:
+        return None
+    if not isinstance(item, dict):
+        return "not a {value, evidence, confidence} object"
+    if item.get("value") is None:
+        return None
+    evidence = str(item.get("evidence") or "")
+    confidence = _clamp(item.get("confidence"))
+    try:
+        fact = Fact.model_validate({"field": field, "value": item["value"], "evidence": evidence, "confidence": confidence})
+    except ValidationError as exc:
+        return str(exc.errors()[0]["msg"])
+    if not evidence_in_text(evidence, own):
+        return "its evidence does not occur in the prospect's text"
+    return guard.screen(field, evidence, own, instructions) or fact
 
 
 def _consistent(facts: list[Fact], notes: list[str]) -> list[Fact]:

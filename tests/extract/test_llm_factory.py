@@ -6,7 +6,7 @@ import pytest
 from pydantic import SecretStr
 
 from bot.config import Settings
-from bot.extract.factory import UnknownExtractorKind, build_extractor, resolve_kind
+from bot.extract.factory import LLMNotConfigured, UnknownExtractorKind, build_extractor, resolve_kind
 from bot.extract.hybrid import HybridExtractor
 from bot.extract.llm import LLMExtractor
 from tests.support.keyword_extractor import KeywordExtractor
@@ -31,9 +31,16 @@ def test_an_explicit_kind_overrides_the_setting() -> None:
         resolve_kind(settings, "magic")
 
 
-async def test_build_wires_the_rules_in_as_first_stage_and_fallback() -> None:
-    settings = Settings(llm_base_url="http://127.0.0.1:9/v1")
+@pytest.mark.parametrize("kind", ["llm", "hybrid"])
+def test_an_llm_kind_without_an_llm_is_a_configuration_error(kind: str) -> None:
+    with pytest.raises(LLMNotConfigured, match="QUALBOT_LLM_API_KEY"):
+        resolve_kind(Settings(extractor=kind, llm_api_key=None, llm_base_url=None))
+
+
+async def test_build_wires_the_rules_in_as_first_stage_and_fallback(caplog: pytest.LogCaptureFixture) -> None:
+    settings = Settings(llm_base_url="http://127.0.0.1:9/v1", llm_api_key=SecretStr("sk-secret-1"), llm_model="m-1")
     rules = KeywordExtractor()
+    caplog.set_level("INFO", logger="bot.extract.factory")
 
     assert build_extractor(settings, "rules", rules=rules) is rules
     llm = build_extractor(settings, "llm", rules=rules)
@@ -41,5 +48,7 @@ async def test_build_wires_the_rules_in_as_first_stage_and_fallback() -> None:
 
     assert isinstance(llm, LLMExtractor) and llm.fallback is rules
     assert isinstance(hybrid, HybridExtractor) and hybrid.rules is rules and hybrid.llm.fallback is rules
+    assert "extractor: hybrid, model m-1 at http://127.0.0.1:9/v1" in caplog.text
+    assert "sk-secret-1" not in caplog.text
     await llm.aclose()
     await hybrid.aclose()

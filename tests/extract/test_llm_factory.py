@@ -33,8 +33,12 @@ def test_an_explicit_kind_overrides_the_setting() -> None:
 
 @pytest.mark.parametrize("kind", ["llm", "hybrid"])
 def test_an_llm_kind_without_an_llm_is_a_configuration_error(kind: str) -> None:
+    settings = Settings(llm_api_key=None, llm_base_url=None)
+
     with pytest.raises(LLMNotConfigured, match="QUALBOT_LLM_API_KEY"):
-        resolve_kind(Settings(extractor=kind, llm_api_key=None, llm_base_url=None))
+        resolve_kind(settings, kind)
+    with pytest.raises(LLMNotConfigured):
+        resolve_kind(settings.model_copy(update={"extractor": kind}))
 
 
 async def test_build_wires_the_rules_in_as_first_stage_and_fallback(caplog: pytest.LogCaptureFixture) -> None:

@@ -51,8 +51,8 @@ def build_extractor(settings: Settings, kind: str | None = None, *, rules: Extra
     """The extractor of ``kind`` (rules|llm|hybrid|auto; default ``settings.extractor``).
 
     ``rules`` is the offline extractor to use (default: a new ``RulesExtractor``); the LLM and
-    hybrid kinds fall back to it when the LLM fails. Close an LLM-backed extractor with its
-    ``aclose()`` on shutdown.
+    hybrid kinds fall back to it when the LLM fails. Release it with :func:`close_extractor` on
+    shutdown.
     """
     resolved = resolve_kind(settings, kind)
     if resolved == "rules":
@@ -75,3 +75,10 @@ def build_extractor(settings: Settings, kind: str | None = None, *, rules: Extra
     from bot.extract.hybrid import HybridExtractor
 
     return HybridExtractor(rules, llm)
+
+
+async def close_extractor(extractor: Extractor) -> None:
+    """Release what ``extractor`` holds open (the LLM's HTTP connections); a no-op for the rules."""
+    aclose = getattr(extractor, "aclose", None)
+    if aclose is not None:
+        await aclose()

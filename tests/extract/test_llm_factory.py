@@ -6,7 +6,13 @@ import pytest
 from pydantic import SecretStr
 
 from bot.config import Settings
-from bot.extract.factory import LLMNotConfigured, UnknownExtractorKind, build_extractor, resolve_kind
+from bot.extract.factory import (
+    LLMNotConfigured,
+    UnknownExtractorKind,
+    build_extractor,
+    close_extractor,
+    resolve_kind,
+)
 from bot.extract.hybrid import HybridExtractor
 from bot.extract.llm import LLMExtractor
 from tests.support.keyword_extractor import KeywordExtractor
@@ -54,5 +60,6 @@ async def test_build_wires_the_rules_in_as_first_stage_and_fallback(caplog: pyte
     assert isinstance(hybrid, HybridExtractor) and hybrid.rules is rules and hybrid.llm.fallback is rules
     assert "extractor: hybrid, model m-1 at http://127.0.0.1:9/v1" in caplog.text
     assert "sk-secret-1" not in caplog.text
-    await llm.aclose()
-    await hybrid.aclose()
+    for extractor in (rules, llm, hybrid):
+        await close_extractor(extractor)
+    assert llm._http.is_closed and hybrid.llm._http.is_closed

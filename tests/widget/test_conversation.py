@@ -112,3 +112,19 @@ def test_screenshots_and_fit(browser: Browser, qualbot: QualbotProcess, name: st
         assert path.stat().st_size > 10_000
     finally:
         context.close()
+
+
+def test_a_second_tab_follows_the_conversation(page: Page, qualbot: QualbotProcess) -> None:
+    chat = Chat(page)
+    first, second = chat.begin(qualbot.base_url + "/")
+    other = page.context.new_page()
+    other_chat = Chat(other)
+    other.goto(qualbot.base_url + "/pricing")
+    other_chat.panel.wait_for(state="visible")
+    assert ANSWERS[first["field"]] in other_chat.bubbles("me")
+    chat.say(ANSWERS[second["field"]])
+    chat.next_question()
+    other.wait_for_function(
+        "t => document.querySelector('qualbot-widget').shadowRoot.querySelector('.log').textContent.includes(t)",
+        arg=ANSWERS[second["field"]],
+    )

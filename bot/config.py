@@ -33,6 +33,7 @@ class Settings(BaseSettings):
     flows_dir: Path = Field(default_factory=lambda: resource_path("flows"))
     prompts_dir: Path = Field(default_factory=lambda: resource_path("prompts"))
     widget_dir: Path = Field(default_factory=lambda: resource_path("widget"))
+    policy_dir: Path = Field(default_factory=lambda: resource_path("policy"))  # policy.yaml, routing.yaml
     default_flow: str = "bant"
     # Origins (scheme://host[:port]) whose pages may embed the chat widget; empty allows every
     # origin (the demo). The server's own public URL is always allowed.
@@ -44,6 +45,10 @@ class Settings(BaseSettings):
     llm_api_key: SecretStr | None = None
     llm_timeout_seconds: float = 8.0
     llm_max_retries: int = 1
+    # How the LLM is made to answer in the fact schema: json_schema (OpenAI structured outputs;
+    # vLLM, Ollama and llama.cpp honour it as guided decoding), function_calling (a forced tool
+    # call; needs a server with tool support), or json_mode (plain JSON object, schema in prompt).
+    llm_structured_method: Literal["json_schema", "function_calling", "json_mode"] = "json_schema"
 
     max_message_chars: int = 4096  # a chat text longer than this is refused (4 KB in the protocol)
     max_frame_bytes: int = 16384

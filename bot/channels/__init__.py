@@ -1,1 +1,1 @@
-"""Channels: the adapters through which prospects talk to qualbot (web chat, email)."""
+"""Channels: thin adapters (websocket chat, email, HTTP) around the conversation service."""

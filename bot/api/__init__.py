@@ -1,0 +1,1 @@
+"""The REST API: thin routers over services, protected by bearer API keys."""

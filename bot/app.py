@@ -1,0 +1,98 @@
+"""The FastAPI application factory: wires settings, database, flows, extractor, policy and channels."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from bot.api.leads import leads_router
+from bot.apikeys import ensure_api_key
+from bot.channels.web import chat_router
+from bot.config import Settings
+from bot.conversations import ConversationService
+from bot.db.session import create_engine, create_sessionmaker
+from bot.engine.flow import load_flows
+from bot.errors import QualbotError
+from bot.extract.base import Extractor
+from bot.qualify.policy import load_policy
+
+log = logging.getLogger(__name__)
+
+
+def create_app(settings: Settings, *, extractor: Extractor | None = None) -> FastAPI:
+    """Build the app. Raises ``FlowError``/``PolicyError`` on invalid configuration, before serving."""
+    flows = load_flows(settings.flows_dir)
+    if settings.default_flow not in flows:
+        raise QualbotError(f"QUALBOT_DEFAULT_FLOW={settings.default_flow!r} is not a flow in {settings.flows_dir}")
+    policy = load_policy(settings.policy_dir / "policy.yaml")
+    if extractor is None:
+        from bot.extract.factory import build_extractor
+
+        extractor = build_extractor(settings)
+    engine = create_engine(settings)
+    sessionmaker = create_sessionmaker(engine)
+    service = ConversationService(
+        settings=settings, sessionmaker=sessionmaker, flows=flows, extractor=extractor, policy=policy
+    )
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        await ensure_api_key(settings, sessionmaker)
+        log.info("qualbot ready: flows %s, extractor %s", ", ".join(sorted(flows)), extractor.name)
+        yield
+        await engine.dispose()
+
+    app = FastAPI(title="qualbot", version="0.1.0", lifespan=lifespan)
+    app.state.settings = settings
+    app.state.sessionmaker = sessionmaker
+    app.state.service = service
+    app.state.flows = flows
+    _install_error_handlers(app)
+    app.include_router(chat_router(service))
+    app.include_router(leads_router())
+    _include_widget(app, settings)
+
+    @app.get("/healthz", include_in_schema=False)
+    async def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    return app
+
+
+def _include_widget(app: FastAPI, settings: Settings) -> None:
+    try:
+        from bot.channels.widget_http import widget_router
+    except ImportError:  # the widget router is optional while the widget is being built
+        return
+    app.include_router(widget_router(settings))
+
+
+def _error_body(code: str, message: str, **extra: Any) -> dict[str, Any]:
+    return {"error": {"code": code, "message": message, **extra}}
+
+
+def _install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(QualbotError)
+    async def qualbot_error(_: Request, exc: QualbotError) -> JSONResponse:
+        return JSONResponse(_error_body(exc.code, exc.message), status_code=exc.http_status)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        detail = exc.detail
+        if isinstance(detail, dict) and "code" in detail:
+            body = {"error": detail}
+        else:
+            body = _error_body("http_error", str(detail))
+        return JSONResponse(body, status_code=exc.status_code, headers=getattr(exc, "headers", None))
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(_: Request, exc: RequestValidationError) -> JSONResponse:
+        details = [{"loc": list(e.get("loc", ())), "message": e.get("msg", "")} for e in exc.errors()]
+        return JSONResponse(_error_body("invalid_request", "the request is not valid", details=details), status_code=422)

@@ -1,0 +1,168 @@
+"""The live-chat channel: the websocket protocol of ``docs/protocol.md`` over the conversation service."""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+from fastapi import APIRouter, WebSocket, WebSocketDisconnect
+from starlette.websockets import WebSocketState
+
+from bot.conversations import ConversationService, Opened, TurnOutcome
+from bot.engine.dialogue import Reply
+from bot.errors import QualbotError
+
+log = logging.getLogger(__name__)
+
+EVENT_NAMES = frozenset({"page_view", "pricing_time", "download", "webinar_signup", "widget_open"})
+
+
+class ProtocolError(QualbotError):
+    """A client frame that breaks the protocol; the connection stays open."""
+
+
+def _error(code: str, message: str) -> dict[str, Any]:
+    return {"type": "error", "code": code, "message": message}
+
+
+def reply_frames(replies: tuple[Reply, ...]) -> list[dict[str, Any]]:
+    """The protocol frames for what the bot says."""
+    return [
+        {"type": "bot", "text": r.text, "field": r.field, "quick_replies": list(r.quick_replies)} for r in replies
+    ]
+
+
+class ChatSession:
+    """One websocket connection: at most one conversation at a time, frames in, frames out."""
+
+    def __init__(self, websocket: WebSocket, service: ConversationService, max_frame_bytes: int) -> None:
+        self.ws = websocket
+        self.service = service
+        self.max_frame_bytes = max_frame_bytes
+        self.conversation_id: str | None = None
+        self.lead_id: str | None = None
+
+    async def send(self, frame: dict[str, Any]) -> None:
+        await self.ws.send_text(json.dumps(frame, ensure_ascii=False))
+
+    async def open(self, *, flow: str | None, resume: str | None) -> None:
+        """Start or resume the conversation named by the query string."""
+        try:
+            if resume:
+                opened = await self.service.resume(resume)
+                await self._opened(opened, resume)
+            else:
+                opened = await self.service.start(flow_name=flow or self.service.settings.default_flow)
+                await self._opened(opened, opened.resume_token)
+        except QualbotError as exc:
+            await self.send(_error(exc.code, exc.message))
+
+    async def _opened(self, opened: Opened, token: str | None) -> None:
+        self.conversation_id, self.lead_id = opened.conversation_id, opened.lead_id
+        await self.send({"type": "session", "conversation_id": opened.conversation_id, "resume_token": token})
+        for frame in reply_frames(opened.replies):
+            await self.send(frame)
+        if opened.status == "waiting_human":
+            await self.send({"type": "status", "state": "waiting_human"})
+
+    async def run(self) -> None:
+        """Read frames until the client leaves; each bad frame gets an error frame and nothing else."""
+        while True:
+            message = await self.ws.receive()
+            if message["type"] == "websocket.disconnect":
+                return
+            raw = message.get("text")
+            if raw is None:
+                await self.send(_error("binary_not_supported", "send JSON text frames"))
+                continue
+            try:
+                await self.handle_frame(raw)
+            except QualbotError as exc:
+                await self.send(_error(exc.code, exc.message))
+
+    async def handle_frame(self, raw: str) -> None:
+        if len(raw.encode("utf-8")) > self.max_frame_bytes:
+            raise _protocol("frame_too_large", f"frame larger than {self.max_frame_bytes} bytes")
+        try:
+            frame = json.loads(raw)
+        except ValueError:
+            raise _protocol("invalid_json", "the frame is not JSON") from None
+        if not isinstance(frame, dict) or not isinstance(frame.get("type"), str):
+            raise _protocol("invalid_frame", "a frame is a JSON object with a string 'type'")
+        kind = frame["type"]
+        if kind == "message":
+            await self._message(frame)
+        elif kind == "event":
+            await self._event(frame)
+        elif kind == "start":
+            await self.open(flow=_str_or_none(frame.get("flow")), resume=None)
+        elif kind == "resume":
+            await self.open(flow=None, resume=_str_or_none(frame.get("resume_token")) or "-")
+        elif kind == "ping":
+            await self.send({"type": "pong"})
+        else:
+            raise _protocol("unknown_type", f"unknown frame type {kind!r}")
+
+    async def _message(self, frame: dict[str, Any]) -> None:
+        if self.conversation_id is None:
+            raise _protocol("no_conversation", "no conversation is open; send 'start' or 'resume'")
+        text = frame.get("text")
+        if isinstance(text, str) and len(text.encode("utf-8")) > self.service.settings.max_message_chars:
+            raise _protocol("message_too_long", f"text over {self.service.settings.max_message_chars} bytes")
+        if not isinstance(text, str) or not text.strip():
+            raise _protocol("empty_message", "text must be a non-empty string")
+        await self.send({"type": "typing"})
+        outcome = await self.service.handle_message(self.conversation_id, text)
+        await self._turn(outcome)
+
+    async def _turn(self, outcome: TurnOutcome) -> None:
+        for frame in reply_frames(outcome.replies):
+            await self.send(frame)
+        if outcome.qualified:
+            await self.send({"type": "qualified", "stage": outcome.stage, "lead_id": outcome.lead_id})
+        elif outcome.status == "waiting_human":
+            await self.send({"type": "status", "state": "waiting_human"})
+
+    async def _event(self, frame: dict[str, Any]) -> None:
+        if self.conversation_id is None:
+            raise _protocol("no_conversation", "no conversation is open; send 'start' or 'resume'")
+        name = frame.get("name")
+        if name not in EVENT_NAMES:
+            raise _protocol("unknown_event", f"unknown event {name!r}; known: {', '.join(sorted(EVENT_NAMES))}")
+        properties = {k: v for k, v in frame.items() if k in ("url", "seconds", "title") and _plain(v)}
+        await self.service.record_event(self.conversation_id, name, properties)
+
+
+def _plain(value: Any) -> bool:
+    return isinstance(value, (int, float)) or (isinstance(value, str) and len(value) <= 2048)
+
+
+def _str_or_none(value: Any) -> str | None:
+    return value if isinstance(value, str) and value else None
+
+
+def _protocol(code: str, message: str) -> ProtocolError:
+    error = ProtocolError(message)
+    error.code = code
+    return error
+
+
+def chat_router(service: ConversationService) -> APIRouter:
+    """The ``/ws/chat`` websocket endpoint."""
+    router = APIRouter()
+
+    @router.websocket("/ws/chat")
+    async def chat(websocket: WebSocket, flow: str | None = None, resume: str | None = None) -> None:
+        await websocket.accept()
+        session = ChatSession(websocket, service, service.settings.max_frame_bytes)
+        try:
+            await session.open(flow=flow, resume=resume)
+            await session.run()
+        except WebSocketDisconnect:
+            pass
+        finally:
+            if websocket.client_state == WebSocketState.CONNECTED:
+                await websocket.close()
+
+    return router

@@ -1,0 +1,133 @@
+"""The ``qualbot`` command: serve, migrate, extract, flows check."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from bot import __version__
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="qualbot",
+        description="Qualify sales leads by conversation. Settings come from QUALBOT_* variables and .env.",
+    )
+    parser.add_argument("--version", action="version", version=f"qualbot {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    serve = commands.add_parser("serve", help="migrate the database, then serve chat, API and widget")
+    serve.add_argument("--host", help="address to listen on (default: QUALBOT_HOST or 127.0.0.1)")
+    serve.add_argument("--port", type=_port, help="port to listen on (default: QUALBOT_PORT or 8000)")
+
+    commands.add_parser("migrate", help="bring the database schema up to date")
+
+    extract = commands.add_parser("extract", help="extract facts from benchmark-format JSON lines")
+    extract.add_argument("--extractor", choices=["rules", "llm", "hybrid"], default="rules")
+    extract.add_argument("input", nargs="?", type=Path, help="JSON lines file (default: standard input)")
+
+    flows = commands.add_parser("flows", help="work with dialogue flows")
+    flows_commands = flows.add_subparsers(dest="flows_command", metavar="SUBCOMMAND", required=True)
+    check = flows_commands.add_parser("check", help="validate flow files; errors name file and line")
+    check.add_argument("paths", nargs="*", type=Path, help="flow files or folders (default: the flows folder)")
+    return parser
+
+
+def _port(text: str) -> int:
+    try:
+        port = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port number") from None
+    if not 0 < port < 65536:
+        raise argparse.ArgumentTypeError(f"{port} is outside 1-65535")
+    return port
+
+
+def _settings(**overrides: object):  # type: ignore[no-untyped-def]
+    from bot.config import Settings
+
+    try:
+        return Settings(**{k: v for k, v in overrides.items() if v is not None})
+    except ValidationError as exc:
+        lines = [f"  QUALBOT_{'_'.join(map(str, e['loc'])).upper()}: {e['msg']}" for e in exc.errors()]
+        raise SystemExit("qualbot: invalid settings:\n" + "\n".join(lines)) from None
+
+
+def _configure_logging(level: str) -> None:
+    logging.basicConfig(level=level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+
+def _serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from bot.app import create_app
+    from bot.db.migrate import upgrade
+    from bot.engine.flow import FlowError
+    from bot.errors import QualbotError
+    from bot.qualify.policy import PolicyError
+
+    settings = _settings(host=args.host, port=args.port)
+    _configure_logging(settings.log_level)
+    try:
+        app = create_app(settings)
+    except (FlowError, PolicyError, QualbotError) as exc:
+        print(f"qualbot: cannot start: {exc}", file=sys.stderr)
+        return 1
+    upgrade(settings)
+    uvicorn.run(
+        app,
+        host=settings.host,
+        port=settings.port,
+        log_level=settings.log_level.lower(),
+        timeout_graceful_shutdown=10,
+        ws_max_size=settings.max_frame_bytes * 4,
+    )
+    return 0
+
+
+def _migrate(_: argparse.Namespace) -> int:
+    from bot.db.migrate import upgrade
+
+    settings = _settings()
+    upgrade(settings)
+    print("qualbot: database is up to date")
+    return 0
+
+
+def _extract(args: argparse.Namespace) -> int:
+    from bot.extract.batch import BatchInputError, run_extract
+    from bot.extract.factory import build_extractor
+
+    extractor = build_extractor(_settings(), args.extractor)
+    try:
+        if args.input is None:
+            lines = sys.stdin.readlines()
+        else:
+            lines = args.input.read_text(encoding="utf-8").splitlines()
+    except OSError as exc:
+        print(f"qualbot: cannot read {args.input}: {exc.strerror}", file=sys.stderr)
+        return 1
+    try:
+        run_extract(lines, sys.stdout, extractor)
+    except BatchInputError as exc:
+        print(f"qualbot: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _flows(args: argparse.Namespace) -> int:
+    from bot.engine.check import main_flows_check
+
+    return main_flows_check([str(p) for p in args.paths])
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``qualbot`` command and ``python -m bot``."""
+    args = _parser().parse_args(argv)
+    handlers = {"serve": _serve, "migrate": _migrate, "extract": _extract, "flows": _flows}
+    return handlers[args.command](args)

@@ -1,0 +1,384 @@
+"""The conversation service: the one place every channel calls to open, resume and advance a conversation.
+
+It stores the prospect's message before anything else can fail, extracts facts, asks the
+qualification policy for the stage, steps the dialogue engine and stores what the bot says —
+one database session per unit of work. Channels (websocket, email, HTTP) are thin adapters
+around it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import weakref
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select, update
+from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.config import Settings
+from bot.db import models
+from bot.engine import dialogue
+from bot.engine.dialogue import DialogueState, Reply, StepResult
+from bot.engine.flow import Flow
+from bot.errors import (
+    ConversationNotFound,
+    InvalidMessage,
+    StorageUnavailable,
+    UnknownFlow,
+    UnknownResumeToken,
+)
+from bot.extract.base import Extractor, ProspectMessage
+from bot.facts import Extraction, FactValue
+from bot.qualify.policy import Decision, Policy, decide
+from bot.qualify.scoring import EngagementEvent, score_lead
+from bot.tokens import new_token, token_hash
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Opened:
+    """A conversation that was just started or resumed, and what the bot says first."""
+
+    conversation_id: str
+    lead_id: str
+    replies: tuple[Reply, ...]
+    status: str
+    resume_token: str | None = None
+    stage: str | None = None
+
+
+@dataclass(frozen=True)
+class TurnOutcome:
+    """What came of one prospect message."""
+
+    conversation_id: str
+    lead_id: str
+    replies: tuple[Reply, ...]
+    status: str
+    stage: str
+    qualified: bool = False
+    facts: Mapping[str, FactValue] = field(default_factory=dict)
+
+
+def _storage_errors() -> tuple[type[BaseException], ...]:
+    return (OperationalError, DBAPIError, OSError, ConnectionError)
+
+
+class ConversationService:
+    """Opens, resumes and advances conversations; shared by every channel."""
+
+    def __init__(
+        self,
+        *,
+        settings: Settings,
+        sessionmaker: async_sessionmaker[AsyncSession],
+        flows: Mapping[str, Flow],
+        extractor: Extractor,
+        policy: Policy,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
+        self.settings = settings
+        self.sessionmaker = sessionmaker
+        self.flows = flows
+        self.extractor = extractor
+        self.policy = policy
+        self.clock = clock
+        self._zone = ZoneInfo(settings.timezone)
+        # Turns of one conversation run one at a time; entries vanish once no turn holds them.
+        self._locks: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
+
+    # ---- opening -------------------------------------------------------------------------
+    def flow(self, name: str) -> Flow:
+        """The loaded flow called ``name``, or :class:`UnknownFlow`."""
+        try:
+            return self.flows[name]
+        except KeyError:
+            known = ", ".join(sorted(self.flows)) or "none"
+            raise UnknownFlow(f"no flow named {name!r} (known: {known})") from None
+
+    async def start(
+        self,
+        *,
+        flow_name: str,
+        channel: str = "chat",
+        lead_id: str | None = None,
+        contact: Mapping[str, str | None] | None = None,
+        seed: int | None = None,
+    ) -> Opened:
+        """Open a new conversation (and a new lead unless ``lead_id`` is given); return the greeting."""
+        flow = self.flow(flow_name)
+        token = new_token("rt_")
+        now = self.clock()
+        seed = seed if seed is not None else int.from_bytes(token_hash(token)[:8].encode(), "big") % 1_000_003
+        result = dialogue.start(flow, channel=channel, seed=seed)
+        async with self._unit_of_work() as session:
+            if lead_id is None:
+                lead = models.Lead(created_at=now, updated_at=now, **dict(contact or {}))
+                session.add(lead)
+                await session.flush()
+                lead_id = lead.id
+            conversation = models.Conversation(
+                lead_id=lead_id,
+                channel=channel,
+                flow=flow.name,
+                state=result.state.model_dump(mode="json"),
+                status=result.state.status,
+                resume_token_hash=token_hash(token),
+                created_at=now,
+                updated_at=now,
+            )
+            session.add(conversation)
+            await session.flush()
+            self._add_bot_messages(session, conversation.id, result.replies, now)
+            await session.commit()
+        return Opened(
+            conversation_id=conversation.id,
+            lead_id=lead_id,
+            replies=result.replies,
+            status=result.state.status,
+            resume_token=token,
+            stage="iql",
+        )
+
+    async def resume(self, token: str) -> Opened:
+        """Reopen the conversation a resume token belongs to; the pending question is asked again."""
+        async with self._unit_of_work() as session:
+            conversation = await session.scalar(
+                select(models.Conversation).where(models.Conversation.resume_token_hash == token_hash(token))
+            )
+            if conversation is None:
+                raise UnknownResumeToken("this resume token matches no conversation")
+            lead = await session.get(models.Lead, conversation.lead_id)
+        flow = self.flow(conversation.flow)
+        state = DialogueState.model_validate(conversation.state)
+        result = dialogue.resume(flow, state, channel=conversation.channel)
+        return Opened(
+            conversation_id=conversation.id,
+            lead_id=conversation.lead_id,
+            replies=result.replies,
+            status=state.status,
+            stage=lead.stage if lead else None,
+        )
+
+    # ---- a prospect message --------------------------------------------------------------
+    def validate_text(self, text: Any) -> str:
+        """The message text, stripped, or :class:`InvalidMessage` saying what is wrong."""
+        if not isinstance(text, str):
+            raise InvalidMessage("text must be a string")
+        stripped = text.strip()
+        if not stripped:
+            raise InvalidMessage("text is empty")
+        size = len(stripped.encode("utf-8"))
+        if size > self.settings.max_message_chars:
+            raise InvalidMessage(f"text is {size} bytes; the limit is {self.settings.max_message_chars}")
+        return stripped
+
+    async def handle_message(self, conversation_id: str, text: str) -> TurnOutcome:
+        """Store a prospect message, extract its facts, decide the stage and step the dialogue."""
+        text = self.validate_text(text)
+        async with self._lock(conversation_id):
+            now = self.clock()
+            message_id, conversation, topic = await self._store_prospect_message(conversation_id, text, now)
+            extraction = await self._extract(text, topic, conversation.channel, now)
+            return await self._advance(conversation_id, message_id, text, extraction, now)
+
+    async def _store_prospect_message(
+        self, conversation_id: str, text: str, now: datetime
+    ) -> tuple[int, models.Conversation, str | None]:
+        async with self._unit_of_work() as session:
+            conversation = await session.get(models.Conversation, conversation_id)
+            if conversation is None:
+                raise ConversationNotFound(f"no conversation {conversation_id!r}")
+            state = DialogueState.model_validate(conversation.state)
+            topic = self._pending_topic(conversation.flow, state)
+            message = models.Message(
+                conversation_id=conversation_id, role="prospect", text=text, topic=topic, created_at=now
+            )
+            session.add(message)
+            await session.commit()
+            return message.id, conversation, topic
+
+    def _pending_topic(self, flow_name: str, state: DialogueState) -> str | None:
+        flow = self.flows.get(flow_name)
+        if flow is None or state.pending is None:
+            return None
+        for question in flow.questions:
+            if question.id == state.pending:
+                return question.topic
+        return None
+
+    async def _extract(self, text: str, topic: str | None, channel: str, now: datetime) -> Extraction:
+        message = ProspectMessage(
+            text=text,
+            ref_date=now.astimezone(self._zone).date(),
+            channel="email" if channel == "email" else "chat",
+            asked=topic,
+        )
+        try:
+            return await self.extractor.extract(message)
+        except Exception:  # an extractor must never lose a turn: the message is stored, go on without facts
+            log.exception("extractor %s failed; continuing without facts", getattr(self.extractor, "name", "?"))
+            return Extraction(extractor="none", notes=["extractor failed"])
+
+    async def _advance(
+        self, conversation_id: str, message_id: int, text: str, extraction: Extraction, now: datetime
+    ) -> TurnOutcome:
+        async with self._unit_of_work() as session:
+            conversation = await session.get(models.Conversation, conversation_id, with_for_update=True)
+            assert conversation is not None
+            lead = await session.get(models.Lead, conversation.lead_id, with_for_update=True)
+            assert lead is not None
+            new_fields = await self._store_facts(session, conversation, message_id, extraction, now)
+            known = await self.known_facts(session, lead.id)
+            flow = self.flow(conversation.flow)
+            state = DialogueState.model_validate(conversation.state)
+            final = decide(known, self.policy, complete=True)
+            result: StepResult = dialogue.step(
+                flow,
+                state,
+                known=known,
+                new_fields=frozenset(new_fields),
+                text=text,
+                stage=final.stage,
+                channel=conversation.channel,
+            )
+            decision = final if result.ended else decide(known, self.policy, complete=False)
+            stage = (result.outcome or decision.stage) if result.ended else decision.stage
+            conversation.state = result.state.model_dump(mode="json")
+            conversation.status = result.state.status
+            conversation.updated_at = now
+            self._add_bot_messages(session, conversation.id, result.replies, now)
+            lead.stage = stage
+            lead.score = await self._score(session, lead.id, known, now)
+            lead.updated_at = now
+            if result.ended:
+                session.add(
+                    models.Qualification(
+                        lead_id=lead.id,
+                        conversation_id=conversation.id,
+                        stage=stage,
+                        reasons=decision.to_json()["reasons"],
+                        decided_at=now,
+                    )
+                )
+            await session.commit()
+        return TurnOutcome(
+            conversation_id=conversation_id,
+            lead_id=lead.id,
+            replies=result.replies,
+            status=result.state.status,
+            stage=stage,
+            qualified=result.ended,
+            facts=known,
+        )
+
+    async def _store_facts(
+        self,
+        session: AsyncSession,
+        conversation: models.Conversation,
+        message_id: int,
+        extraction: Extraction,
+        now: datetime,
+    ) -> list[str]:
+        fields = [fact.field for fact in extraction.facts]
+        if fields:
+            await session.execute(
+                update(models.Fact)
+                .where(models.Fact.lead_id == conversation.lead_id, models.Fact.field.in_(fields))
+                .values(active=False)
+            )
+        for fact in extraction.facts:
+            session.add(
+                models.Fact(
+                    lead_id=conversation.lead_id,
+                    conversation_id=conversation.id,
+                    field=fact.field,
+                    value=fact.value,
+                    evidence=fact.evidence,
+                    source_message_id=message_id,
+                    extractor=extraction.extractor,
+                    confidence=fact.confidence,
+                    active=True,
+                    created_at=now,
+                )
+            )
+        return fields
+
+    async def known_facts(self, session: AsyncSession, lead_id: str) -> dict[str, FactValue]:
+        """The lead's current facts, ``{field: value}``."""
+        rows = await session.scalars(
+            select(models.Fact).where(models.Fact.lead_id == lead_id, models.Fact.active.is_(True))
+        )
+        return {row.field: row.value for row in rows}
+
+    async def _score(self, session: AsyncSession, lead_id: str, known: Mapping[str, FactValue], now: datetime) -> int:
+        rows = await session.scalars(select(models.EngagementEvent).where(models.EngagementEvent.lead_id == lead_id))
+        events = [EngagementEvent(name=r.name, occurred_at=r.occurred_at, properties=r.properties) for r in rows]
+        return score_lead(known, events, self.policy, now=now).score
+
+    # ---- engagement ----------------------------------------------------------------------
+    async def record_event(self, conversation_id: str, name: str, properties: Mapping[str, Any]) -> None:
+        """Store an engagement event (e.g. a page view) on the conversation's lead."""
+        async with self._unit_of_work() as session:
+            conversation = await session.get(models.Conversation, conversation_id)
+            if conversation is None:
+                raise ConversationNotFound(f"no conversation {conversation_id!r}")
+            session.add(
+                models.EngagementEvent(
+                    lead_id=conversation.lead_id,
+                    conversation_id=conversation_id,
+                    name=name,
+                    properties=dict(properties),
+                    occurred_at=self.clock(),
+                )
+            )
+            await session.commit()
+
+    # ---- helpers -------------------------------------------------------------------------
+    def _add_bot_messages(
+        self, session: AsyncSession, conversation_id: str, replies: Sequence[Reply], now: datetime
+    ) -> None:
+        for reply in replies:
+            session.add(
+                models.Message(
+                    conversation_id=conversation_id, role="bot", text=reply.text, topic=reply.field, created_at=now
+                )
+            )
+
+    def _lock(self, conversation_id: str) -> asyncio.Lock:
+        lock = self._locks.get(conversation_id)
+        if lock is None:
+            lock = self._locks[conversation_id] = asyncio.Lock()
+        return lock
+
+    def _unit_of_work(self) -> "_UnitOfWork":
+        return _UnitOfWork(self.sessionmaker)
+
+
+class _UnitOfWork:
+    """A session for one unit of work that turns database outages into :class:`StorageUnavailable`."""
+
+    def __init__(self, sessionmaker: async_sessionmaker[AsyncSession]) -> None:
+        self._sessionmaker = sessionmaker
+        self._session: AsyncSession | None = None
+
+    async def __aenter__(self) -> AsyncSession:
+        self._session = self._sessionmaker()
+        return self._session
+
+    async def __aexit__(self, exc_type: Any, exc: BaseException | None, tb: Any) -> bool:
+        assert self._session is not None
+        try:
+            await self._session.close()
+        except _storage_errors():
+            log.warning("closing a database session failed", exc_info=True)
+        if exc is not None and isinstance(exc, _storage_errors()):
+            raise StorageUnavailable("the database is not reachable right now; try again shortly") from exc
+        return False

@@ -1,0 +1,68 @@
+"""The offline rules extractor: regular expressions and parsing libraries, no model, no network.
+
+Each family of facts has its own module (money, timeline, authority, need, company, short
+answers); this module cuts the message into sentences, drops what states nothing (quoted email
+history, signatures, auto-replies, instructions aimed at the bot) and collects the facts.
+"""
+
+from __future__ import annotations
+
+from bot.extract.base import ProspectMessage
+from bot.extract.email_text import is_auto_reply_text, strip_reply
+from bot.extract.rules.authority import read_authority
+from bot.extract.rules.company import read_country, read_headcount
+from bot.extract.rules.guard import drop_instructions
+from bot.extract.rules.money import read_budget
+from bot.extract.rules.need import read_need
+from bot.extract.rules.shortanswers import read_short_answer
+from bot.extract.rules.text import clauses
+from bot.extract.rules.timeline import read_timeline
+from bot.facts import Extraction, Fact
+
+__all__ = ["RulesExtractor"]
+
+
+class RulesExtractor:
+    """Reads BANT facts with hand-written rules; every fact quotes the text it came from."""
+
+    name = "rules"
+
+    async def extract(self, message: ProspectMessage) -> Extraction:
+        """The :class:`Extractor` protocol's entry point (the rules are synchronous)."""
+        return self.read(message)
+
+    def read(self, message: ProspectMessage) -> Extraction:
+        """Return the facts ``message`` states. Pure: the same message always gives the same facts."""
+        notes: list[str] = []
+        text = message.text or ""
+        if message.channel == "email":
+            if is_auto_reply_text(text):
+                return Extraction(extractor=self.name, notes=["automatic reply: states nothing"])
+            text = strip_reply(text)
+        parts, dropped = drop_instructions(clauses(text))
+        if dropped:
+            notes.append("dropped sentences that instruct the bot")
+        asked = message.asked
+        facts: list[Fact] = []
+        unsure = False
+        short = read_short_answer(text, asked) if not dropped else []
+        facts.extend(short)
+        for found, was_unsure in (
+            read_budget(parts, asked),
+            read_timeline(parts, message.ref_date, asked, text),
+            read_authority(parts, asked),
+            read_need(parts, asked),
+        ):
+            facts.extend(found)
+            unsure = unsure or was_unsure
+        facts.extend(read_headcount(parts, asked))
+        facts.extend(read_country(parts))
+        kept = [f for f in facts if f.evidence in message.text]
+        if len(kept) != len(facts):
+            notes.append("dropped facts whose evidence is not in the text")
+        extraction = Extraction(extractor=self.name, facts=kept, notes=notes)
+        answered = {f.field for f in extraction.facts}
+        if short and asked and any(f.field in answered for f in short):
+            unsure = False
+        extraction.unsure = unsure and not dropped
+        return extraction

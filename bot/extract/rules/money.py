@@ -1,0 +1,267 @@
+"""Budget: amounts, ranges, bounds, currencies and periods, and the budget's status.
+
+A figure counts as the budget only when its sentence talks about money for this purchase (or
+the bot just asked about budget) and it is not someone else's price, past spend or an approval
+threshold ("they were charging us $4,000", "anything over £5k needs a vote").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from bot.extract.rules.text import APOS, NUMBER_WORDS, Clause, to_number
+from bot.facts import Fact
+
+_SYMBOLS = {
+    "$": "USD", "us$": "USD", "ca$": "CAD", "c$": "CAD", "cad$": "CAD", "au$": "AUD", "a$": "AUD",
+    "nz$": "NZD", "s$": "SGD", "hk$": "HKD", "r$": "BRL", "mx$": "MXN", "€": "EUR", "£": "GBP",
+    "¥": "JPY", "₹": "INR", "rs": "INR", "rs.": "INR", "₩": "KRW", "₽": "RUB", "₺": "TRY", "zł": "PLN",
+    "chf": "CHF", "fr.": "CHF",
+}
+_CODES = (
+    "USD|EUR|GBP|CAD|AUD|NZD|INR|JPY|CNY|RMB|BRL|CHF|SEK|NOK|DKK|PLN|CZK|HUF|SGD|HKD|ZAR|MXN|AED|SAR|"
+    "ILS|TRY|KRW|IDR|MYR|PHP|THB|VND|NGN|KES|EGP|ARS|CLP|COP|PEN|RON|BGN|UAH|TWD"
+)
+_WORDS = {
+    "dollar": "USD", "buck": "USD", "euro": "EUR", "pound": "GBP", "quid": "GBP", "sterling": "GBP",
+    "yen": "JPY", "rupee": "INR", "real": "BRL", "reais": "BRL", "franc": "CHF", "rand": "ZAR",
+    "krona": "SEK", "kronor": "SEK", "yuan": "CNY", "peso": "MXN", "zloty": "PLN",
+}
+_ADJ_DOLLAR = {"canadian": "CAD", "australian": "AUD", "aussie": "AUD", "us": "USD", "american": "USD",
+               "new zealand": "NZD", "singapore": "SGD", "hong kong": "HKD"}
+_MULT = {"k": 1e3, "thousand": 1e3, "grand": 1e3, "m": 1e6, "mn": 1e6, "mm": 1e6, "mil": 1e6, "million": 1e6,
+         "bn": 1e9, "billion": 1e9, "lakh": 1e5, "lakhs": 1e5, "lac": 1e5, "lacs": 1e5, "crore": 1e7, "crores": 1e7}
+
+_SYM_RE = r"(?:R\$|US\$|CAD?\$|AU\$|A\$|NZ\$|S\$|HK\$|MX\$|C\$|\$|€|£|¥|₹|₩|₽|₺|\bRs\.?|\bCHF)"
+_NUM_RE = rf"(?:\d{{1,3}}(?:,\d{{2}})+,\d{{3}}|\d{{1,3}}(?:[,.]\d{{3}})+(?:[.,]\d{{1,2}})?|\d+(?:[.,]\d+)?|{NUMBER_WORDS})"
+_MULT_RE = r"(?:k|K|m|M|mn|mm|mil|million|thousand|grand|bn|billion|lakhs?|lacs?|crores?)\b"
+_WORD_RE = (r"(?:(?:canadian|australian|aussie|us|american|new\s+zealand|singapore|hong\s+kong)\s+)?"
+            r"(?:dollars?|bucks|euros?|pounds?(?:\s+sterling)?|quid|sterling|yen|rupees?|reais|real|francs?|rand|"
+            r"kronor|krona|yuan|pesos?|zloty)\b")
+_AMOUNT = re.compile(
+    rf"(?P<sym>{_SYM_RE}|\b(?:{_CODES})\b)?\s?(?P<num>{_NUM_RE})(?:\s?(?P<mult>{_MULT_RE}))?"
+    rf"(?:\s?(?P<code>\b(?:{_CODES})\b|{_WORD_RE}))?",
+    re.I,
+)
+_RANGE_GAP = re.compile(r"^\s*(?:-|–|—|to|and|or)\s*$", re.I)
+_BETWEEN = re.compile(r"\b(?:between|from|range\s+of|somewhere\s+in)\s*$", re.I)
+
+_MONTH = re.compile(r"(?:/\s?|\bper\s+|\ba\s+|\beach\s+|\bevery\s+|\bin\s+)(?:mo|mth|month)\b|\bmonthly\b|\bp/?m\b|\bper\s+calendar\s+month", re.I)
+_YEAR = re.compile(
+    r"(?:/\s?|\bper\s+|\ba\s+|\beach\s+|\bevery\s+)(?:yr|year|annum)\b|\bannually\b|\byearly\b|\bp\.a\.?|\bpa\b|"
+    r"\bannual\b|\bfor\s+(?:the|this|the\s+whole|the\s+full|next)\s+(?:fiscal\s+|financial\s+)?year\b", re.I)
+_ONCE = re.compile(r"\bone[-\s]?(?:off|time)\b|\bonce[-\s]off\b|\blump[-\s]sum\b|\bup[-\s]?front\b|\bsingle\s+payment\b", re.I)
+
+_MAX_BEFORE = re.compile(
+    r"(?:up\s+to|max(?:imum)?(?:\s+of)?|at\s+(?:the\s+)?most|no\s+more\s+than|not\s+more\s+than|under|below|less\s+than|"
+    r"cap(?:ped)?\s+(?:at|of)|ceiling\s+of|limit\s+of|within|not\s+(?:to\s+)?exceed(?:ing)?|tops)\s*$", re.I)
+_MIN_BEFORE = re.compile(r"(?:at\s+least|minimum(?:\s+of)?|min\.?|more\s+than|over|above|north\s+of|starting\s+(?:at|from))\s*$", re.I)
+_PER = r"(?:\s*/\s?\w+|\s+(?:a|per|each)\s+\w+)*"
+_MAX_AFTER = re.compile(
+    rf"^{_PER}\s*,?\s*(?:is\s+(?:our|the|my)\s+(?:absolute\s+)?(?:ceiling|cap|max(?:imum)?|limit|upper\s+limit)|max\b|tops\b|or\s+less|at\s+(?:the\s+)?most)", re.I)
+_MIN_AFTER = re.compile(rf"^{_PER}\s*,?\s*(?:\+|or\s+more|minimum|at\s+(?:the\s+)?least|and\s+up)", re.I)
+_APPROX = re.compile(r"(?:around|about|roughly|approximately|approx\.?|circa|ca\.|~)\s*$", re.I)
+
+# Someone else's price, past or other spend, or an approval threshold: not this purchase's budget.
+_NOT_BUDGET_BEFORE = re.compile(
+    rf"\b(?:quoted|quote[sd]?\s+us|charg(?:ed|ing)|cost(?:ing|s)?|was\s+costing|(?:were|was|are|am|been)\s+paying|paid|"
+    rf"pay(?:ing)?\s+for|already\s+pay|spent|spending|used\s+to|previous(?:ly)?|raised|revenue|turnover|ARR|MRR|salary|"
+    rf"salaries|funding|valuation|worth|fees?|lost|saved|(?:anything|purchases?|deals?|contracts?|orders?|items?|invoices?)\s+"
+    rf"(?:over|above|under|below|of\s+more\s+than|more\s+than|less\s+than))\b[^.;]*$", re.I)
+_NOT_BUDGET_AFTER = re.compile(
+    r"^[^.;]{0,25}\b(?:last\s+year|ago|in\s+20\d\d|revenue|turnover|ARR|in\s+sales|fee|need(?:s)?\s+(?:a\s+)?(?:vote|approval|sign)|"
+    r"(?:are|is)\s+within\s+my)", re.I)
+_CONTEXT = re.compile(
+    rf"\bbudget|\bspend\b|\bafford|set\s+aside|earmark|allocat|approv|sanction|invest|ceiling|\bcap\b|\bmax|"
+    rf"up\s+to|our\s+number|looking\s+at|thinking|can\s+do|can\s+go|\bpay\b|willing|\brange\b|request|per\s+seat|"
+    rf"(?:we|I){APOS}?(?:ve|\s+have)\s+got|\bwe\s+have\b|\bgot\b|for\s+this|for\s+the\s+(?:tool|project|year)|"
+    rf"at\s+least|at\s+most|\bcomfortable\b|\bstretch\b|\bwork\s+with\b", re.I)
+
+_STATUS_UNDECIDED = re.compile(
+    rf"\bnot\s+(?:been\s+|yet\s+)?(?:decided|set|approved|finali[sz]ed|confirmed|fixed|defined|allocated|agreed|signed\s+off)\b|"
+    rf"\bhas(?:n{APOS}t|\s+not)\s+been\s+(?:set|decided|approved|agreed|allocated|finali[sz]ed)|"
+    rf"\b(?:waiting|wait)\s+(?:on|for)\s+(?:approval|sign[- ]?off|the\s+board|finance|budget)|"
+    rf"\b(?:pending|awaiting|subject\s+to)\s+(?:\w+\s+)?(?:approval|sign[- ]?off)|\bTB[DC]\b|\bdepends?\s+on\b|\bdepending\s+on\b|"
+    rf"\bwill\s+depend\b|\bnot\s+sure\b|\bno\s+idea\b|\bhaven{APOS}t\s+(?:set|decided|agreed|allocated)|"
+    rf"\bnothing{APOS}?s?\s+(?:has\s+)?been\s+(?:set\s+aside|allocated|approved)\s+yet|\bno\s+budget\s+(?:set\s+)?yet\b|"
+    rf"\bstill\s+(?:working|figuring)\s+(?:it\s+|that\s+)?out\b|\bcan{APOS}t\s+give\s+you\s+a\s+(?:figure|number)|"
+    rf"\bunder\s+review\b|\bneeds?\s+to\s+be\s+approved|\bmust\s+be\s+approved|\bstill\s+(?:to\s+be\s+)?(?:decided|set|approved)|"
+    rf"\bnot\s+(?:decided|set)\s+yet|\bundecided\b|\bwe{APOS}?ll\s+see\b|\bopen\s+to\s+(?:suggestions|proposals)\b", re.I)
+_STATUS_NONE = re.compile(
+    rf"\bno\s+budget\b(?!\s+(?:limit|constraint|cap|issue|problem|yet|set\s+yet))|"
+    rf"\b(?:can{APOS}?t|cannot|can\s+not|couldn{APOS}?t|unable\s+to|not\s+able\s+to)\s+afford|\bzero\s+budget|"
+    rf"\bbudget\s+(?:is|of)\s+(?:zero|nil|nothing)\b|\bno\s+(?:money|funds|funding|cash)\s+(?:for|left|available|at\s+all)|"
+    rf"\b(?:don{APOS}?t|do\s+not|doesn{APOS}?t|does\s+not)\s+have\s+(?:a|any|the)\s+budget|"
+    rf"\bbudget\s+(?:was|got|has\s+been|is)\s+(?:cut|frozen|slashed|gone)|\bnot\s+in\s+(?:the|our)\s+budget|\bnothing\s+budgeted|"
+    rf"\b(?:budget|spending)\s+freeze|\bout\s+of\s+(?:our\s+)?budget\b", re.I)
+_STATUS_ALLOCATED = re.compile(
+    rf"\b(?:we|I|they)\s*(?:{APOS}ve|\s+have|\s+do\s+have)\s+(?:got\s+)?(?:a|the|some)\s+budget\b|"
+    rf"\bbudget\s+(?:is|has\s+been|was)\s+(?:already\s+)?(?:approved|allocated|set|signed\s+off|in\s+place|available|secured)\b|"
+    rf"\b(?:approved|allocated|secured)\s+budget\b", re.I)
+_BUDGET_WORD = re.compile(r"\bbudget|\bmoney\b|\bfunds?\b|\bspend|\bafford|\bfigure\b|\bquote\b|\bpric", re.I)
+
+
+@dataclass(frozen=True)
+class _Amount:
+    start: int
+    end: int
+    value: float
+    currency: str | None
+    has_scale: bool  # a multiplier or a currency marks it as money
+    mult: float
+
+
+def _currency(sym: str | None, code: str | None) -> str | None:
+    for token in (code, sym):  # a code after the figure overrides a bare $ before it
+        if not token:
+            continue
+        t = " ".join(token.lower().split())
+        if t in _SYMBOLS:
+            return _SYMBOLS[t]
+        if t.upper() in _CODES.split("|"):
+            return "CNY" if t.upper() == "RMB" else t.upper()
+        words = t.split()
+        base = words[-1].rstrip("s") if words[-1] not in ("reais", "kronor") else words[-1]
+        if base in _WORDS or words[-1] in _WORDS:
+            adj = " ".join(words[:-1])
+            if base == "dollar" and adj in _ADJ_DOLLAR:
+                return _ADJ_DOLLAR[adj]
+            if base == "pound" and len(words) > 1 and words[-1] == "sterling":
+                return "GBP"
+            return _WORDS.get(base) or _WORDS.get(words[-1])
+        if t.endswith("sterling"):
+            return "GBP"
+    return None
+
+
+def _amounts(text: str) -> list[_Amount]:
+    out: list[_Amount] = []
+    for m in _AMOUNT.finditer(text):
+        num = to_number(m.group("num"))
+        if num is None:
+            continue
+        mult_tok = (m.group("mult") or "").lower()
+        mult = _MULT.get(mult_tok, 1.0)
+        # "2m" in "2m away" is rare; "m" alone after a number means million only with money around
+        currency = _currency(m.group("sym"), m.group("code"))
+        if mult_tok in ("lakh", "lakhs", "lac", "lacs", "crore", "crores") and currency is None:
+            currency = "INR"
+        has_scale = currency is not None or mult_tok in ("k", "thousand", "grand", "million", "lakh", "lakhs", "lac", "lacs", "crore", "crores", "bn", "billion", "mn")
+        if not m.group("num")[0].isdigit() and currency is None and mult == 1.0:
+            continue
+        end = m.end() if (m.group("code") or m.group("mult")) else m.end("num")
+        out.append(_Amount(m.start() if m.group("sym") else m.start("num"), end, num * mult, currency, has_scale, mult))
+    return out
+
+
+def _join_ranges(text: str, amounts: list[_Amount]) -> list[tuple[_Amount, _Amount | None]]:
+    out: list[tuple[_Amount, _Amount | None]] = []
+    i = 0
+    while i < len(amounts):
+        a = amounts[i]
+        if i + 1 < len(amounts):
+            b = amounts[i + 1]
+            gap = text[a.end : b.start]
+            if _RANGE_GAP.match(gap) and (gap.strip() not in ("and", "or") or _BETWEEN.search(text[: a.start])):
+                if a.mult == 1.0 and b.mult > 1.0 and a.value * b.mult <= b.value:  # "30-40k": the scale applies to both
+                    a = _Amount(a.start, a.end, a.value * b.mult, a.currency, True, b.mult)
+                cur = a.currency or b.currency
+                a = _Amount(a.start, a.end, a.value, cur, a.has_scale or b.has_scale, a.mult)
+                b = _Amount(b.start, b.end, b.value, cur, a.has_scale or b.has_scale, b.mult)
+                if b.value >= a.value:
+                    out.append((a, b))
+                    i += 2
+                    continue
+        out.append((a, None))
+        i += 1
+    return out
+
+
+def _period(clause: str, start: int, end: int) -> str | None:
+    after, before = clause[end : end + 40], clause[max(0, start - 45) : start]
+    found: list[tuple[int, str]] = []
+    for rx, name in ((_MONTH, "month"), (_YEAR, "year"), (_ONCE, "one_time")):
+        m = rx.search(after)
+        if m:
+            found.append((m.start(), name))
+    if found:
+        return min(found)[1]
+    for rx, name in ((_MONTH, "month"), (_YEAR, "year"), (_ONCE, "one_time")):
+        m = None
+        for m in rx.finditer(before):
+            pass
+        if m:
+            found.append((-m.end(), name))
+    return min(found)[1] if found else None
+
+
+def read_budget(parts: list[Clause], asked: str | None) -> tuple[list[Fact], bool]:
+    """Budget facts stated in ``parts``, and whether money talk was left unparsed (unsure)."""
+    facts: list[Fact] = []
+    unsure = False
+    status: tuple[str, str] | None = None
+    for clause in parts:
+        t = clause.text
+        budget_talk = asked == "budget" or _BUDGET_WORD.search(t) is not None
+        if status is None or status[0] == "allocated":
+            m = _STATUS_UNDECIDED.search(t)
+            if m and budget_talk:
+                status = ("undecided", m.group())
+        if status is None:
+            m = _STATUS_NONE.search(t)
+            if m:
+                status = ("none", m.group())
+        if facts:
+            continue
+        for a, b in _join_ranges(t, _amounts(t)):
+            last = b or a
+            if not (a.has_scale or last.has_scale or (budget_talk and last.value >= 100)):
+                continue
+            if not (a.has_scale or last.has_scale) and (1900 <= last.value <= 2100 or re.search(r"\b(?:in|since|until|by|before|after|from|of)\s*$", t[: a.start])):
+                continue  # a year or a date, not an amount
+            if not a.has_scale and not last.has_scale and re.match(r"^\s*(?:people|employees|staff|users|seats|leads|%|days|weeks|months|years|hours)", t[last.end :], re.I):
+                continue
+            before, after = t[: a.start], t[last.end :]
+            if _NOT_BUDGET_BEFORE.search(before[-60:]) or _NOT_BUDGET_AFTER.search(after):
+                continue
+            if asked != "budget" and not _CONTEXT.search(t):
+                continue
+            lo, hi = a.value, (b.value if b else a.value)
+            if b is None:
+                if _MAX_BEFORE.search(before[-30:]) or _MAX_AFTER.search(after):
+                    lo = None  # type: ignore[assignment]
+                elif _MIN_BEFORE.search(before[-30:]) or _MIN_AFTER.search(after):
+                    hi = None  # type: ignore[assignment]
+            evidence = t[a.start : last.end]
+            period = _period(t, a.start, last.end)
+            conf = 0.9 if asked == "budget" or _BUDGET_WORD.search(t) else 0.75
+            if lo is not None:
+                facts.append(Fact(field="budget_min", value=lo, evidence=evidence, confidence=conf))
+            if hi is not None:
+                facts.append(Fact(field="budget_max", value=hi, evidence=evidence, confidence=conf))
+            currency = a.currency or last.currency or _dollar_hint(t)
+            if currency:
+                facts.append(Fact(field="budget_currency", value=currency, evidence=evidence, confidence=conf))
+            if period:
+                facts.append(Fact(field="budget_period", value=period, evidence=t[max(0, a.start - 45) : last.end + 40].strip(), confidence=conf))
+            if status is None or status[0] == "none":
+                status = ("allocated", evidence)
+            break
+        else:
+            if budget_talk and re.search(r"\d|\$|€|£", t) and asked == "budget" and not facts:
+                unsure = True
+    if status is None:
+        for clause in parts:
+            m = _STATUS_ALLOCATED.search(clause.text)
+            if m:
+                status = ("allocated", m.group())
+                break
+    if status is not None:
+        facts.append(Fact(field="budget_status", value=status[0], evidence=status[1], confidence=0.85))
+    return facts, unsure
+
+
+def _dollar_hint(text: str) -> str | None:
+    m = re.search(r"\b(canadian|australian|aussie|new\s+zealand|singapore|hong\s+kong)\s+dollars?\b", text, re.I)
+    return _ADJ_DOLLAR[" ".join(m.group(1).lower().split())] if m else None

@@ -1,0 +1,49 @@
+"""Short answers: "yes", "nope", "me", "Q3" mean something only next to the question just asked."""
+
+from __future__ import annotations
+
+import re
+
+from bot.extract.rules.text import APOS
+from bot.facts import Fact
+
+_YES = r"(?:yes|yeah|yep|yup|yas|sure|definitely|absolutely|of\s+course|correct|indeed|we\s+do|i\s+do|certainly|100%|affirmative|si|ja|oui)"
+_NO = r"(?:no|nope|nah|not\s+really|not\s+at\s+all|none|nothing|zero|nil|negative|never|no\s+way|not\s+me|nein|non)"
+_TAIL = r"[\s,.!?:)(\-🙂😅👍]*"
+_SHORT_YES = re.compile(rf"^\s*{_YES}{_TAIL}$", re.I)
+_SHORT_NO = re.compile(rf"^\s*{_NO}{_TAIL}$", re.I)
+_ME = re.compile(rf"^\s*(?:(?:it{APOS}?s\s+|that{APOS}?s\s+|just\s+|only\s+)?me|myself|i\s+do|i\s+am|i{APOS}?m\s+the\s+one|yes,?\s+(?:it{APOS}?s\s+)?me|me,?\s+(?:myself|alone)){_TAIL}$", re.I)
+_UNDECIDED = re.compile(rf"^\s*(?:not\s+yet|tbd|tbc|not\s+sure|no\s+idea|dunno|don{APOS}?t\s+know|depends|it\s+depends|maybe|unsure|pending){_TAIL}$", re.I)
+_NOW = re.compile(rf"^\s*(?:now|today|right\s+now|immediately|this\s+week|asap){_TAIL}$", re.I)
+
+
+def read_short_answer(text: str, asked: str | None) -> list[Fact]:
+    """Facts from a reply of a few words, read against ``asked``; [] when it is not such a reply."""
+    t = text.strip()
+    if not asked or len(t) > 40 or len(t.split()) > 6:
+        return []
+    if asked == "budget":
+        if _SHORT_YES.match(t):
+            return [Fact(field="budget_status", value="allocated", evidence=t, confidence=0.6)]
+        if _UNDECIDED.match(t):
+            return [Fact(field="budget_status", value="undecided", evidence=t, confidence=0.6)]
+        if _SHORT_NO.match(t):
+            return [Fact(field="budget_status", value="none", evidence=t, confidence=0.6)]
+    if asked == "authority":
+        if _ME.match(t) or _SHORT_YES.match(t):
+            return [Fact(field="authority", value="decision_maker", evidence=t, confidence=0.6)]
+        if _SHORT_NO.match(t):
+            return [Fact(field="authority", value="influencer", evidence=t, confidence=0.5)]
+    if asked == "need":
+        if _SHORT_YES.match(t):
+            return [Fact(field="need", value="confirmed", evidence=t, confidence=0.6)]
+        if _SHORT_NO.match(t):
+            return [Fact(field="need", value="none", evidence=t, confidence=0.6)]
+    if asked == "timeline":
+        if _NOW.match(t):
+            return [Fact(field="timeline_bucket", value="now", evidence=t, confidence=0.6)]
+        if _SHORT_NO.match(t):
+            return [Fact(field="timeline_bucket", value="none", evidence=t, confidence=0.5)]
+    if asked == "company" and _ME.match(t):
+        return [Fact(field="employees", value=1, evidence=t, confidence=0.6)]
+    return []

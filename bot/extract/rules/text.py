@@ -1,0 +1,87 @@
+"""Small text helpers shared by the rule families: clause splitting, quotes, number words."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from word2number import w2n
+
+APOS = "['\u2019]"  # straight or curly apostrophe, as typed on phones
+
+# Split after sentence punctuation or at line breaks, but not after abbreviations like "ca." or "Mr.".
+_SPLIT = re.compile(r"\n+|(?<=[!?;])\s+|(?<=\.)\s+(?=\S)")
+_ABBREV = re.compile(r"(?:\b(?:ca|approx|appr|mr|mrs|ms|dr|st|vs|etc|no|inc|ltd|co|e\.g|i\.e|p\.a)\.|\d\.)$", re.I)
+
+
+@dataclass(frozen=True)
+class Clause:
+    """A sentence of the message: its text and where it starts in the text it was cut from."""
+
+    text: str
+    start: int
+
+
+def clauses(text: str) -> list[Clause]:
+    """Cut ``text`` into sentences; each keeps its offset so evidence stays an exact substring."""
+    out: list[Clause] = []
+    start = 0
+    for m in _SPLIT.finditer(text):
+        piece = text[start : m.start()]
+        if m.group().strip() == "" and "\n" not in m.group() and _ABBREV.search(piece):
+            continue
+        _add(out, text, start, m.start())
+        start = m.end()
+    _add(out, text, start, len(text))
+    return out
+
+
+def _add(out: list[Clause], text: str, start: int, end: int) -> None:
+    piece = text[start:end]
+    stripped = piece.strip()
+    if stripped:
+        out.append(Clause(stripped, start + piece.index(stripped)))
+
+
+_WORD_NUMBERS = (
+    "zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"
+    "sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|"
+    "hundred|thousand|million|billion"
+)
+NUMBER_WORDS = rf"(?:(?:{_WORD_NUMBERS})(?:[\s-]+(?:and[\s-]+)?(?:{_WORD_NUMBERS}))*)"
+_SMALL = {"a": 1, "an": 1, "a couple of": 2, "a couple": 2, "couple of": 2, "a few": 3, "few": 3, "several": 3, "a dozen": 12, "dozen": 12}
+SMALL_WORDS = r"(?:a\s+couple(?:\s+of)?|couple\s+of|a\s+few|few|several|a\s+dozen|dozen|an?)"
+
+
+@lru_cache(maxsize=512)
+def word_number(words: str) -> float | None:
+    """``"six"`` → 6, ``"fifty thousand"`` → 50000, ``"a couple of"`` → 2 (word2number plus idioms)."""
+    key = " ".join(words.lower().split())
+    if key in _SMALL:
+        return float(_SMALL[key])
+    try:
+        return float(w2n.word_to_num(key.replace("-", " ")))
+    except ValueError:
+        return None
+
+
+def to_number(token: str) -> float | None:
+    """A figure as typed: ``1,200`` / ``1.200`` (thousands) / ``4.5`` / ``12,00,000`` / ``six``."""
+    t = token.strip().replace("\u00a0", "").replace(" ", "")
+    if not t:
+        return None
+    if not t[0].isdigit():
+        return word_number(token)
+    if re.fullmatch(r"\d{1,3}(?:,\d{2})+,\d{3}", t) and not re.fullmatch(r"\d{1,3}(?:,\d{3})+", t):
+        return float(t.replace(",", ""))  # Indian grouping: 12,00,000
+    if re.fullmatch(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?", t):
+        return float(t.replace(",", ""))
+    if re.fullmatch(r"\d{1,3}(?:\.\d{3})+(?:,\d+)?", t):
+        return float(t.replace(".", "").replace(",", "."))  # 4.500 / 1.200,50 (continental)
+    if re.fullmatch(r"\d+,\d{1,2}", t):
+        return float(t.replace(",", "."))
+    try:
+        return float(t.replace(",", ""))
+    except ValueError:
+        return None

@@ -1,0 +1,257 @@
+"""Timeline: when the prospect means to decide or buy, in days from the message's date.
+
+Follows the benchmark's calendar: quarters and months end on their last day, "this week" ends on
+the coming Sunday, a month named alone is its next occurrence, "within six weeks" is 42 days.
+A phrase that pins no date ("ASAP", "not before 2028", "no plans to buy") gives only a bucket.
+Meetings, demos and calls are not buying timelines, and past dates ("we started in April") are
+history, not plans.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from dateutil.relativedelta import relativedelta
+
+from bot.extract.rules.text import APOS, NUMBER_WORDS, SMALL_WORDS, Clause, word_number
+from bot.facts import Fact, bucket_for_days
+
+_MONTHS = {m.lower(): i for i, m in enumerate(calendar.month_name) if m}
+_MONTHS.update({m.lower(): i for i, m in enumerate(calendar.month_abbr) if m})
+_MONTHS["sept"] = 9
+_MONTH_RE = r"(?:january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec)\b\.?"
+_CUE = r"(?:by|before|in|until|till|til|for|during|around|on|latest|no\s+later\s+than|ideally|target(?:ing)?)"
+_END = r"(?:(?:the\s+)?(?:end|close|middle|start|beginning)\s+of\s+(?:the\s+)?)"
+_ORD = r"(?:st|nd|rd|th)?"
+_NEXT_YEAR = r"(?P<ny>(?:,?\s+|\s+of\s+)next\s+year)"
+
+_MEETING = re.compile(r"\b(?:demo|call|meeting|meet|talk|speak|catch\s+up|walk\s*through|webinar|minutes|invite|chat\s+(?:then|on|at)|available|free\s+(?:on|at))\b", re.I)
+_PAST = re.compile(rf"\b(?:started|began|joined|since|was|were|ago|launched|moved|left|founded|established|had|did|went|last|used|previous(?:ly)?)\b|{APOS}d\s+been", re.I)
+_BUDGETY = re.compile(r"[$€£¥₹]|\d\s?k\b|\bbudget|\bafford|\bmoney\b|\bfunds\b|\breforecast|\bfiscal|\bfinancial\s+year|\brevenue|\bspend", re.I)
+
+_NONE = re.compile(
+    rf"\bno\s+(?:plans?|intention|intent)\s+(?:\w+\s+){{0,2}}?(?:to|of)\s+(?:buy|buying|purchas\w*|switch\w*|chang\w*|invest\w*|get\w*)|"
+    rf"\bnot\s+(?:looking|planning|going)\s+to\s+(?:buy|purchase|switch|change)|\bnot\s+in\s+the\s+market\b|"
+    rf"\b(?:won{APOS}?t|will\s+not)\s+be\s+(?:buying|purchasing)|\bnot\s+buying\b|\bno\s+timeline\s+(?:at\s+all|whatsoever)", re.I)
+_NOW = re.compile(r"\b(?:asap|a\.s\.a\.p\.?|as\s+soon\s+as\s+(?:possible|we\s+can)|right\s+away|immediately|urgent(?:ly)?|straight\s+away)\b", re.I)
+_NOT_BEFORE = re.compile(rf"\bnot\s+(?:before|until|till|til)\s+(?:(?:the\s+)?(?:end|start|beginning)\s+of\s+)?(?:(?P<mon>{_MONTH_RE})\s*)?(?P<y>20\d\d)\b", re.I)
+
+_REL_UNIT = re.compile(
+    rf"\b(?P<cue>in|within|inside|over|during|for)\s+(?:the\s+)?(?P<nx>next\s+|coming\s+)?(?:(?P<n>\d+|{NUMBER_WORDS}|{SMALL_WORDS})\s+)?"
+    rf"(?P<unit>days?|weeks?|months?|years?|quarters?)\b|\b(?:next|coming)\s+(?P<n2>\d+|{NUMBER_WORDS}|{SMALL_WORDS})\s+(?P<unit2>days?|weeks?|months?)\b", re.I)
+_WEEK = re.compile(r"\b(?P<which>this|next|the\s+coming|end\s+of\s+(?:the|this))\s+week\b(?!{0}s)".format(APOS), re.I)
+_MONTH_REL = re.compile(rf"\b(?:{_END})?(?P<which>this|next|the)\s+month\b(?!{APOS}s)", re.I)
+_QUARTER_REL = re.compile(rf"\b(?:{_END})?(?P<which>this|next|the\s+current|the)\s+quarter\b(?!{APOS}s)", re.I)
+_YEAR_REL = re.compile(
+    rf"\b(?P<mod>early|late|later|sometime|end\s+of|the\s+end\s+of|by\s+the\s+end\s+of|by\s+end\s+of|start\s+of|beginning\s+of)?\s*"
+    rf"(?:in\s+)?(?P<which>this|next|the)\s+year\b(?!{APOS}s)|\b(?P<ye>year[-\s]end|EOY)\b", re.I)
+_QUARTER = re.compile(
+    rf"\b(?P<cue>{_CUE}\s+{_END}?|{_END})?(?:Q(?P<q>[1-4])|(?P<qw>first|second|third|fourth|1st|2nd|3rd|4th)\s+quarter)"
+    rf"(?:\s*(?:of\s+)?(?:FY\s?)?'?(?P<y>20\d\d|\d\d)\b)?(?:{_NEXT_YEAR})?", re.I)
+_HALF = re.compile(rf"\b(?P<cue>{_CUE}\s+{_END}?|{_END})(?:H(?P<h>[12])|(?P<hw>first|second)\s+half)(?:\s+(?:of\s+)?(?P<y>20\d\d))?(?:{_NEXT_YEAR})?", re.I)
+_MONTH_DATE = re.compile(
+    rf"\b(?P<cue>{_CUE}\s+{_END}?|{_END}|early|mid|late)[\s-]*(?:(?P<d1>\d{{1,2}}){_ORD}\s+(?:of\s+)?)?(?P<mon>{_MONTH_RE})"
+    rf"(?:\s+(?P<d2>\d{{1,2}}){_ORD}\b)?(?:,?\s+(?P<y>20\d\d))?(?:{_NEXT_YEAR})?", re.I)
+_BARE_MONTH = re.compile(rf"^\s*(?:(?:the\s+)?(?:end|close)\s+of\s+)?(?P<mon>{_MONTH_RE})(?:\s+(?P<y>20\d\d))?\s*[.!]?\s*$", re.I)
+_BARE_QUARTER = re.compile(rf"^\s*(?:{_END})?Q(?P<q>[1-4])(?:\s+(?P<y>20\d\d))?\s*[.!]?\s*$", re.I)
+_YEAR = re.compile(rf"\b(?P<cue>by|before|in|until|during|sometime\s+in|{_END})\s*(?P<y>20\d\d)\b", re.I)
+_FY = re.compile(r"\b(?:by|before|in|until|during|for|end\s+of)\s+(?:the\s+end\s+of\s+)?FY\s?'?(?P<y>20\d\d|\d\d)\b", re.I)
+_FY_START = re.compile(rf"\b(?:fiscal|financial)\s+year\s+(?:starts|started|begins|began|runs\s+from|kicks\s+off)\s+(?:in\s+|on\s+)?(?P<mon>{_MONTH_RE})", re.I)
+_HOLIDAY = re.compile(r"\b(?:by|before|for|until|in\s+time\s+for)\s+(?:the\s+)?(?P<h>christmas|xmas|new\s+year(?:'s)?|thanksgiving|black\s+friday)\b", re.I)
+_SEASON = re.compile(r"\b(?:by|before|in|until|over|this|next|during)\s+(?:the\s+)?(?P<s>spring|summer|autumn|fall|winter)\b(?!\s+(?:season|collection|range|sale))", re.I)
+
+
+@dataclass(frozen=True)
+class _When:
+    pos: int
+    evidence: str
+    days: int | None
+    bucket: str | None
+    pinned: bool
+    precision: int = 3  # 3 a day or span, 2 a quarter or half, 1 a whole year
+
+
+def _month_end(y: int, m: int) -> date:
+    return date(y, m, calendar.monthrange(y, m)[1])
+
+
+def _quarter_end(y: int, q: int) -> date:
+    return _month_end(y, q * 3)
+
+
+def _year(text: str | None, ref: date) -> int | None:
+    if not text:
+        return None
+    y = int(text.lstrip("'"))
+    return y + 2000 if y < 100 else y
+
+
+def _next_occurrence(ref: date, build: "callable[[int], date]", year: int | None, next_year: bool) -> date:  # type: ignore[valid-type]
+    if year is not None:
+        return build(year)
+    if next_year:
+        return build(ref.year + 1)
+    d = build(ref.year)
+    return d if d >= ref else build(ref.year + 1)
+
+
+def _safe_date(y: int, m: int, d: int | None) -> date:
+    if d is None:
+        return _month_end(y, m)
+    return date(y, m, min(d, calendar.monthrange(y, m)[1]))
+
+
+def _candidates(t: str, ref: date, asked: str | None, fy_start: int | None) -> list[_When]:
+    out: list[_When] = []
+
+    def pin(m: re.Match[str], when: date, precision: int = 3) -> None:
+        days = (when - ref).days
+        if days >= 0 and not re.search(r"\bnot\s*$", t[: m.start()]):
+            out.append(_When(m.start(), m.group().strip(), days, bucket_for_days(days).value, True, precision))
+
+    def past(m: re.Match[str]) -> bool:
+        return _PAST.search(t[: m.start()][-40:]) is not None
+
+    budgety = _BUDGETY.search(t) is not None
+    for m in _NONE.finditer(t):
+        out.append(_When(m.start(), m.group(), None, "none", False))
+    for m in _NOW.finditer(t):
+        out.append(_When(m.start(), m.group(), None, "now", False))
+    for m in _NOT_BEFORE.finditer(t):
+        y = int(m.group("y"))
+        mon = _MONTHS[m.group("mon").lower().rstrip(".")] if m.group("mon") else 1
+        days = (date(y, mon, 1) - ref).days
+        out.append(_When(m.start(), m.group(), None, bucket_for_days(max(days, 0)).value if days > 30 else "now", False))
+    for m in _REL_UNIT.finditer(t):
+        unit = (m.group("unit") or m.group("unit2")).lower().rstrip("s")
+        n_text = m.group("n") or m.group("n2")
+        if n_text is None:
+            if unit not in ("week", "month", "year", "quarter") or not re.search(r"\b(?:next|coming)\s", m.group()):
+                continue
+            n = 1.0
+        else:
+            n = float(n_text) if n_text[0].isdigit() else (word_number(n_text) or 0)
+        if m.group("cue") and m.group("cue").lower() in ("over", "during", "for") and not m.group("nx"):
+            continue  # "for 15 years" is a duration, not a deadline
+        if n <= 0 or past(m) or (unit == "year" and budgety):
+            continue
+        delta = {"day": relativedelta(days=int(n)), "week": relativedelta(weeks=int(n)),
+                 "month": relativedelta(months=int(n)), "year": relativedelta(years=int(n)),
+                 "quarter": relativedelta(months=3 * int(n))}[unit]
+        if n != int(n) and unit == "month":
+            delta = relativedelta(days=int(round(n * 30.4)))
+        pin(m, ref + delta)
+    for m in _WEEK.finditer(t):
+        sunday = ref + timedelta(days=6 - ref.weekday())
+        pin(m, sunday + timedelta(days=7) if m.group("which").lower() == "next" else sunday)
+    for m in _MONTH_REL.finditer(t):
+        which = m.group("which").lower()
+        if which == "the" and not re.match(r"\s*(?:the\s+)?end", m.group(), re.I):
+            continue
+        first = date(ref.year, ref.month, 1) + (relativedelta(months=1) if which == "next" else relativedelta())
+        pin(m, _month_end(first.year, first.month))
+    for m in _QUARTER_REL.finditer(t):
+        which = m.group("which").lower()
+        if which == "the" and not re.match(r"\s*(?:the\s+)?(?:end|close)", m.group(), re.I):
+            continue
+        q = (ref.month - 1) // 3 + 1
+        y = ref.year
+        if which == "next":
+            q, y = (1, y + 1) if q == 4 else (q + 1, y)
+        pin(m, _quarter_end(y, q), 2)
+    for m in _YEAR_REL.finditer(t):
+        if budgety or past(m):
+            continue
+        which = (m.group("which") or "this").lower()
+        mod = (m.group("mod") or "").lower()
+        if which == "the" and "end" not in mod and "later" not in mod:
+            continue
+        y = ref.year + (1 if which == "next" else 0)
+        if mod in ("early", "start of", "beginning of"):
+            pin(m, date(y, 3, 31), 1)
+        else:
+            pin(m, date(y, 12, 31), 1)
+    for m in _QUARTER.finditer(t):
+        if not m.group("cue") and not (asked == "timeline" and len(t) < 25):
+            continue
+        if past(m):
+            continue
+        q = int(m.group("q")) if m.group("q") else {"first": 1, "second": 2, "third": 3, "fourth": 4, "1st": 1, "2nd": 2, "3rd": 3, "4th": 4}[m.group("qw").lower()]
+        pin(m, _next_occurrence(ref, lambda y, q=q: _quarter_end(y, q), _year(m.group("y"), ref), bool(m.group("ny"))), 2)
+    for m in _HALF.finditer(t):
+        h = int(m.group("h")) if m.group("h") else (1 if m.group("hw").lower() == "first" else 2)
+        pin(m, _next_occurrence(ref, lambda y, h=h: _quarter_end(y, 2 * h), _year(m.group("y"), ref), bool(m.group("ny"))), 2)
+    for m in _MONTH_DATE.finditer(t):
+        if past(m) or (m.group("mon").lower() == "may" and not (m.group("d1") or m.group("d2") or m.group("y"))
+                       and not re.search(r"(?:by|before|in|until|end\s+of)\s+(?:the\s+)?(?:end\s+of\s+)?may$", m.group(), re.I)):
+            continue
+        mon = _MONTHS[m.group("mon").lower().rstrip(".")]
+        day_text = m.group("d1") or m.group("d2")
+        day = int(day_text) if day_text else None
+        cue = m.group("cue").lower()
+        if day is None and re.search(r"\b(?:start|beginning)\b|^early$", cue):
+            day = 1 if "early" not in cue else 10
+        if day is None and re.search(r"\bmiddle\b|^mid$", cue):
+            day = 15
+        if day is not None and day > 31:
+            continue
+        pin(m, _next_occurrence(ref, lambda y, mon=mon, day=day: _safe_date(y, mon, day), _year(m.group("y"), ref), bool(m.group("ny"))))
+    for m in _HOLIDAY.finditer(t):
+        h = m.group("h").lower()
+        md = (12, 25) if h in ("christmas", "xmas") else (12, 31) if h.startswith("new") else (11, 27)
+        pin(m, _next_occurrence(ref, lambda y, md=md: date(y, *md), None, False))
+    for m in _SEASON.finditer(t):
+        if past(m) or budgety:
+            continue
+        end = {"spring": (5, 31), "summer": (8, 31), "autumn": (11, 30), "fall": (11, 30), "winter": (2, 28)}[m.group("s").lower()]
+        pin(m, _next_occurrence(ref, lambda y, end=end: date(y, *end), None, m.group().lower().startswith("next")))
+    for m in _YEAR.finditer(t):
+        y = int(m.group("y"))
+        if budgety or past(m) or y < ref.year or (y == ref.year and "end" not in m.group("cue").lower()):
+            continue
+        pin(m, date(y, 12, 31), 1)
+    for m in _FY.finditer(t):
+        y = _year(m.group("y"), ref) or ref.year
+        end = _month_end(y, fy_start - 1) if fy_start and fy_start > 1 else date(y, 12, 31)
+        pin(m, end, 2)
+    if asked == "timeline":
+        for rx, build in ((_BARE_MONTH, "month"), (_BARE_QUARTER, "quarter")):
+            m = rx.match(t)
+            if m and not out:
+                if build == "month":
+                    mon = _MONTHS[m.group("mon").lower().rstrip(".")]
+                    pin(m, _next_occurrence(ref, lambda y, mon=mon: _month_end(y, mon), _year(m.group("y"), ref), False))
+                else:
+                    q = int(m.group("q"))
+                    pin(m, _next_occurrence(ref, lambda y, q=q: _quarter_end(y, q), _year(m.group("y"), ref), False))
+    return out
+
+
+def read_timeline(parts: list[Clause], ref: date, asked: str | None, full_text: str) -> tuple[list[Fact], bool]:
+    """Timeline facts: the first pinned date wins; else the first vague phrase gives a bucket."""
+    fy = _FY_START.search(full_text)
+    fy_start = _MONTHS[fy.group("mon").lower().rstrip(".")] if fy else None
+    pinned: list[_When] = []
+    vague: list[_When] = []
+    for clause in parts:
+        if _MEETING.search(clause.text) and not _NONE.search(clause.text) and not _NOW.search(clause.text):
+            continue
+        for w in sorted(_candidates(clause.text, ref, asked, fy_start), key=lambda w: w.pos):
+            (pinned if w.pinned else vague).append(w)
+    conf = 0.9 if asked == "timeline" else 0.75
+    if any(w.bucket == "none" for w in vague):
+        w = next(w for w in vague if w.bucket == "none")
+        return [Fact(field="timeline_bucket", value="none", evidence=w.evidence, confidence=conf)], False
+    if pinned:
+        w = min(pinned, key=lambda w: w.precision == 1)  # the first date, unless only a whole year came first
+        return [
+            Fact(field="timeline_days", value=w.days, evidence=w.evidence, confidence=conf),
+            Fact(field="timeline_bucket", value=w.bucket, evidence=w.evidence, confidence=conf),
+        ], False
+    if vague:
+        w = vague[0]
+        return [Fact(field="timeline_bucket", value=w.bucket, evidence=w.evidence, confidence=conf * 0.9)], False
+    return [], asked == "timeline"

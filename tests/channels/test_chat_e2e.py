@@ -1,0 +1,97 @@
+"""A visitor qualified over BANT through a real websocket against a real server, then read back by API."""
+
+from __future__ import annotations
+
+from tests.support.chat import ChatClient
+from tests.support.server import LiveServer
+
+ANSWERS = {
+    "need": "Inbound leads wait hours for a reply and we lose them; we need to qualify them automatically.",
+    "budget": "We have about $25,000 a year set aside for this.",
+    "authority": "I'm the VP of Sales and I sign off on tools like this.",
+    "timeline": "We want it running within the next 30 days.",
+    "company": "We're about 80 people, based in Canada.",
+}
+
+
+async def answer_until_done(client: ChatClient, frames: list[dict], asked: list[str]) -> list[dict]:
+    """Answer every question the bot asks from ANSWERS until the flow ends."""
+    while frames[-1]["type"] != "qualified":
+        question = frames[-1]
+        assert question["type"] == "bot" and question["field"] in ANSWERS, frames
+        asked.append(question["field"])
+        frames = await client.say(ANSWERS[question["field"]])
+    return frames
+
+
+async def test_whole_bant_conversation_is_stored_and_readable(live_server: LiveServer) -> None:
+    client = await ChatClient.connect(live_server.ws_url, "flow=bant")
+    frames = await client.until_question()
+    session = frames[0]
+    assert session["type"] == "session" and session["conversation_id"] and session["resume_token"]
+    assert any(f["type"] == "bot" and not f["field"] for f in frames), "a greeting comes first"
+    asked: list[str] = []
+    frames = await answer_until_done(client, frames, asked)
+    await client.close()
+
+    assert {"need", "budget", "authority", "timeline"} <= set(asked)
+    assert len(asked) == len(set(asked)), f"a question was asked twice: {asked}"
+    closing = [f for f in frames if f["type"] == "bot"]
+    closing_text = closing[-1]["text"].lower()
+    assert "meeting" in closing_text or "call" in closing_text, "an SQL is offered a meeting"
+    qualified = frames[-1]
+    assert qualified["stage"] == "sql"
+
+    with live_server.api() as api:
+        record = api.get(f"/api/leads/{qualified['lead_id']}").json()
+        listing = api.get("/api/leads", params={"stage": "sql"}).json()
+    assert record["stage"] == "sql" and record["decided_at"]
+    facts = {f["field"]: f for f in record["facts"]}
+    assert facts["need"]["value"] == "confirmed"
+    assert facts["budget_status"]["value"] == "allocated"
+    assert facts["budget_max"]["value"] == 25000 and facts["budget_currency"]["value"] == "USD"
+    assert facts["authority"]["value"] == "decision_maker"
+    assert facts["timeline_bucket"]["value"] == "now"
+    by_id = {m["id"]: m for m in record["transcript"]}
+    for fact in facts.values():
+        source = by_id[fact["source_message_id"]]
+        assert source["role"] == "prospect"
+        assert fact["evidence"].lower() in source["text"].lower(), fact
+    roles = [m["role"] for m in record["transcript"]]
+    assert roles.count("prospect") == len(asked) and roles[0] == "bot"
+    assert [lead["id"] for lead in listing["leads"]] == [qualified["lead_id"]]
+
+
+async def test_one_message_answers_several_questions(live_server: LiveServer) -> None:
+    client = await ChatClient.connect(live_server.ws_url)
+    await client.until_question()
+    frames = await client.say(
+        "We lose inbound leads because nobody answers at night. I'm the founder and I sign, "
+        "we've budgeted $1,500 a month and want it live in two weeks."
+    )
+    asked = [f["field"] for f in frames if f["type"] == "bot" and f["field"]]
+    assert not {"need", "budget", "authority", "timeline"} & set(asked), frames
+    await client.close()
+
+
+async def test_restart_mid_conversation_resumes_with_token(live_server: LiveServer) -> None:
+    client = await ChatClient.connect(live_server.ws_url)
+    frames = await client.until_question()
+    token = frames[0]["resume_token"]
+    first = frames[-1]["field"]
+    frames = await client.say(ANSWERS[first])
+    pending = frames[-1]["field"]
+    assert pending and pending != first
+
+    live_server.stop()
+    live_server.start()
+
+    client = await ChatClient.connect(live_server.ws_url, f"resume={token}")
+    frames = await client.until_question()
+    assert frames[0]["type"] == "session" and frames[0]["conversation_id"]
+    assert frames[-1]["type"] == "bot" and frames[-1]["field"] == pending, "the pending question is asked again"
+    asked = [first]
+    frames = await answer_until_done(client, frames, asked)
+    await client.close()
+    assert len(asked) == len(set(asked)), f"an answered question was asked again: {asked}"
+    assert frames[-1]["stage"] == "sql"

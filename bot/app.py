@@ -15,6 +15,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from bot.api.conversations import conversations_router
 from bot.api.leads import leads_router
 from bot.apikeys import ensure_api_key
+from bot.channels.email import EmailSetup
 from bot.channels.web import chat_router
 from bot.config import Settings
 from bot.conversations import ConversationService
@@ -42,12 +43,15 @@ def create_app(settings: Settings, *, extractor: Extractor | None = None) -> Fas
     service = ConversationService(
         settings=settings, sessionmaker=sessionmaker, flows=flows, extractor=extractor, policy=policy
     )
+    email = EmailSetup.build(service)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         await ensure_api_key(settings, sessionmaker)
+        await email.start()
         log.info("qualbot ready: flows %s, extractor %s", ", ".join(sorted(flows)), extractor.name)
         yield
+        await email.stop()
         await engine.dispose()
 
     app = FastAPI(title="qualbot", version="0.1.0", lifespan=lifespan)
@@ -55,10 +59,12 @@ def create_app(settings: Settings, *, extractor: Extractor | None = None) -> Fas
     app.state.sessionmaker = sessionmaker
     app.state.service = service
     app.state.flows = flows
+    app.state.email = email
     _install_error_handlers(app)
     app.include_router(chat_router(service))
     app.include_router(leads_router())
     app.include_router(conversations_router())
+    app.include_router(email.router())
     _include_widget(app, settings)
 
     @app.get("/healthz", include_in_schema=False)

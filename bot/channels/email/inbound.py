@@ -292,6 +292,8 @@ def _body(msg: Message, notes: list[str], limit: int) -> tuple[str, str | None]:
     elif html:
         body = "\n".join(html_to_text(h) for h in html)
         notes.append("HTML-only body converted to text")
+    elif plain:
+        body = ""
     else:
         return "", "no text part" if msg.keys() else None
     body = body.replace("\r\n", "\n").replace("\x00", "")

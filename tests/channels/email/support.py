@@ -141,3 +141,21 @@ def reply_to(original: EmailMessage, text: str, *, sender: str = "Dana Smith <da
         body += f"\n\nOn Mon, 23 Nov 2026 at 10:00, Sam from Acme Sales <sales@vendor.test> wrote:\n{quoted}\n"
     msg.set_content(body)
     return msg.as_bytes(policy=policy.SMTP)
+
+
+def message(text: str | None = "", *, sender: str = "Dana Smith <dana@acmecorp.io>", to: str = "",
+            subject: str = "Re: Quick question", headers: dict[str, str] | None = None,
+            message_id: str | None = None) -> EmailMessage:
+    """A plain email from a prospect (add parts to it for MIME tests)."""
+    msg = EmailMessage()
+    msg["From"] = sender
+    if to:
+        msg["To"] = to
+    msg["Subject"] = subject
+    msg["Message-ID"] = message_id or make_msgid(domain="acmecorp.io")
+    msg["Date"] = formatdate(localtime=False)
+    for name, value in (headers or {}).items():
+        msg[name] = value
+    if text is not None:
+        msg.set_content(text)
+    return msg

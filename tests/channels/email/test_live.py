@@ -1,0 +1,94 @@
+"""The email channel in a real ``qualbot serve``: the webhook's secret, outreach errors over HTTP,
+surviving a restart with mail queued and a follow-up due, and ``qualbot email send``."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+
+from tests.channels.email.support import SECRET, body_text, email_stack, message, relay, reply_to
+from tests.support.server import LiveServer, free_port
+
+
+def test_webhook_secret_and_outreach_errors(tmp_path: Path) -> None:
+    with email_stack(tmp_path) as stack, stack.server.api() as api:
+        url = f"{stack.server.base_url}/inbound/email"
+        raw = message("Hello there, we need help.", sender="stranger@nowhere.io").as_bytes()
+        assert httpx.post(url, content=raw).status_code == 401
+        wrong = httpx.post(url, content=raw, headers={"Authorization": "Bearer not-the-secret"})
+        assert wrong.status_code == 401 and wrong.json()["error"]["code"] == "invalid_secret"
+        ok = httpx.post(url, content=raw, headers={"X-Qualbot-Secret": SECRET})
+        assert ok.status_code == 200 and ok.json()["status"] == "unthreaded"
+
+        bad = api.post("/api/outreach", json={"email": "dana@", "name": "Dana", "company": "Acme"})
+        assert bad.status_code == 422 and bad.json()["error"]["code"] == "invalid_email"
+        assert "not a valid email address" in bad.json()["error"]["message"]
+        unknown_flow = api.post("/api/outreach", json={"email": "dana@acmecorp.io", "flow": "nope"})
+        assert unknown_flow.status_code == 404
+        no_key = httpx.post(f"{stack.server.base_url}/api/outreach", json={"email": "dana@acmecorp.io"})
+        assert no_key.status_code == 401
+
+        started = api.post("/api/outreach", json={"email": "dana@acmecorp.io", "name": "Dana", "company": "Acme"})
+        assert started.status_code == 201
+        first = stack.relay.wait(1)[0]
+        opt_out = httpx.post(url, content=reply_to(first, "Please stop emailing me."),
+                             headers={"Authorization": f"Bearer {SECRET}"})
+        assert opt_out.json()["reason"] == "opt-out"
+        refused = api.post("/api/outreach", json={"email": "Dana@AcmeCorp.io", "name": "Dana"})
+        assert refused.status_code == 409 and refused.json()["error"]["code"] == "email_opted_out"
+
+
+def test_webhook_refused_without_a_configured_secret(live_server: LiveServer) -> None:
+    response = httpx.post(f"{live_server.base_url}/inbound/email", content=b"Subject: x\r\n\r\nhi\r\n")
+    assert response.status_code == 404 and response.json()["error"]["code"] == "inbound_disabled"
+
+
+def test_queued_mail_and_due_followups_survive_a_restart(tmp_path: Path) -> None:
+    with relay() as capture:
+        env = {"QUALBOT_SMTP_HOST": "127.0.0.1", "QUALBOT_SMTP_PORT": str(free_port()),  # nothing listens: outage
+               "QUALBOT_SMTP_SECURITY": "none", "QUALBOT_REPLY_DOMAIN": "reply.qualbot.test",
+               "QUALBOT_EMAIL_SCHEDULER_INTERVAL_SECONDS": "0.2", "QUALBOT_EMAIL_FOLLOWUP_SPACING_SECONDS": "2",
+               "QUALBOT_EMAIL_FOLLOWUPS": "1", "QUALBOT_EMAIL_RETRY_BASE_SECONDS": "0.2"}
+        server = LiveServer(tmp_path, env=env).start()
+        try:
+            with server.api() as api:
+                started = api.post("/api/outreach", json={"email": "dana@acmecorp.io", "name": "Dana", "company": "Acme"})
+                assert started.status_code == 201
+                time.sleep(0.5)
+                outbound = api.get(f"/api/email/conversations/{started.json()['conversation_id']}").json()["outbound"]
+                assert outbound[0]["status"] == "queued" and outbound[0]["last_error"]
+        finally:
+            server.stop()
+        time.sleep(2)  # the follow-up falls due while the server is down
+        server.env["QUALBOT_SMTP_PORT"] = str(capture.port)
+        server.start()
+        try:
+            first, followup = capture.wait(2)
+            assert first["Message-ID"] == started.json()["message_id"]
+            assert followup["In-Reply-To"] == first["Message-ID"] and "1. " in body_text(followup)
+            time.sleep(2.5)
+            assert len(capture.messages) == 2  # QUALBOT_EMAIL_FOLLOWUPS=1
+        finally:
+            server.stop()
+
+
+def test_cli_email_send(tmp_path: Path) -> None:
+    with relay() as capture:
+        env = {**os.environ, "QUALBOT_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'q.db'}",
+               "QUALBOT_SMTP_HOST": "127.0.0.1", "QUALBOT_SMTP_PORT": str(capture.port), "QUALBOT_SMTP_SECURITY": "none",
+               "QUALBOT_API_KEY_FILE": str(tmp_path / "key.txt"), "QUALBOT_EXTRACTOR": "rules"}
+        run = subprocess.run([sys.executable, "-m", "bot", "email", "send", "--to", "dana@acmecorp.io", "--name",
+                              "Dana Smith", "--company", "Acme", "--flow", "champ"], env=env, capture_output=True,
+                             text=True, timeout=60, cwd=tmp_path)
+        assert run.returncode == 0, run.stderr
+        assert "sent, Message-ID" in run.stdout
+        sent = capture.wait(1)[0]
+        assert sent["Subject"] == "Quick question about Acme's sales process"
+        bad = subprocess.run([sys.executable, "-m", "bot", "email", "send", "--to", "not-an-address"], env=env,
+                             capture_output=True, text=True, timeout=60, cwd=tmp_path)
+        assert bad.returncode == 1 and "invalid_email" in bad.stderr

@@ -9,10 +9,11 @@ from __future__ import annotations
 import sys
 from typing import Callable
 
-from bench import extract
+from bench import email, extract
 
 BENCHMARKS: dict[str, Callable[[list[str]], int]] = {
     "extract": extract.main,
+    "email": email.main,
 }
 
 

@@ -52,7 +52,7 @@ def test_queued_mail_and_due_followups_survive_a_restart(tmp_path: Path) -> None
     with relay() as capture:
         env = {"QUALBOT_SMTP_HOST": "127.0.0.1", "QUALBOT_SMTP_PORT": str(free_port()),  # nothing listens: outage
                "QUALBOT_SMTP_SECURITY": "none", "QUALBOT_REPLY_DOMAIN": "reply.qualbot.test",
-               "QUALBOT_EMAIL_SCHEDULER_INTERVAL_SECONDS": "0.2", "QUALBOT_EMAIL_FOLLOWUP_SPACING_SECONDS": "2",
+               "QUALBOT_EMAIL_SCHEDULER_INTERVAL_SECONDS": "0.2", "QUALBOT_EMAIL_FOLLOWUP_SPACING_SECONDS": "1",
                "QUALBOT_EMAIL_FOLLOWUPS": "1", "QUALBOT_EMAIL_RETRY_BASE_SECONDS": "0.2"}
         server = LiveServer(tmp_path, env=env).start()
         try:
@@ -64,14 +64,14 @@ def test_queued_mail_and_due_followups_survive_a_restart(tmp_path: Path) -> None
                 assert outbound[0]["status"] == "queued" and outbound[0]["last_error"]
         finally:
             server.stop()
-        time.sleep(2)  # the follow-up falls due while the server is down
+        time.sleep(1)  # the follow-up falls due while the server is down
         server.env["QUALBOT_SMTP_PORT"] = str(capture.port)
         server.start()
         try:
             first, followup = capture.wait(2)
             assert first["Message-ID"] == started.json()["message_id"]
             assert followup["In-Reply-To"] == first["Message-ID"] and "1. " in body_text(followup)
-            time.sleep(2.5)
+            time.sleep(1.5)
             assert len(capture.messages) == 2  # QUALBOT_EMAIL_FOLLOWUPS=1
         finally:
             server.stop()
@@ -89,6 +89,3 @@ def test_cli_email_send(tmp_path: Path) -> None:
         assert "sent, Message-ID" in run.stdout
         sent = capture.wait(1)[0]
         assert sent["Subject"] == "Quick question about Acme's sales process"
-        bad = subprocess.run([sys.executable, "-m", "bot", "email", "send", "--to", "not-an-address"], env=env,
-                             capture_output=True, text=True, timeout=60, cwd=tmp_path)
-        assert bad.returncode == 1 and "invalid_email" in bad.stderr

@@ -55,9 +55,9 @@ def relay_server() -> Iterator[Relay]:
         yield r
 
 
-def email_settings(tmp_path: Path, relay_port: int, **extra: object) -> Settings:
+def email_settings(tmp_path: Path, database_url: str, relay_port: int, **extra: object) -> Settings:
     return Settings(
-        database_url=f"sqlite+aiosqlite:///{tmp_path / 'qualbot.db'}",
+        database_url=database_url,
         extractor="rules",
         smtp_host="127.0.0.1",
         smtp_port=relay_port,
@@ -73,8 +73,8 @@ def email_settings(tmp_path: Path, relay_port: int, **extra: object) -> Settings
 
 
 @pytest.fixture
-async def stack(tmp_path: Path, relay_server: Relay) -> AsyncIterator[Stack]:
-    settings = email_settings(tmp_path, relay_server.port)
+async def stack(tmp_path: Path, database_url: str, relay_server: Relay) -> AsyncIterator[Stack]:
+    settings = email_settings(tmp_path, database_url, relay_server.port)
     app = create_app(settings)
     engine = app.state.service.sessionmaker.kw["bind"]
     async with engine.begin() as connection:

@@ -7,6 +7,8 @@ import re
 import time
 from pathlib import Path
 
+import pytest
+
 from tests.channels.email.support import REPLY_DOMAIN, body_text, email_stack, html_text, reply_to
 
 FIRST_REPLY = """Hi Sam,
@@ -23,6 +25,8 @@ SECOND_REPLY = """I'm the VP of Sales and I make the final call. We'd like somet
 We're 120 people, based in Germany.
 
 Dana"""
+
+pytestmark = pytest.mark.database  # stores through a live server
 
 
 def _numbered(text: str) -> list[str]:

@@ -11,8 +11,12 @@ from pathlib import Path
 
 import httpx
 
+import pytest
+
 from tests.channels.email.support import SECRET, body_text, email_stack, message, relay, reply_to
 from tests.support.server import LiveServer, free_port
+
+pytestmark = pytest.mark.database  # stores through a live server
 
 
 def test_webhook_secret_and_outreach_errors(tmp_path: Path) -> None:
@@ -77,9 +81,9 @@ def test_queued_mail_and_due_followups_survive_a_restart(tmp_path: Path) -> None
             server.stop()
 
 
-def test_cli_email_send(tmp_path: Path) -> None:
+def test_cli_email_send(tmp_path: Path, database_url: str) -> None:
     with relay() as capture:
-        env = {**os.environ, "QUALBOT_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'q.db'}",
+        env = {**os.environ, "QUALBOT_DATABASE_URL": database_url,
                "QUALBOT_SMTP_HOST": "127.0.0.1", "QUALBOT_SMTP_PORT": str(capture.port), "QUALBOT_SMTP_SECURITY": "none",
                "QUALBOT_API_KEY_FILE": str(tmp_path / "key.txt"), "QUALBOT_EXTRACTOR": "rules"}
         run = subprocess.run([sys.executable, "-m", "bot", "email", "send", "--to", "dana@acmecorp.io", "--name",

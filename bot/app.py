@@ -15,7 +15,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from bot.api.conversations import conversations_router
 from bot.api.leads import leads_router
 from bot.apikeys import ensure_api_key
-from bot.channels.web import chat_router
+from bot.channels.web import ChatSessions, chat_router
 from bot.config import Settings
 from bot.conversations import ConversationService
 from bot.db.session import create_engine, create_sessionmaker
@@ -63,7 +63,9 @@ def create_app(settings: Settings, *, extractor: Extractor | None = None) -> Fas
     app.state.service = service
     app.state.flows = flows
     _install_error_handlers(app)
-    app.include_router(chat_router(service))
+    chat_sessions = ChatSessions()
+    app.state.drain = chat_sessions.drain
+    app.include_router(chat_router(service, chat_sessions))
     app.include_router(leads_router())
     app.include_router(conversations_router())
     _include_widget(app, settings)

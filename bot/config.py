@@ -52,6 +52,7 @@ class Settings(BaseSettings):
 
     max_message_chars: int = 4096  # a chat text longer than this is refused (4 KB in the protocol)
     max_frame_bytes: int = 16384
+    storage_retry_seconds: float = 30.0  # how long a turn waits out a database outage before giving up
     timezone: str = "UTC"  # the day a message was written is taken in this zone
 
     # ---- email (docs/email.md) ----

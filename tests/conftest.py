@@ -29,9 +29,10 @@ DATABASE_FIXTURES = frozenset({"live_server", "database_url", "qualbot", "make_q
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    if not ON_POSTGRES:
-        return
-    keep = [i for i in items if DATABASE_FIXTURES & set(getattr(i, "fixturenames", ())) or i.get_closest_marker("database")]
+    if ON_POSTGRES:
+        keep = [i for i in items if DATABASE_FIXTURES & set(getattr(i, "fixturenames", ())) or i.get_closest_marker("database")]
+    else:  # several server processes need a shared server database: those run in the PostgreSQL pass
+        keep = [i for i in items if not i.get_closest_marker("postgres_only")]
     config.hook.pytest_deselected(items=[i for i in items if i not in keep])
     items[:] = keep
 

@@ -26,7 +26,9 @@ from bot.channels.email.outbound import (
     normalize_address,
     reply_address,
     sender_name,
+    suppress,
     suppression,
+    unsubscribe_url,
 )
 from bot.channels.email.threading import lead_by_email
 from bot.channels.email.render import Templates, acknowledgements, first_name, join_phrases
@@ -151,6 +153,16 @@ class EmailChannel:
             await session.commit()
             return thread
 
+    async def unsubscribe(self, token: str) -> str | None:
+        """Opt out the address of the thread with reply token ``token``; the address, or None if unknown."""
+        async with self.sessionmaker() as session:
+            thread = await session.scalar(select(EmailThread).where(EmailThread.reply_token == token.lower()))
+            if thread is None:
+                return None
+            await suppress(session, thread.address, "opted_out", "unsubscribe link", self.clock())
+            await session.commit()
+            return thread.address
+
     async def _refuse_suppressed(self, session: AsyncSession, address: str) -> None:
         blocked = await suppression(session, address)
         if blocked is not None:
@@ -168,7 +180,7 @@ class EmailChannel:
             "sender_name": sender_name(self.settings), "greeting": parts.greeting,
             "questions": list(parts.questions), "answers": list(parts.answers), "closing": parts.closing, "intro": parts.intro,
             "noted": join_phrases(noted), "noted_items": list(noted), "subject": subject or thread.subject,
-            "number": number,
+            "number": number, "unsubscribe_url": unsubscribe_url(self.settings, thread.reply_token),
         }
 
     def enqueue(self, session: AsyncSession, thread: EmailThread, kind: str, rendered: Any, now: datetime,

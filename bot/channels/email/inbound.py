@@ -12,7 +12,7 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
-from email import policy
+from email import errors, policy
 from email.message import EmailMessage, Message
 from email.parser import BytesParser
 from email.utils import getaddresses, parseaddr, parsedate_to_datetime
@@ -32,10 +32,13 @@ _BOUNCE_SUBJECT = re.compile(
     r"\b(?:undeliverable|undelivered\s+mail|delivery\s+status\s+notification|mail\s+delivery\s+(?:failed|failure|"
     r"subsystem)|returned\s+mail|failure\s+notice|delivery\s+has\s+failed)\b", re.I)
 _OPT_OUT = re.compile(
-    r"\b(?:unsubscribe|opt[-\s]?out|(?:stop|quit)\s+(?:e-?mailing|sending|contacting|writing\s+to)\s+me|"
-    r"(?:don'?t|do\s+not|please\s+don'?t)\s+(?:e-?mail|contact|write\s+to)\s+me|"
-    r"remove\s+me\s+from\s+(?:your|this|the)\s+(?:list|mailing|emails?)|take\s+me\s+off\s+(?:your|this|the)\s+list|"
-    r"no\s+more\s+e-?mails)\b", re.I)
+    r"^\W*(?:please\W+)?(?:unsubscribe|stop|opt[-\s]?out|remove(?:\s+me)?|remove\s+me\s+please)\W*$|"
+    r"\bunsubscribe\s+me\b|\bplease\s+unsubscribe\b|\b(?:opt|take)\s+me\s+(?:out|off)\b|"
+    r"\bopt[-\s]?out\s+of\s+(?:these|your|this|the|all)\s+(?:e-?mails?|messages|list|mailing)|"
+    r"\b(?:stop|quit)\s+(?:e-?mailing|contacting|writing\s+to|sending\s+me|messaging)\b|"
+    r"\b(?:don'?t|do\s+not|never)\s+(?:e-?mail|contact|write\s+to|message)\s+me\b|"
+    r"\bremove\s+me\s+from\s+(?:your|this|the)\s+(?:list|mailing|e-?mails?|database)|"
+    r"\btake\s+me\s+off\s+(?:your|this|the)\s+(?:list|mailing)|\bno\s+more\s+e-?mails\b", re.I)
 
 # Where quoted history starts in a reply (enough for the opt-out check; stripping proper is email_text's).
 _HISTORY = re.compile(r"(?:wrote|schrieb|a\s+écrit|escribió)\s*:\s*$|^-{2,}\s*original\s+message|^from:\s*\S", re.I)
@@ -286,6 +289,9 @@ def _body(msg: Message, notes: list[str], limit: int) -> tuple[str, str | None]:
                 notes.append(f"ignored {ctype} part")
             continue
         text = _decode(part, notes)
+        if any(isinstance(d, errors.InvalidBase64LengthDefect) for d in part.defects):
+            notes.append(f"undecodable {ctype} part (invalid base64) ignored")  # its "text" would be the raw base64
+            continue
         (plain if ctype == "text/plain" else html).append(text)
     if plain and any(p.strip() for p in plain):
         body = "\n".join(plain)
@@ -294,6 +300,8 @@ def _body(msg: Message, notes: list[str], limit: int) -> tuple[str, str | None]:
         notes.append("HTML-only body converted to text")
     elif plain:
         body = ""
+    elif any(note.startswith("undecodable") for note in notes):
+        return "", "the text could not be decoded (invalid base64)"
     else:
         return "", "no text part" if msg.keys() else None
     body = body.replace("\r\n", "\n").replace("\x00", "")

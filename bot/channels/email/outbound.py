@@ -78,6 +78,11 @@ def new_message_id(domain: str) -> str:
     return f"<{uuid.uuid4().hex}@{domain}>"
 
 
+def unsubscribe_url(settings: Settings, token: str) -> str:
+    """The one-click unsubscribe link of a thread (``POST`` unsubscribes; ``GET`` shows a confirm page)."""
+    return f"{settings.effective_public_url()}/email/unsubscribe/{token}"
+
+
 def sender_name(settings: Settings) -> str:
     """Who signs the emails: ``QUALBOT_EMAIL_SENDER_NAME`` or the display name of ``QUALBOT_EMAIL_FROM``."""
     name, address = parseaddr(settings.email_from)
@@ -107,7 +112,9 @@ def build_message(
         msg["In-Reply-To"] = in_reply_to
     if references:
         msg["References"] = " ".join(references)
-    msg["List-Unsubscribe"] = f"<mailto:{reply_to}?subject=unsubscribe>"
+    token = token_in(reply_to, settings.reply_domain)
+    msg["List-Unsubscribe"] = f"<mailto:{reply_to}?subject=unsubscribe>, <{unsubscribe_url(settings, token or '')}>"
+    msg["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"  # RFC 8058: mail clients POST the link
     msg.set_content(rendered.text)
     msg.add_alternative(rendered.html, subtype="html")
     return msg.as_bytes(policy=policy.SMTP)

@@ -1,13 +1,15 @@
 """HTTP routes of the email channel: ``POST /api/outreach``, ``POST /inbound/email`` (raw RFC 822,
-shared secret), and ``GET /api/email/conversations/{id}`` (what was sent and received)."""
+shared secret), the one-click unsubscribe link (RFC 8058) and ``GET /api/email/conversations/{id}``
+(what was sent and received)."""
 
 from __future__ import annotations
 
 import hmac
+import html
 from typing import Any
 
 from fastapi import APIRouter, Depends, HTTPException, Request, status
-from fastapi.responses import JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse
 from pydantic import BaseModel, Field
 from sqlalchemy import select
 
@@ -63,6 +65,20 @@ def email_router(channel: EmailChannel, processor: InboundProcessor) -> APIRoute
         if code != 200:
             body = {"error": {"code": "message_too_large", "message": result.reason or "", **body}}
         return JSONResponse(body, status_code=code)
+
+    @router.get("/email/unsubscribe/{token}", include_in_schema=False)
+    async def unsubscribe_page(token: str) -> HTMLResponse:
+        # A GET never unsubscribes: link scanners and previews open links on their own.
+        page = (f'<!doctype html><meta charset="utf-8"><title>Unsubscribe</title><form method="post">'
+                f'<p>Stop all emails from us to this address?</p><button type="submit">Unsubscribe</button></form>')
+        return HTMLResponse(page)
+
+    @router.post("/email/unsubscribe/{token}", include_in_schema=False)
+    async def unsubscribe(token: str) -> HTMLResponse:
+        address = await channel.unsubscribe(token)
+        if address is None:
+            return HTMLResponse("<!doctype html><p>This unsubscribe link is not valid.</p>", status_code=404)
+        return HTMLResponse(f"<!doctype html><p>{html.escape(address)} will not receive any more emails from us.</p>")
 
     @router.get("/api/email/conversations/{conversation_id}", dependencies=[Depends(require_scope("leads:read"))])
     async def show(request: Request, conversation_id: str) -> dict[str, Any]:

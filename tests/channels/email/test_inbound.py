@@ -74,6 +74,13 @@ def test_attachments_are_ignored() -> None:
 def test_opt_out_wording_in_own_lines_only() -> None:
     assert wants_opt_out(parse(message("Please remove me from your list.").as_bytes()))
     assert wants_opt_out(parse(message("x", subject="unsubscribe").as_bytes()))
+    for own_words in ("Unsubscribe", "STOP", "please unsubscribe me", "Don't email me again.",
+                      "Take me off your list", "Please opt me out."):
+        assert wants_opt_out(parse(message(own_words).as_bytes())), own_words
+    for about_business in ("We want to opt out of our current vendor contract.",
+                           "Our customers unsubscribe when emails are irrelevant.",
+                           "We need to stop losing leads to slow follow-up."):
+        assert not wants_opt_out(parse(message(about_business).as_bytes())), about_business
     quoted = "Sounds good.\n\nOn Mon, Sam wrote:\n> If you'd rather not hear from us, reply \"unsubscribe\".\n"
     assert not wants_opt_out(parse(message(quoted).as_bytes()))
 
@@ -99,3 +106,8 @@ async def test_oversized_message_is_refused_and_recorded(stack: Stack) -> None:
     msg.add_attachment(b"\x00" * 100_000, maintype="application", subtype="octet-stream", filename="big.bin")
     result = await stack.deliver(msg.as_bytes())
     assert result.status == "rejected" and "limit is 50000" in (result.reason or "")
+
+
+def test_invalid_base64_text_is_not_read_as_words() -> None:
+    raw = HEAD + b"Content-Type: text/plain\r\nContent-Transfer-Encoding: base64\r\n\r\n!!!not base64!!!\r\n"
+    assert classify(parse(raw)) == ("rejected", "the text could not be decoded (invalid base64)")

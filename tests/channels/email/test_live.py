@@ -4,6 +4,7 @@ surviving a restart with mail queued and a follow-up due, and ``qualbot email se
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 import time
@@ -45,6 +46,38 @@ def test_webhook_secret_and_outreach_errors(tmp_path: Path) -> None:
         assert opt_out.json()["reason"] == "opt-out"
         refused = api.post("/api/outreach", json={"email": "Dana@AcmeCorp.io", "name": "Dana"})
         assert refused.status_code == 409 and refused.json()["error"]["code"] == "email_opted_out"
+
+        # One-click unsubscribe (RFC 8058): GET only shows a form; POST unsubscribes.
+        assert api.post("/api/outreach", json={"email": "lee@acmecorp.io", "name": "Lee"}).status_code == 201
+        second = stack.relay.wait(2)[1]
+        assert second["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+        link = re.search(r"<(http[^>]+)>", second["List-Unsubscribe"]).group(1)  # type: ignore[union-attr]
+        assert link in body_text(second)
+        page = httpx.get(link)
+        assert page.status_code == 200 and 'method="post"' in page.text
+        assert api.post("/api/outreach", json={"email": "lee@acmecorp.io"}).status_code == 201  # still emailable
+        done = httpx.post(link)
+        assert done.status_code == 200 and "lee@acmecorp.io" in done.text
+        assert api.post("/api/outreach", json={"email": "lee@acmecorp.io"}).status_code == 409
+        assert httpx.post(link.rsplit("/", 1)[0] + "/0000000000000000").status_code == 404
+
+
+def test_smtp_receiver_survives_bad_input(tmp_path: Path) -> None:
+    with email_stack(tmp_path) as stack, stack.server.api() as api:
+        started = api.post("/api/outreach", json={"email": "dana@acmecorp.io", "name": "Dana"}).json()
+        first = stack.relay.wait(1)[0]
+        token_address = first["Reply-To"].addresses[0].addr_spec
+        broken = (b"From: Dana <dana@acmecorp.io>\r\nMessage-ID: <broken@acmecorp.io>\r\nMIME-Version: 1.0\r\n"
+                  b"Content-Type: multipart/mixed; boundary=\"X\"\r\n\r\n--X\r\nContent-Type: text/plain; "
+                  b"charset=klingon\r\nContent-Transfer-Encoding: base64\r\n\r\n!!!not base64!!!\r\n")
+        for raw in (b"\x00\x01garbage\r\n", broken, b"From: dana@acmecorp.io\r\nSubject: nothing else\r\n\r\n"):
+            stack.send(raw, to=token_address)
+        stack.send(reply_to(first, "We need faster lead routing."), to=token_address)  # still serving
+        answer = stack.relay.wait(2)[1]
+        assert answer["In-Reply-To"] is not None
+        inbound = api.get(f"/api/email/conversations/{started['conversation_id']}").json()["inbound"]
+        assert [e["status"] for e in inbound] == ["rejected", "rejected", "rejected", "processed"]
+        assert all(e["reason"] for e in inbound[:3])
 
 
 def test_webhook_refused_without_a_configured_secret(live_server: LiveServer) -> None:

@@ -39,6 +39,7 @@ def upgrade() -> None:
     sa.Column('next_followup_at', bot.db.models.UTCDateTime(timezone=True), nullable=True),
     sa.Column('last_outbound_at', bot.db.models.UTCDateTime(timezone=True), nullable=True),
     sa.Column('last_inbound_at', bot.db.models.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('agent_cursor', sa.Integer(), nullable=False),
     sa.Column('created_at', bot.db.models.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['conversation_id'], ['conversations.id'], ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['lead_id'], ['leads.id'], ondelete='CASCADE'),

@@ -228,6 +228,18 @@ class EmailChannel:
         self._after_send(thread, parts, now, reset=True)
         return row
 
+    async def queue_agent_message(self, session: AsyncSession, thread: EmailThread, text: str,
+                                  now: datetime) -> OutgoingEmail:
+        """Queue what a person who took the conversation over wrote to the prospect."""
+        rendered = self.templates.render("agent", {**self.context(thread, Parts("", (), (), None), subject=thread.subject,
+                                                                  noted=[]), "text": text})
+        last = await session.scalar(
+            select(OutgoingEmail.message_id).where(OutgoingEmail.thread_id == thread.id)
+            .order_by(OutgoingEmail.id.desc()).limit(1)
+        )
+        thread.next_followup_at = None  # a person is handling it now
+        return self.enqueue(session, thread, "agent", rendered, now, in_reply_to=last, references=[last] if last else [])
+
     async def queue_followup(self, session: AsyncSession, thread: EmailThread, questions: Sequence[str],
                              now: datetime) -> OutgoingEmail:
         """Queue follow-up number ``followups_sent + 1`` asking the still-open ``questions``."""

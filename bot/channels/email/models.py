@@ -35,6 +35,7 @@ class EmailThread(Base):
     next_followup_at: Mapped[datetime | None] = mapped_column(index=True)
     last_outbound_at: Mapped[datetime | None] = mapped_column()
     last_inbound_at: Mapped[datetime | None] = mapped_column()
+    agent_cursor: Mapped[int] = mapped_column(Integer, default=0)  # the last person's message emailed
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
@@ -50,7 +51,7 @@ class OutgoingEmail(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     thread_id: Mapped[str] = mapped_column(ForeignKey("email_threads.id", ondelete="CASCADE"), index=True)
-    kind: Mapped[str] = mapped_column(String(20))  # first | reply | followup | closing
+    kind: Mapped[str] = mapped_column(String(20))  # first | reply | followup | closing | agent
     message_id: Mapped[str] = mapped_column(String(300), unique=True)
     envelope_from: Mapped[str] = mapped_column(String(320))
     to_address: Mapped[str] = mapped_column(String(320))

@@ -20,7 +20,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError
 from bot.errors import QualbotError
 from bot.facts import FactValue
 
-KINDS = ("first", "reply", "followup")
+KINDS = ("first", "reply", "followup", "agent")
 PARTS = ("subject", "txt", "html")
 
 
@@ -66,7 +66,7 @@ class Templates:
             raise EmailTemplateError(f"{self.folder / name}: {exc}") from None
 
     def render(self, kind: str, context: Mapping[str, Any]) -> Rendered:
-        """Render the subject, text and HTML of ``kind`` (first, reply, followup)."""
+        """Render the subject, text and HTML of ``kind`` (first, reply, followup, agent)."""
         out = []
         for part in PARTS:
             name = f"{kind}.{part}.j2"

@@ -1,4 +1,5 @@
-"""The email worker inside the server: sends the outbox and the follow-ups that fall due.
+"""The email worker inside the server: sends the outbox, the follow-ups that fall due, and what
+a person who took an email conversation over wrote.
 
 All of its state is in the database (``email_outbox.next_attempt_at``,
 ``email_threads.next_followup_at``), so a restart loses nothing: the next round picks up what
@@ -22,6 +23,7 @@ from bot.db import models
 from bot.engine import dialogue
 from bot.engine.dialogue import DialogueState
 from bot.engine.flow import Flow
+from bot.live import CONSOLE_TOPIC
 
 log = logging.getLogger(__name__)
 
@@ -40,25 +42,61 @@ class EmailWorker:
         self.settings = channel.settings
         self.sender = sender or SmtpSender(channel.settings)
         self._task: asyncio.Task[None] | None = None
+        self._watch: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
         """Start the loop (idempotent)."""
         if self._task is None:
             self._task = asyncio.create_task(self._loop(), name="qualbot-email-worker")
+            self._watch = asyncio.create_task(self._watch_agents(), name="qualbot-email-agent-watch")
 
     async def stop(self) -> None:
         """Stop the loop; an email being sent is finished or left queued for the next start."""
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+        for task in (self._task, self._watch):
+            if task is not None:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+        self._task = self._watch = None
+
+    async def _watch_agents(self) -> None:
+        """Wake the loop at once when a person writes (the database stays the source of truth)."""
+        try:
+            async with self.channel.service.bus.subscribe(CONSOLE_TOPIC) as events:
+                async for event in events:
+                    if event.get("type") == "agent":
+                        self.channel.outbox_changed.set()
+        except asyncio.CancelledError:
+            raise
+        except Exception:  # without the watch, agent emails still go out on the next round
+            log.warning("email worker cannot watch the live bus", exc_info=True)
 
     async def run_once(self, now: datetime) -> tuple[int, int]:
         """One round at ``now``: (follow-ups queued, emails sent)."""
+        await self.send_agent_messages(now)
         queued = await self.send_followups(now)
         sent = await drain_outbox(self.channel.sessionmaker, self.sender, self.settings, now)
         return queued, sent
+
+    async def send_agent_messages(self, now: datetime) -> int:
+        """Email what people who took email conversations over wrote since the last round."""
+        async with self.channel.sessionmaker() as session:
+            pending = list((await session.execute(
+                select(models.Message.id, EmailThread.id)
+                .join(EmailThread, EmailThread.conversation_id == models.Message.conversation_id)
+                .where(models.Message.role == "agent", models.Message.id > EmailThread.agent_cursor)
+                .order_by(models.Message.id).limit(100))).all())
+        for message_id, thread_id in pending:
+            async with self.channel.sessionmaker() as session:
+                thread = await session.get(EmailThread, thread_id)
+                message = await session.get(models.Message, message_id)
+                if thread is None or message is None or message.id <= thread.agent_cursor:
+                    continue
+                thread.agent_cursor = message.id
+                if await suppression(session, thread.address) is None:
+                    await self.channel.queue_agent_message(session, thread, message.text, now)
+                await session.commit()
+        return len(pending)
 
     async def send_followups(self, now: datetime) -> int:
         """Queue a follow-up on every thread whose follow-up is due; returns how many."""

@@ -184,3 +184,19 @@ async def test_chat_then_email_continues_the_same_lead(stack: Stack) -> None:
     answer = body_text(stack.relay.wait(1)[-1])
     assert "noted:" in answer and "final decision" in answer
     assert "budget" not in answer.lower().split("noted:")[1].split("\n\n", 1)[-1]  # not asked again
+
+
+async def test_a_person_taking_over_writes_by_email(stack: Stack) -> None:
+    started, first = await _outreach(stack)
+    service = stack.email.channel.service
+    await service.take_over(started.conversation_id, "Alex")
+    await service.agent_message(started.conversation_id, "Alex", "Hi Dana, Alex here.\n\nHappy to walk you through pricing.")
+    await stack.flush()
+    mail = stack.relay.wait(2)[1]
+    assert body_text(mail).startswith("Hi Dana, Alex here.") and mail["In-Reply-To"] == first["Message-ID"]
+    # While the person handles it, the bot neither answers nor follows up.
+    result = await stack.deliver(reply_to(mail, "Great — what does it cost for 20 seats?"))
+    assert result.status == "processed" and result.reply_email_id is None
+    stack.clock.advance(days=5)
+    assert await stack.flush() == (0, 0)
+    assert len(stack.relay.messages) == 2

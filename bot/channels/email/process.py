@@ -184,10 +184,13 @@ class InboundProcessor:
             if await suppression(session, current.address) is None and current.status != "stopped":
                 reply = await self.channel.queue_reply(session, current, outcome.replies, new, evidence, now,
                                                        email.message_id, email.references, own_text(email))
-            await session.commit()
+            row = await session.get(InboundEmail, row_id)
+            assert row is not None
+            row.status, row.reason, row.message_row_id = "processed", None, message_row
+            row.thread_id, row.conversation_id = thread.id, thread.conversation_id
+            await session.commit()  # the reply is queued and the email marked processed together
         if reply is not None:
             self.channel.outbox_changed.set()
-        await self._finish(row_id, "processed", None, match, message_row_id=message_row)
         return InboundResult(row_id, "processed", None, thread.conversation_id, reply.id if reply else None)
 
     async def _open_thread(self, email: ParsedEmail, match: ThreadMatch) -> EmailThread | None:

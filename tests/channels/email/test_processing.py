@@ -200,3 +200,17 @@ async def test_a_person_taking_over_writes_by_email(stack: Stack) -> None:
     stack.clock.advance(days=5)
     assert await stack.flush() == (0, 0)
     assert len(stack.relay.messages) == 2
+
+
+async def test_inline_answers_between_quoted_lines_are_read(stack: Stack) -> None:
+    started, first = await _outreach(stack)
+    questions = [line for line in body_text(first).splitlines() if line[:2] in ("1.", "2.", "3.")]
+    body = ("Answers inline below.\n\nOn Mon, 23 Nov 2026 at 10:00, Sam <sales@vendor.test> wrote:\n"
+            f"> {questions[0]}\nOur SDRs waste hours on unqualified leads.\n> {questions[1]}\n"
+            f"About $10,000 a year.\n> {questions[2]}\nI make the final call.\n> Best,\n> Sam\n")
+    raw = reply_to(first, body, quote=False)
+    assert (await stack.deliver(raw)).status == "processed"
+    async with stack.email.channel.sessionmaker() as session:
+        facts = {f.field: f.value for f in await session.scalars(
+            select(models.Fact).where(models.Fact.lead_id == started.lead_id, models.Fact.active.is_(True)))}
+    assert facts["need"] == "confirmed" and facts["budget_max"] == 10000 and facts["authority"] == "decision_maker"

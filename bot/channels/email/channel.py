@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.channels.email.models import EmailThread, OutgoingEmail
 from bot.channels.email.outbound import (
+    EmailConversationActive,
     EmailSuppressed,
     build_message,
     new_message_id,
@@ -93,8 +94,8 @@ class EmailChannel:
     ) -> OutreachResult:
         """Start an email conversation with a prospect and queue the first email.
 
-        Raises ``InvalidEmail`` (422), ``EmailSuppressed`` (409: opted out or bounced) or
-        ``UnknownFlow`` (404). A lead who already exists with this address (e.g. from the chat)
+        Raises ``InvalidEmail`` (422), ``EmailSuppressed`` (409: opted out or bounced),
+        ``EmailConversationActive`` (409: one is already waiting for answers) or ``UnknownFlow`` (404). A lead who already exists with this address (e.g. from the chat)
         is continued: same record, same facts, and only what is missing is asked.
         """
         address = normalize_address(email)
@@ -102,6 +103,11 @@ class EmailChannel:
         self.service.flow(flow_name)
         async with self.sessionmaker() as session:
             await self._refuse_suppressed(session, address)
+            active = await session.scalar(
+                select(EmailThread).where(EmailThread.address == address, EmailThread.status == "active").limit(1))
+            if active is not None:
+                raise EmailConversationActive(
+                    f"{address} is already in email conversation {active.conversation_id}; it continues when they reply")
             lead = await lead_by_email(session, address)
             if lead is not None:
                 lead.name = lead.name or name

@@ -51,6 +51,13 @@ class EmailSuppressed(QualbotError):
         self.code = f"email_{status}"  # email_opted_out | email_undeliverable
 
 
+class EmailConversationActive(QualbotError):
+    """Outreach to an address that already has an email conversation waiting for answers."""
+
+    code = "email_conversation_active"
+    http_status = 409
+
+
 def normalize_address(address: str) -> str:
     """The address in canonical form (lower-cased), or :class:`InvalidEmail` with the reason."""
     try:

@@ -48,17 +48,23 @@ def test_webhook_secret_and_outreach_errors(tmp_path: Path) -> None:
         assert refused.status_code == 409 and refused.json()["error"]["code"] == "email_opted_out"
 
         # One-click unsubscribe (RFC 8058): GET only shows a form; POST unsubscribes.
-        assert api.post("/api/outreach", json={"email": "lee@acmecorp.io", "name": "Lee"}).status_code == 201
+        lee = api.post("/api/outreach", json={"email": "lee@acmecorp.io", "name": "Lee"})
+        assert lee.status_code == 201
+        again = api.post("/api/outreach", json={"email": "lee@acmecorp.io", "name": "Lee"})
+        assert again.status_code == 409 and again.json()["error"]["code"] == "email_conversation_active"
         second = stack.relay.wait(2)[1]
         assert second["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
         link = re.search(r"<(http[^>]+)>", second["List-Unsubscribe"]).group(1)  # type: ignore[union-attr]
         assert link in body_text(second)
         page = httpx.get(link)
         assert page.status_code == 200 and 'method="post"' in page.text
-        assert api.post("/api/outreach", json={"email": "lee@acmecorp.io"}).status_code == 201  # still emailable
+        thread = f"/api/email/conversations/{lee.json()['conversation_id']}"
+        assert api.get(thread).json()["status"] == "active"  # the GET changed nothing
         done = httpx.post(link)
         assert done.status_code == 200 and "lee@acmecorp.io" in done.text
-        assert api.post("/api/outreach", json={"email": "lee@acmecorp.io"}).status_code == 409
+        assert api.get(thread).json()["status"] == "stopped"
+        refused = api.post("/api/outreach", json={"email": "lee@acmecorp.io"})
+        assert refused.status_code == 409 and refused.json()["error"]["code"] == "email_opted_out"
         assert httpx.post(link.rsplit("/", 1)[0] + "/0000000000000000").status_code == 404
 
 

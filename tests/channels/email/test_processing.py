@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.channels.email.models import EmailThread, InboundEmail, OutgoingEmail
-from bot.channels.email.outbound import EmailSuppressed, InvalidEmail
+from bot.channels.email.outbound import EmailConversationActive, EmailSuppressed, InvalidEmail
 from bot.db import models
 from tests.channels.email.conftest import Stack
 from tests.channels.email.support import body_text, message, reply_to
@@ -92,8 +92,10 @@ async def test_bounce_marks_address_undeliverable(stack: Stack) -> None:
         assert thread.status == "stopped" and thread.next_followup_at is None
     stack.clock.advance(days=10)
     assert await stack.flush() == (0, 0)
-    # A changed address is emailable again.
+    # A changed address is emailable again, but not twice while a conversation waits for answers.
     await stack.email.channel.outreach(email="dana.smith@acmecorp.io", name="Dana", company="Acme")
+    with pytest.raises(EmailConversationActive):
+        await stack.email.channel.outreach(email="Dana.Smith@acmecorp.io", name="Dana", company="Acme")
 
 
 async def test_duplicate_delivery_changes_nothing(stack: Stack) -> None:

@@ -216,3 +216,16 @@ async def test_inline_answers_between_quoted_lines_are_read(stack: Stack) -> Non
         facts = {f.field: f.value for f in await session.scalars(
             select(models.Fact).where(models.Fact.lead_id == started.lead_id, models.Fact.active.is_(True)))}
     assert facts["need"] == "confirmed" and facts["budget_max"] == 10000 and facts["authority"] == "decision_maker"
+
+
+async def test_dates_count_from_when_the_email_was_written(stack: Stack) -> None:
+    started, first = await _outreach(stack)
+    written = reply_to(first, "We need it live by December 20.", quote=False)
+    written = written.replace(b"Date: ", b"X-Old-Date: ", 1)
+    written = b"Date: Sun, 01 Nov 2026 10:00:00 +0000\r\n" + written  # read three weeks later
+    stack.clock.now = stack.clock.now.replace(day=23)
+    assert (await stack.deliver(written)).status == "processed"
+    async with stack.email.channel.sessionmaker() as session:
+        days = await session.scalar(select(models.Fact.value).where(models.Fact.lead_id == started.lead_id,
+                                                                    models.Fact.field == "timeline_days"))
+    assert days == 49  # from 1 November, not from the day it was processed

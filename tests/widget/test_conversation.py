@@ -7,12 +7,12 @@ from playwright.sync_api import Browser, Page
 
 from tests.support.browser import artifact_path
 from tests.widget.chat import ANSWERS, Chat
-from tests.widget.conftest import QualbotProcess
+from tests.support.server import LiveServer
 
 pytestmark = pytest.mark.browser
 
 
-def test_a_whole_conversation_on_the_demo_page(page: Page, qualbot: QualbotProcess) -> None:
+def test_a_whole_conversation_on_the_demo_page(page: Page, qualbot: LiveServer) -> None:
     chat = Chat(page)
     page.goto(qualbot.base_url + "/")
     chat.open()
@@ -29,7 +29,7 @@ def test_a_whole_conversation_on_the_demo_page(page: Page, qualbot: QualbotProce
     assert [f["text"] for f in chat.sent if f["type"] == "message"] == mine
 
 
-def test_a_reload_mid_conversation_continues_it(page: Page, qualbot: QualbotProcess) -> None:
+def test_a_reload_mid_conversation_continues_it(page: Page, qualbot: LiveServer) -> None:
     chat = Chat(page)
     first, second = chat.begin(qualbot.base_url + "/")
     before = chat.bubbles("bot")
@@ -45,7 +45,7 @@ def test_a_reload_mid_conversation_continues_it(page: Page, qualbot: QualbotProc
 
 
 def test_the_visitor_finishes_across_a_server_restart(page: Page, make_qualbot) -> None:
-    server: QualbotProcess = make_qualbot()
+    server: LiveServer = make_qualbot()
     chat = Chat(page)
     _, second = chat.begin(server.base_url + "/")
     server.stop()
@@ -66,7 +66,7 @@ def test_the_visitor_finishes_across_a_server_restart(page: Page, make_qualbot) 
     assert len(chat.sockets) >= 2
 
 
-def test_keyboard_only_completion(page: Page, qualbot: QualbotProcess) -> None:
+def test_keyboard_only_completion(page: Page, qualbot: LiveServer) -> None:
     chat = Chat(page)
     page.goto(qualbot.base_url + "/")
     for _ in range(30):
@@ -94,7 +94,7 @@ def test_keyboard_only_completion(page: Page, qualbot: QualbotProcess) -> None:
 
 
 @pytest.mark.parametrize(("name", "width", "height"), [("desktop", 1280, 800), ("phone", 360, 740)])
-def test_screenshots_and_fit(browser: Browser, qualbot: QualbotProcess, name: str, width: int, height: int) -> None:
+def test_screenshots_and_fit(browser: Browser, qualbot: LiveServer, name: str, width: int, height: int) -> None:
     context = browser.new_context(viewport={"width": width, "height": height}, is_mobile=width < 500)
     try:
         page = context.new_page()
@@ -114,7 +114,7 @@ def test_screenshots_and_fit(browser: Browser, qualbot: QualbotProcess, name: st
         context.close()
 
 
-def test_a_second_tab_follows_the_conversation(page: Page, qualbot: QualbotProcess) -> None:
+def test_a_second_tab_follows_the_conversation(page: Page, qualbot: LiveServer) -> None:
     chat = Chat(page)
     first, second = chat.begin(qualbot.base_url + "/")
     other = page.context.new_page()

@@ -13,7 +13,7 @@ import pytest
 from playwright.sync_api import Page, WebSocketRoute
 
 from tests.widget.chat import Chat
-from tests.widget.conftest import QualbotProcess
+from tests.support.server import LiveServer
 
 pytestmark = pytest.mark.browser
 
@@ -34,7 +34,7 @@ class Relay:
 
 
 @pytest.fixture
-def relayed(page: Page, qualbot: QualbotProcess) -> Iterator[tuple[Chat, Relay]]:
+def relayed(page: Page, qualbot: LiveServer) -> Iterator[tuple[Chat, Relay]]:
     relay = Relay(page)
     chat = Chat(page)
     page.goto(qualbot.base_url + "/")

@@ -59,7 +59,7 @@
   var root = host.attachShadow({ mode: "open" });
   var css = [
     ":host{all:initial!important;display:block!important}",
-    ".qb{--qb-accent:#2150c8;--qb-on:#fff;font:15px/1.45 system-ui,-apple-system,\"Segoe UI\",Roboto,Helvetica,Arial,sans-serif;color:#1b1f24;text-align:left}",
+    ".qb{--qb-accent:#2150c8;--qb-on:#fff;font:15px/1.45 system-ui,-apple-system,\"Segoe UI\",Roboto,Helvetica,Arial,sans-serif,\"Apple Color Emoji\",\"Segoe UI Emoji\",\"Noto Color Emoji\";color:#1b1f24;text-align:left}",
     "*,*::before,*::after{box-sizing:border-box}",
     "[hidden]{display:none!important}",
     "button{font:inherit;cursor:pointer;margin:0}",
@@ -166,8 +166,10 @@
       live.textContent = (it.r === "agent" ? it.n : WHO[it.r] || "") + ": " + it.t;
       if (panel.hidden) launcher.classList.add("dot");
     }
-    log.scrollTop = log.scrollHeight;
+    scrollDown();
   }
+  // After the quick replies or the typing dots change the log's height too.
+  function scrollDown() { log.scrollTop = log.scrollHeight; }
   function note(text) { add({ r: "sys", t: text }, false); live.textContent = text; }
   function setReplies(qr) {
     S.qr = qr; replies.textContent = "";
@@ -176,11 +178,11 @@
       b.addEventListener("click", function () { submit(q); input.focus(); });
       replies.appendChild(b);
     });
-    replies.hidden = !qr.length;
+    replies.hidden = !qr.length; scrollDown();
   }
   var typingTimer = 0;
   function showTyping(on) {
-    typing.hidden = !on; clearTimeout(typingTimer);
+    typing.hidden = !on; clearTimeout(typingTimer); scrollDown();
     if (on) typingTimer = setTimeout(function () { typing.hidden = true; }, 15000);
   }
 
@@ -322,7 +324,7 @@
   // ---- open / close, keyboard ----
   function open(focus) {
     panel.hidden = false; launcher.setAttribute("aria-expanded", "true"); launcher.classList.remove("dot");
-    S.open = true; save(); log.scrollTop = log.scrollHeight; want();
+    S.open = true; save(); scrollDown(); want();
     if (focus) (consented() ? input : agree).focus();
   }
   function close() {

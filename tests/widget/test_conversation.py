@@ -66,6 +66,22 @@ def test_the_visitor_finishes_across_a_server_restart(page: Page, make_qualbot) 
     assert len(chat.sockets) >= 2
 
 
+def test_a_conversation_the_server_forgot_starts_anew(page: Page, make_qualbot) -> None:
+    server: LiveServer = make_qualbot()
+    chat = Chat(page)
+    chat.begin(server.base_url + "/")
+    server.stop()
+    (server.workdir / "qualbot.db").unlink()  # the database was reset
+    server.start()
+    page.reload()
+    first = chat.next_question(timeout=15)
+    assert any(f["type"] == "error" and f["code"] == "unknown_resume_token" for f in chat.received)
+    assert "Starting a new conversation." in chat.bubbles("sys")
+    sessions = [f for f in chat.received if f["type"] == "session"]
+    assert len(sessions) == 2 and sessions[0]["resume_token"] != sessions[1]["resume_token"]
+    chat.answer_until_done(first)
+
+
 def test_keyboard_only_completion(page: Page, qualbot: LiveServer) -> None:
     chat = Chat(page)
     page.goto(qualbot.base_url + "/")
@@ -78,11 +94,23 @@ def test_keyboard_only_completion(page: Page, qualbot: LiveServer) -> None:
     chat.panel.wait_for(state="visible")
     assert chat.active() == "input"
 
+    offered: list[int] = []
+
     def type_and_enter(text: str) -> None:
+        if chat.page.locator("qualbot-widget .qr button").count():
+            offered.append(1)  # suggested answers sit just before the field
+            page.keyboard.press("Shift+Tab")
+            assert chat.active() == "button"
+            assert page.evaluate(
+                "() => document.querySelector('qualbot-widget').shadowRoot.activeElement.parentElement.className"
+            ) == "qr"
+            page.keyboard.press("Tab")
+            assert chat.active() == "input"
         page.keyboard.type(text)
         page.keyboard.press("Enter")
 
     chat.answer_until_done(say=type_and_enter)
+    assert offered  # the shipped flow offers suggested answers
     assert chat.active() == "input"
     page.keyboard.press("Escape")
     chat.panel.wait_for(state="hidden")
@@ -105,6 +133,8 @@ def test_screenshots_and_fit(browser: Browser, qualbot: LiveServer, name: str, w
         assert box is not None
         assert box["x"] >= 0 and box["x"] + box["width"] <= width
         assert box["y"] >= 0 and box["y"] + box["height"] <= height
+        log, last = chat.log_box(), page.locator("qualbot-widget .log .m").last.bounding_box()
+        assert last is not None and last["y"] + last["height"] <= log["y"] + log["height"] + 1  # scrolled down
         send = page.locator("qualbot-widget .send").bounding_box()
         assert send is not None and send["x"] + send["width"] <= width and send["y"] + send["height"] <= height
         path = artifact_path(f"widget-{name}.png")

@@ -164,7 +164,7 @@
     S.items.push(it); nodes.push(render(it)); save();
     if (announce) {
       live.textContent = (it.r === "agent" ? it.n : WHO[it.r] || "") + ": " + it.t;
-      if (panel.hidden) launcher.classList.add("dot");
+      if (panel.hidden) { launcher.classList.add("dot"); launcher.setAttribute("aria-label", cfg.title + " (new message)"); }
     }
     scrollDown();
   }
@@ -323,7 +323,8 @@
 
   // ---- open / close, keyboard ----
   function open(focus) {
-    panel.hidden = false; launcher.setAttribute("aria-expanded", "true"); launcher.classList.remove("dot");
+    panel.hidden = false; launcher.setAttribute("aria-expanded", "true");
+    launcher.classList.remove("dot"); launcher.setAttribute("aria-label", cfg.title);
     S.open = true; save(); scrollDown(); want();
     if (focus) (consented() ? input : agree).focus();
   }
@@ -339,18 +340,20 @@
   panel.addEventListener("keydown", function (e) { if (e.key === "Escape") { e.preventDefault(); close(); } });
   form.addEventListener("submit", function (e) { e.preventDefault(); submit(input.value); input.value = ""; });
   agree.addEventListener("click", function () {
-    S.consent = true; save(); redraw(); track("page_view", { title: document.title.slice(0, 200) }); want(); input.focus();
+    S.consent = true; save(); redraw(); pageView(); want(); input.focus();
   });
 
+  function pageView() { track("page_view", { title: document.title.slice(0, 200) }); }
   function mount() {
     document.body.appendChild(host);
     redraw();
-    track("page_view", { title: document.title.slice(0, 200) });
+    pageView();
     if (S.token) want();
     var auto = cfg.openOn.length ? cfg.openOn.some(here) : !isNaN(cfg.delay);
     if (S.open) open(false);
     else if (auto && !S.dismissed) setTimeout(function () { if (panel.hidden) open(false); }, (isNaN(cfg.delay) ? 3 : cfg.delay) * 1000);
   }
-  window.QualbotWidget = { open: function () { open(true); }, close: close };
+  // pageView: for single-page sites, whose route changes load no new page.
+  window.QualbotWidget = { open: function () { open(true); }, close: close, pageView: pageView };
   if (document.body) mount(); else document.addEventListener("DOMContentLoaded", mount);
 })();

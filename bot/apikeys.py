@@ -15,7 +15,7 @@ from bot.tokens import new_token, token_hash
 
 log = logging.getLogger(__name__)
 
-ALL_SCOPES = ["leads:read", "leads:write", "events:write", "outreach:write"]
+ALL_SCOPES = ["leads:read", "leads:write", "events:write", "outreach:write", "conversations:write"]
 
 
 async def ensure_api_key(settings: Settings, sessionmaker: async_sessionmaker[AsyncSession]) -> None:

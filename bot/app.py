@@ -12,6 +12,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from bot.api.conversations import conversations_router
 from bot.api.leads import leads_router
 from bot.apikeys import ensure_api_key
 from bot.channels.web import chat_router
@@ -57,6 +58,7 @@ def create_app(settings: Settings, *, extractor: Extractor | None = None) -> Fas
     _install_error_handlers(app)
     app.include_router(chat_router(service))
     app.include_router(leads_router())
+    app.include_router(conversations_router())
     _include_widget(app, settings)
 
     @app.get("/healthz", include_in_schema=False)

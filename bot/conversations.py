@@ -14,7 +14,7 @@ import weakref
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select, update
@@ -28,6 +28,7 @@ from bot.engine.dialogue import DialogueState, Reply, StepResult
 from bot.engine.flow import Flow
 from bot.errors import (
     ConversationNotFound,
+    InvalidTransition,
     InvalidMessage,
     StorageUnavailable,
     UnknownFlow,
@@ -35,6 +36,7 @@ from bot.errors import (
 )
 from bot.extract.base import Extractor, ProspectMessage
 from bot.facts import Extraction, FactValue
+from bot.live import CONSOLE_TOPIC, Bus, LocalBus
 from bot.qualify.policy import Decision, Policy, decide
 from bot.qualify.scoring import EngagementEvent, score_lead
 from bot.tokens import new_token, token_hash
@@ -67,6 +69,26 @@ class TurnOutcome:
     facts: Mapping[str, FactValue] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class TurnEvent:
+    """What a listener is told after a turn, inside the turn's transaction (before commit)."""
+
+    session: AsyncSession
+    lead: models.Lead
+    conversation: models.Conversation
+    decision: Decision
+    previous_stage: str
+    known: Mapping[str, FactValue]
+    ended: bool
+    now: datetime
+
+
+class TurnListener(Protocol):
+    """Reacts to a turn in the same transaction (e.g. the handoff outbox); must not do IO itself."""
+
+    async def on_turn(self, event: TurnEvent) -> None: ...
+
+
 def _storage_errors() -> tuple[type[BaseException], ...]:
     return (OperationalError, DBAPIError, OSError, ConnectionError)
 
@@ -83,6 +105,8 @@ class ConversationService:
         extractor: Extractor,
         policy: Policy,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        bus: Bus | None = None,
+        listeners: Sequence[TurnListener] = (),
     ) -> None:
         self.settings = settings
         self.sessionmaker = sessionmaker
@@ -90,6 +114,8 @@ class ConversationService:
         self.extractor = extractor
         self.policy = policy
         self.clock = clock
+        self.bus: Bus = bus or LocalBus()
+        self.listeners = list(listeners)
         self._zone = ZoneInfo(settings.timezone)
         # Turns of one conversation run one at a time; entries vanish once no turn holds them.
         self._locks: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
@@ -163,7 +189,7 @@ class ConversationService:
             conversation_id=conversation.id,
             lead_id=conversation.lead_id,
             replies=result.replies,
-            status=state.status,
+            status=conversation.status,
             stage=lead.stage if lead else None,
         )
 
@@ -206,12 +232,14 @@ class ConversationService:
             return message.id, conversation, topic
 
     def _pending_topic(self, flow_name: str, state: DialogueState) -> str | None:
+        """The topic the prospect is answering, in the extractor's vocabulary; None when several are open."""
         flow = self.flows.get(flow_name)
-        if flow is None or state.pending is None:
+        open_ids = state.open or ([state.pending] if state.pending else [])
+        if flow is None or len(open_ids) != 1:
             return None
         for question in flow.questions:
-            if question.id == state.pending:
-                return question.topic
+            if question.id == open_ids[0]:
+                return flow.extractor_topic(question.topic)
         return None
 
     async def _extract(self, text: str, topic: str | None, channel: str, now: datetime) -> Extraction:
@@ -237,24 +265,27 @@ class ConversationService:
             assert lead is not None
             new_fields = await self._store_facts(session, conversation, message_id, extraction, now)
             known = await self.known_facts(session, lead.id)
-            flow = self.flow(conversation.flow)
             state = DialogueState.model_validate(conversation.state)
             final = decide(known, self.policy, complete=True)
-            result: StepResult = dialogue.step(
-                flow,
-                state,
-                known=known,
-                new_fields=frozenset(new_fields),
-                text=text,
-                stage=final.stage,
-                channel=conversation.channel,
-            )
+            if conversation.status == "agent":  # a person is talking: the bot only listens
+                result = StepResult(state, ())
+            else:
+                result = dialogue.step(
+                    self.flow(conversation.flow),
+                    state,
+                    known=known,
+                    new_fields=frozenset(new_fields),
+                    text=text,
+                    stage=final.stage,
+                    channel=conversation.channel,
+                )
+                conversation.status = result.state.status
             decision = final if result.ended else decide(known, self.policy, complete=False)
             stage = (result.outcome or decision.stage) if result.ended else decision.stage
             conversation.state = result.state.model_dump(mode="json")
-            conversation.status = result.state.status
             conversation.updated_at = now
             self._add_bot_messages(session, conversation.id, result.replies, now)
+            previous_stage = lead.stage
             lead.stage = stage
             lead.score = await self._score(session, lead.id, known, now)
             lead.updated_at = now
@@ -268,16 +299,101 @@ class ConversationService:
                         decided_at=now,
                     )
                 )
+            event = TurnEvent(session, lead, conversation, decision, previous_stage, known, result.ended, now)
+            for listener in self.listeners:
+                await listener.on_turn(event)
             await session.commit()
-        return TurnOutcome(
+        outcome = TurnOutcome(
             conversation_id=conversation_id,
             lead_id=lead.id,
             replies=result.replies,
-            status=result.state.status,
+            status=conversation.status,
             stage=stage,
             qualified=result.ended,
             facts=known,
         )
+        await self._publish_turn(conversation, text, outcome)
+        return outcome
+
+    async def _publish_turn(self, conversation: models.Conversation, text: str, outcome: TurnOutcome) -> None:
+        """Tell the console what happened; the visitor already has the replies from its own turn."""
+        base = {"conversation_id": conversation.id, "lead_id": conversation.lead_id}
+        events = [{**base, "type": "message", "role": "prospect", "text": text}]
+        events += [{**base, "type": "message", "role": "bot", "text": r.text, "field": r.field} for r in outcome.replies]
+        events.append({**base, "type": "turn", "status": outcome.status, "stage": outcome.stage})
+        for event in events:
+            await self.bus.publish(conversation.id, {**event, "origin": "visitor"})
+            await self.bus.publish(CONSOLE_TOPIC, event)
+
+    # ---- a person takes over ---------------------------------------------------------------
+    async def take_over(self, conversation_id: str, agent: str) -> None:
+        """An SDR takes the conversation: the bot pauses and the visitor is told a person joined."""
+        async with self._unit_of_work() as session:
+            conversation = await self._conversation(session, conversation_id)
+            if conversation.status == "ended":
+                raise InvalidTransition("the conversation has ended")
+            state = DialogueState.model_validate(conversation.state)
+            state.status = "waiting_human"
+            conversation.state = state.model_dump(mode="json")
+            conversation.status = "agent"
+            conversation.updated_at = self.clock()
+            await session.commit()
+        await self._broadcast(conversation, {"type": "status", "state": "agent_joined", "name": agent})
+
+    async def agent_message(self, conversation_id: str, agent: str, text: str) -> int:
+        """Store an SDR's message and deliver it to the visitor at once; returns the message id."""
+        text = self.validate_text(text)
+        async with self._unit_of_work() as session:
+            conversation = await self._conversation(session, conversation_id)
+            if conversation.status != "agent":
+                raise InvalidTransition("take the conversation over before writing in it")
+            message = models.Message(
+                conversation_id=conversation_id, role="agent", text=text, topic=None, created_at=self.clock()
+            )
+            session.add(message)
+            await session.commit()
+        await self._broadcast(conversation, {"type": "agent", "text": text, "name": agent})
+        return message.id
+
+    async def hand_back(self, conversation_id: str, agent: str) -> tuple[Reply, ...]:
+        """The SDR returns the conversation to the bot, which carries on from the open question."""
+        async with self._lock(conversation_id):
+            now = self.clock()
+            async with self._unit_of_work() as session:
+                conversation = await self._conversation(session, conversation_id)
+                if conversation.status not in ("agent", "waiting_human"):
+                    raise InvalidTransition("the bot is already running this conversation")
+                known = await self.known_facts(session, conversation.lead_id)
+                state = DialogueState.model_validate(conversation.state)
+                state.status = "waiting_human"
+                final = decide(known, self.policy, complete=True)
+                result = dialogue.hand_back(
+                    self.flow(conversation.flow), state, known=known, stage=final.stage, channel=conversation.channel
+                )
+                conversation.state = result.state.model_dump(mode="json")
+                conversation.status = result.state.status
+                conversation.updated_at = now
+                self._add_bot_messages(session, conversation.id, result.replies, now)
+                await session.commit()
+        await self._broadcast(conversation, {"type": "status", "state": "agent_left", "name": agent})
+        for reply in result.replies:
+            await self._broadcast(
+                conversation,
+                {"type": "bot", "text": reply.text, "field": reply.field, "quick_replies": list(reply.quick_replies)},
+            )
+        return result.replies
+
+    async def _broadcast(self, conversation: models.Conversation, frame: dict[str, Any]) -> None:
+        """Send a protocol frame to the visitor's connection and the console."""
+        event = {**frame, "conversation_id": conversation.id, "lead_id": conversation.lead_id}
+        await self.bus.publish(conversation.id, {**event, "origin": "service"})
+        await self.bus.publish(CONSOLE_TOPIC, event)
+
+    async def _conversation(self, session: AsyncSession, conversation_id: str) -> models.Conversation:
+        conversation = await session.get(models.Conversation, conversation_id, with_for_update=True)
+        if conversation is None:
+            raise ConversationNotFound(f"no conversation {conversation_id!r}")
+        return conversation
 
     async def _store_facts(
         self,

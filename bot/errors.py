@@ -54,3 +54,10 @@ class StorageUnavailable(QualbotError):
 
     code = "storage_unavailable"
     http_status = 503
+
+
+class InvalidTransition(QualbotError):
+    """An action that does not fit the conversation's state (e.g. handing back a bot-run chat)."""
+
+    code = "invalid_transition"
+    http_status = 409

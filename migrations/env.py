@@ -8,7 +8,7 @@ from alembic import context
 from sqlalchemy.engine import Connection
 
 from bot.config import Settings
-from bot.db.models import Base
+from bot.db.schema import Base
 from bot.db.session import create_engine
 
 config = context.config

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import json
 import logging
 from typing import Any
@@ -43,9 +45,29 @@ class ChatSession:
         self.max_frame_bytes = max_frame_bytes
         self.conversation_id: str | None = None
         self.lead_id: str | None = None
+        self._listener: asyncio.Task[None] | None = None
+        self._send_lock = asyncio.Lock()
 
     async def send(self, frame: dict[str, Any]) -> None:
-        await self.ws.send_text(json.dumps(frame, ensure_ascii=False))
+        async with self._send_lock:
+            await self.ws.send_text(json.dumps(frame, ensure_ascii=False))
+
+    async def _listen(self, conversation_id: str) -> None:
+        """Forward what others say in this conversation (an SDR, a hand-back) to the visitor."""
+        async with self.service.bus.subscribe(conversation_id) as events:
+            async for event in events:
+                if event.get("origin") != "service":
+                    continue
+                frame = {k: v for k, v in event.items() if k not in ("origin", "conversation_id", "lead_id")}
+                await self.send(frame)
+
+    async def close(self) -> None:
+        """Stop forwarding live events."""
+        if self._listener is not None:
+            self._listener.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await self._listener
+            self._listener = None
 
     async def open(self, *, flow: str | None, resume: str | None) -> None:
         """Start or resume the conversation named by the query string."""
@@ -60,12 +82,16 @@ class ChatSession:
             await self.send(_error(exc.code, exc.message))
 
     async def _opened(self, opened: Opened, token: str | None) -> None:
+        await self.close()
         self.conversation_id, self.lead_id = opened.conversation_id, opened.lead_id
+        self._listener = asyncio.create_task(self._listen(opened.conversation_id))
         await self.send({"type": "session", "conversation_id": opened.conversation_id, "resume_token": token})
         for frame in reply_frames(opened.replies):
             await self.send(frame)
         if opened.status == "waiting_human":
             await self.send({"type": "status", "state": "waiting_human"})
+        elif opened.status == "agent":
+            await self.send({"type": "status", "state": "agent_joined"})
 
     async def run(self) -> None:
         """Read frames until the client leaves; each bad frame gets an error frame and nothing else."""
@@ -166,6 +192,7 @@ def chat_router(service: ConversationService) -> APIRouter:
         except WebSocketDisconnect:
             pass
         finally:
+            await session.close()
             if websocket.client_state == WebSocketState.CONNECTED:
                 await websocket.close()
 

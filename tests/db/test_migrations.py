@@ -10,7 +10,7 @@ from sqlalchemy import create_engine, inspect
 
 from bot.config import Settings
 from bot.db.migrate import upgrade
-from bot.db.models import Base
+from bot.db.schema import Base
 
 
 def test_migrations_match_models(tmp_path: Path) -> None:

@@ -1,0 +1,8 @@
+"""Imports every module that defines tables, so ``Base.metadata`` is complete (Alembic, schema tests).
+
+A new area with tables of its own (``bot/<area>/models.py``) adds one import line here.
+"""
+
+from bot.db.models import Base
+
+__all__ = ["Base"]

@@ -1,0 +1,55 @@
+"""Live events: who is told, in real time, that something happened in a conversation.
+
+A visitor's websocket listens on its conversation's topic (an SDR's message must reach it at
+once); the console listens on :data:`CONSOLE_TOPIC` (every conversation's activity). This
+in-process bus serves one server process; a cross-process bus (PostgreSQL LISTEN/NOTIFY)
+implements the same two methods.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections import defaultdict
+from collections.abc import AsyncIterator
+from typing import Any, Protocol
+
+CONSOLE_TOPIC = "console"
+
+
+class Bus(Protocol):
+    """Publish/subscribe by topic. Events are JSON-ready dicts; delivery is best effort."""
+
+    async def publish(self, topic: str, event: dict[str, Any]) -> None: ...
+
+    def subscribe(self, topic: str) -> contextlib.AbstractAsyncContextManager[AsyncIterator[dict[str, Any]]]: ...
+
+
+class LocalBus:
+    """A bus inside one process. A slow subscriber loses its oldest events, never blocks others."""
+
+    def __init__(self, queue_size: int = 256) -> None:
+        self._queues: defaultdict[str, set[asyncio.Queue[dict[str, Any]]]] = defaultdict(set)
+        self._queue_size = queue_size
+
+    async def publish(self, topic: str, event: dict[str, Any]) -> None:
+        for queue in list(self._queues.get(topic, ())):
+            if queue.full():
+                queue.get_nowait()
+            queue.put_nowait(event)
+
+    @contextlib.asynccontextmanager
+    async def subscribe(self, topic: str) -> AsyncIterator[AsyncIterator[dict[str, Any]]]:
+        queue: asyncio.Queue[dict[str, Any]] = asyncio.Queue(self._queue_size)
+        self._queues[topic].add(queue)
+
+        async def events() -> AsyncIterator[dict[str, Any]]:
+            while True:
+                yield await queue.get()
+
+        try:
+            yield events()
+        finally:
+            self._queues[topic].discard(queue)
+            if not self._queues[topic]:
+                del self._queues[topic]

@@ -27,7 +27,7 @@
   };
 
   // ---- persisted state: resume token, the transcript shown, unsent messages and events ----
-  var S = { token: null, items: [], events: [], consent: false, dismissed: false, open: false };
+  var S = { token: null, items: [], events: [], consent: false, dismissed: false, open: false, mode: "bot" };
   try { var saved = JSON.parse(localStorage.getItem(KEY) || "null"); if (saved) S = Object.assign(S, saved); } catch (e) { /* storage off: memory only */ }
   function save() {
     if (S.items.length > MAX_ITEMS) S.items = S.items.slice(-MAX_ITEMS);
@@ -241,7 +241,7 @@
       S.events.splice(0).forEach(out);
       flushed = [];
       flush();
-    } else if (m.type === "typing") showTyping(true);
+    } else if (m.type === "typing") { if (S.mode !== "agent") showTyping(true); }
     else if (m.type === "bot") {
       showTyping(false);
       var b = { t: String(m.text == null ? "" : m.text), f: m.field || null, qr: Array.isArray(m.quick_replies) ? m.quick_replies.map(String) : [] };
@@ -256,12 +256,17 @@
     } else if (m.type === "agent") {
       showTyping(false); release();
       add({ r: "agent", t: String(m.text == null ? "" : m.text), n: String(m.name || "Sales team") }, true);
-    } else if (m.type === "status") {
-      var says = { waiting_human: "Connecting you with a person from our team\u2026", agent_joined: "A person from our team joined the chat.", agent_left: "The team member left the chat." }[m.state];
-      if (says) note(says);
-    } else if (m.type === "qualified") { S.stage = m.stage; setReplies([]); save(); }
+    } else if (m.type === "status") status(m); else if (m.type === "qualified") { S.stage = m.stage; setReplies([]); save(); }
     else if (m.type === "error") error(m);
     else if (m.type === "reconnect") { draining = true; ws.close(); }
+  }
+  // A status is told once: a resumed connection repeats the current one.
+  function status(m) {
+    var mode = { waiting_human: "waiting", agent_joined: "agent", agent_left: "bot" }[m.state];
+    if (!mode || mode === S.mode) return;
+    var who = m.name ? String(m.name) : "A person from our team";
+    S.mode = mode; showTyping(false);
+    note(mode === "waiting" ? "Connecting you with a person from our team\u2026" : who + (mode === "agent" ? " joined the chat." : " left the chat."));
   }
   function flush() {
     if (!online()) return;

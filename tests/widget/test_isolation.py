@@ -75,6 +75,20 @@ def test_hostile_host_css_does_not_change_the_widget(
     assert _header_pixels(page) == plain_header
 
 
+def test_the_widget_css_does_not_leak_into_the_page(page: Page, qualbot: LiveServer, site: HostSite) -> None:
+    decoy = '<p class="launch panel m me qr"><button class="send x">host button</button><input></p>'
+    url = site.add("/decoy", host_page(qualbot.base_url).replace("</main>", decoy + "</main>"))
+    _opened_with_question(page, url)
+    styles = page.evaluate(
+        """() => [document.querySelector('p.launch'), document.querySelector('button.send')].map(e => {
+            const cs = getComputedStyle(e);
+            return [cs.position, cs.borderRadius, cs.backgroundColor];
+        })"""
+    )
+    assert styles == [["static", "0px", "rgba(0, 0, 0, 0)"], ["static", "0px", styles[1][2]]]
+    assert styles[1][2] != "rgb(33, 80, 200)"  # not the widget's accent
+
+
 def test_markup_in_bot_and_agent_text_is_shown_as_text(page: Page, qualbot: LiveServer) -> None:
     payload = '<img src=x onerror="window.__pwned=1">'
     routes: list[WebSocketRoute] = []

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import time
 
 import pytest
 from playwright.sync_api import Page
@@ -20,12 +21,18 @@ def _events(chat: Chat) -> list[tuple[str, str]]:
     return [(f["name"], f["url"]) for f in chat.sent if f["type"] == "event"]
 
 
-def _stored_events(server: LiveServer, conversation_id: str) -> list[tuple[str, dict]]:
-    with sqlite3.connect(server.workdir / "qualbot.db") as db:
-        rows = db.execute(
-            "SELECT name, properties FROM engagement_events WHERE conversation_id = ? ORDER BY id", (conversation_id,)
-        ).fetchall()
-    return [(name, json.loads(props)) for name, props in rows]
+def _stored_events(server: LiveServer, conversation_id: str, count: int) -> list[tuple[str, dict]]:
+    """The conversation's stored events, once ``count`` are there (the server stores them as they come)."""
+    deadline = time.monotonic() + 5
+    while True:
+        with sqlite3.connect(server.workdir / "qualbot.db") as db:
+            rows = db.execute(
+                "SELECT name, properties FROM engagement_events WHERE conversation_id = ? ORDER BY id",
+                (conversation_id,),
+            ).fetchall()
+        if len(rows) >= count or time.monotonic() > deadline:
+            return [(name, json.loads(props)) for name, props in rows]
+        time.sleep(0.05)
 
 
 def test_browsing_before_and_during_the_chat_reaches_the_lead(page: Page, qualbot: LiveServer) -> None:
@@ -51,9 +58,8 @@ def test_browsing_before_and_during_the_chat_reaches_the_lead(page: Page, qualbo
     page.get_by_role("link", name="Product").click()
     page.wait_for_url(home)
     chat.next_question()
-    page.wait_for_timeout(300)
     conversation_id = next(f["conversation_id"] for f in chat.received if f["type"] == "session")
-    stored = _stored_events(qualbot, conversation_id)
+    stored = _stored_events(qualbot, conversation_id, 7)
     assert [(name, props["url"]) for name, props in stored] == [
         ("page_view", pricing), ("pricing_time", pricing), ("page_view", home), ("widget_open", home),
         ("page_view", pricing), ("pricing_time", pricing), ("page_view", home),

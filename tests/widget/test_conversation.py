@@ -52,7 +52,10 @@ def test_the_visitor_finishes_across_a_server_restart(page: Page, make_qualbot) 
     chat.offline.wait_for(state="visible")
     chat.say(ANSWERS[second["field"]])  # typed while offline: queued, shown as not sent
     assert "Not sent yet" in page.locator("qualbot-widget .log .m.me").last.inner_text()
-    sent_before = len(chat.sent)
+    sent_before, sockets_before = len(chat.sent), len(chat.sockets)
+    page.wait_for_timeout(4000)
+    # backoff: attempts after ~0.25-0.5 s, then twice as long each time (not one every moment)
+    assert 2 <= len(chat.sockets) - sockets_before <= 6
     server.start()
     chat.offline.wait_for(state="hidden", timeout=20_000)
     repeated = chat.next_question(timeout=20)  # on resume the server repeats the pending question

@@ -182,7 +182,7 @@ def chat_router(service: ConversationService) -> APIRouter:
     @router.websocket("/ws/chat")
     async def chat(websocket: WebSocket, flow: str | None = None, resume: str | None = None) -> None:
         if not origin_allowed(service.settings, websocket.headers.get("origin"), own=str(websocket.url)):
-            await websocket.close(code=1008)  # before accept: the handshake is refused with 403
+            await websocket.close(code=1008, reason="origin not allowed")  # before accept: HTTP 403
             return
         await websocket.accept()
         session = ChatSession(websocket, service, service.settings.max_frame_bytes)

@@ -228,10 +228,18 @@ def _advance(
     if channel == "email" and state.asked and flow.email_follow_up is not None:
         replies.append(Reply(_say(flow.email_follow_up, channel, state.seed, "follow_up"), kind="statement"))
     for question in batch:
-        replies.append(_ask(flow, state, question, modes.get(question.id, "ask"), channel))
+        replies.append(_ask(flow, state, question, _mode(question, state, modes), channel))
     state.open = [q.id for q in batch]
     state.pending = state.open[0]
     return StepResult(state, tuple(replies))
+
+
+def _mode(question: Question, state: DialogueState, modes: Mapping[str, _AskMode]) -> _AskMode:
+    """How to ask: as the step decided, else afresh — or, for a question whose attempts are used up
+    because another question displaced it, repeated without spending an attempt it no longer has."""
+    if question.id in modes:
+        return modes[question.id]
+    return "repeat" if state.attempts.get(question.id, 0) >= question.attempts else "ask"
 
 
 def _end(

@@ -1,7 +1,7 @@
 """Headless Chromium for browser tests: Debian's /usr/bin/chromium driven by Playwright.
 
 Never downloads a browser. Without /usr/bin/chromium the browser tests skip, except under
-CI=true where they fail. A module's tests must all be sync (see the fixture scope below). Use it from a conftest with ``from tests.support.browser import browser,
+CI=true where they fail. Use it from a conftest with ``from tests.support.browser import browser,
 playwright_instance`` (pytest finds fixtures imported into a conftest).
 """
 
@@ -36,19 +36,19 @@ def require_chromium() -> Path:
     return CHROMIUM
 
 
-# Module scope, not session: while sync Playwright runs, its event loop counts as running in the
-# main thread, and pytest-asyncio cannot run the async tests of other modules.
-@pytest.fixture(scope="module")
+# Package scope, not session: Playwright's sync API keeps an event loop running in the main
+# thread, so it must be gone before the asyncio tests of another package run.
+@pytest.fixture(scope="package")
 def playwright_instance() -> Iterator[Playwright]:
-    """One Playwright driver per test module."""
+    """One Playwright driver per test package."""
     require_chromium()
     with sync_playwright() as pw:
         yield pw
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="package")
 def browser(playwright_instance: Playwright) -> Iterator[Browser]:
-    """One headless Chromium per test module; give each test its own ``browser.new_context()``."""
+    """One headless Chromium per test package; give each test its own ``browser.new_context()``."""
     chromium = playwright_instance.chromium.launch(
         executable_path=str(require_chromium()), args=CHROMIUM_ARGS, headless=True
     )

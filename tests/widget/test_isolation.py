@@ -169,3 +169,23 @@ def test_reduced_motion_turns_animation_off(page: Page, qualbot: LiveServer) -> 
     assert chat.panel.evaluate("e => getComputedStyle(e).animationName") == "none"
     page.emulate_media(reduced_motion="no-preference")
     assert chat.panel.evaluate("e => getComputedStyle(e).animationName") == "qb-in"
+
+
+@pytest.mark.parametrize(
+    ("attrs", "accent", "left"),
+    [
+        ('data-color="#0b5e57" data-color-text="#fffbe6" data-position="left"', "rgb(11, 94, 87)", True),
+        ('data-color="red;}:host{display:none" data-position="middle"', "rgb(33, 80, 200)", False),  # ignored
+    ],
+)
+def test_colours_and_position_from_the_tag(
+    page: Page, qualbot: LiveServer, site: HostSite, attrs: str, accent: str, left: bool
+) -> None:
+    page.goto(site.add("/", host_page(qualbot.base_url, attrs=f'data-flow="bant" {attrs}')))
+    launcher = Chat(page).launcher
+    launcher.wait_for()
+    assert launcher.evaluate("e => getComputedStyle(e).backgroundColor") == accent
+    box = launcher.bounding_box()
+    assert box is not None and (box["x"] < 100) is left
+    if left:
+        assert launcher.evaluate("e => getComputedStyle(e).color") == "rgb(255, 251, 230)"

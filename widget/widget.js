@@ -342,7 +342,7 @@
     open(true); track("widget_open");
   });
   closeBtn.addEventListener("click", close);
-  panel.addEventListener("keydown", function (e) { if (e.key === "Escape") { e.preventDefault(); close(); } });
+  wrap.addEventListener("keydown", function (e) { if (e.key === "Escape" && !panel.hidden) { e.preventDefault(); close(); } });
   form.addEventListener("submit", function (e) { e.preventDefault(); submit(input.value); input.value = ""; });
   agree.addEventListener("click", function () {
     S.consent = true; save(); redraw(); pageView(); want(); input.focus();

@@ -105,7 +105,6 @@ def test_opens_by_itself_only_on_the_chosen_pages(page: Page, qualbot: LiveServe
     assert chat.active() != "input"  # opening by itself does not steal the visitor's focus
     assert chat.bubbles("bot")[0] == "Questions about plans?"
     chat.next_question()
-    page.keyboard.press("Tab")
     page.locator("qualbot-widget .x").click()
     page.reload()
     page.wait_for_timeout(800)

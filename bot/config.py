@@ -63,6 +63,10 @@ class Settings(BaseSettings):
 
     log_level: str = "INFO"
 
+    def secret_values(self) -> list[str]:
+        """Every configured secret, for masking in logs."""
+        return [v.get_secret_value() for v in vars(self).values() if isinstance(v, SecretStr) and v.get_secret_value()]
+
     def effective_public_url(self) -> str:
         """The base URL used in links that leave the server (emails, webhooks)."""
         return self.public_url.rstrip("/") or f"http://{self.host}:{self.port}"

@@ -93,6 +93,7 @@ def _summary(lead: models.Lead) -> dict[str, Any]:
         "stage": lead.stage,
         "score": lead.score,
         "owner": lead.owner,
+        "erased": lead.erased_at is not None,
         "created_at": _iso(lead.created_at),
         "updated_at": _iso(lead.updated_at),
     }

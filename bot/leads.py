@@ -45,6 +45,16 @@ async def lead_record(session: AsyncSession, lead_id: str) -> dict[str, Any]:
         }
         for f in facts
     ]
+    questions = await session.scalars(
+        select(models.EngagementEvent)
+        .where(models.EngagementEvent.lead_id == lead_id, models.EngagementEvent.name == "prospect_question")
+        .order_by(models.EngagementEvent.occurred_at, models.EngagementEvent.id)
+    )
+    record["prospect_questions"] = [
+        {"text": q.properties.get("text"), "answered": q.properties.get("answered"), "at": _iso(q.occurred_at)}
+        for q in questions
+        if q.properties.get("text")
+    ]
     conversations = list(
         await session.scalars(
             select(models.Conversation).where(models.Conversation.lead_id == lead_id).order_by(models.Conversation.created_at)

@@ -19,6 +19,7 @@ from bot.api.guards import BodySizeLimit, rate_limit_api
 from bot.api.leads import leads_router
 from bot.apikeys import ensure_api_key
 from bot.channels.email import EmailSetup
+from bot.channels.email.privacy import erase_email
 from bot.channels.web import ChatSessions, chat_router
 from bot.config import Settings
 from bot.conversations import ConversationService
@@ -53,7 +54,7 @@ def create_app(settings: Settings, *, extractor: Extractor | None = None) -> Fas
     )
     email = EmailSetup.build(service)
 
-    privacy = PrivacyService(sessionmaker)
+    privacy = PrivacyService(sessionmaker, erasers=[erase_email])
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

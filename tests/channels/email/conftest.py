@@ -14,6 +14,7 @@ from bot.app import create_app
 from bot.channels.email import EmailSetup
 from bot.config import Settings
 from bot.db.schema import Base
+from bot.privacy import PrivacyService
 from tests.channels.email.support import REPLY_DOMAIN, Relay, relay
 
 
@@ -39,6 +40,7 @@ class Stack:
     relay: Relay
     clock: Clock
     settings: Settings
+    privacy: PrivacyService
 
     async def deliver(self, raw: bytes, *rcpts: str):  # type: ignore[no-untyped-def]
         """Hand a message to the inbound processor as the SMTP receiver would."""
@@ -84,6 +86,6 @@ async def stack(tmp_path: Path, database_url: str, relay_server: Relay) -> Async
     app.state.service.clock = clock
     email.channel.clock = clock
     try:
-        yield Stack(email, relay_server, clock, settings)
+        yield Stack(email, relay_server, clock, settings, app.state.privacy)
     finally:
         await engine.dispose()

@@ -229,3 +229,16 @@ async def test_dates_count_from_when_the_email_was_written(stack: Stack) -> None
         days = await session.scalar(select(models.Fact.value).where(models.Fact.lead_id == started.lead_id,
                                                                     models.Fact.field == "timeline_days"))
     assert days == 49  # from 1 November, not from the day it was processed
+
+
+async def test_erasure_removes_the_emails(stack: Stack) -> None:
+    started, first = await _outreach(stack)
+    await stack.deliver(reply_to(first, "We need faster lead routing; budget is $5k a month."))
+    assert await _count(stack, InboundEmail) == 1 and await _count(stack, OutgoingEmail) == 2
+    await stack.privacy.erase(started.lead_id, stack.clock())
+    assert await _count(stack, InboundEmail) == 0 and await _count(stack, OutgoingEmail) == 0
+    async with stack.email.channel.sessionmaker() as session:
+        thread = await session.scalar(select(EmailThread))
+        assert thread.address == "" and thread.variables == {} and thread.next_followup_at is None
+    stack.clock.advance(days=10)
+    assert await stack.flush() == (0, 0)

@@ -1,7 +1,7 @@
 """email channel: threads, outbox, inbound emails, suppressed addresses
 
 Revision ID: 0003_email
-Revises: 0001
+Revises: 0002_privacy
 Create Date: 2026-11-23 16:00:52.817134
 """
 from typing import Sequence, Union
@@ -12,7 +12,7 @@ import bot.db.models
 
 
 revision: str = '0003_email'
-down_revision: Union[str, Sequence[str], None] = '0001'
+down_revision: Union[str, Sequence[str], None] = '0002_privacy'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 

@@ -64,3 +64,24 @@ def database_url_for(workdir: Path) -> str:
     if ON_POSTGRES:
         return create_postgres_database()
     return f"sqlite+aiosqlite:///{workdir / 'qualbot.db'}"
+
+
+def execute(database_url: str, sql: str, params: dict | None = None) -> list[tuple]:
+    """Run one SQL statement on a test database (SQLite or PostgreSQL) and return its rows, if any."""
+    from sqlalchemy import text
+    from sqlalchemy.ext.asyncio import create_async_engine
+
+    rows: list[tuple] = []
+
+    async def run() -> None:
+        engine = create_async_engine(database_url)
+        try:
+            async with engine.begin() as connection:
+                result = await connection.execute(text(sql), params or {})
+                if result.returns_rows:
+                    rows.extend(tuple(row) for row in result.fetchall())
+        finally:
+            await engine.dispose()
+
+    _run_in_thread(run)
+    return rows

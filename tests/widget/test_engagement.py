@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 import time
 
 import pytest
@@ -12,6 +11,7 @@ from playwright.sync_api import Page
 from tests.support.servers import HostSite
 from tests.widget.chat import ANSWERS, Chat
 from tests.support.server import LiveServer
+from tests.support.databases import execute
 from tests.widget.pages import host_page
 
 pytestmark = pytest.mark.browser
@@ -25,13 +25,13 @@ def _stored_events(server: LiveServer, conversation_id: str, count: int) -> list
     """The conversation's stored events, once ``count`` are there (the server stores them as they come)."""
     deadline = time.monotonic() + 5
     while True:
-        with sqlite3.connect(server.workdir / "qualbot.db") as db:
-            rows = db.execute(
-                "SELECT name, properties FROM engagement_events WHERE conversation_id = ? ORDER BY id",
-                (conversation_id,),
-            ).fetchall()
+        rows = execute(
+            server.database_url,
+            "SELECT name, properties FROM engagement_events WHERE conversation_id = :c ORDER BY id",
+            {"c": conversation_id},
+        )
         if len(rows) >= count or time.monotonic() > deadline:
-            return [(name, json.loads(props)) for name, props in rows]
+            return [(name, props if isinstance(props, dict) else json.loads(props)) for name, props in rows]
         time.sleep(0.05)
 
 

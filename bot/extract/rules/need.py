@@ -1,7 +1,12 @@
 """Need: a current problem a lead-qualification product addresses, or a clear "no need".
 
-"No need" covers being happy with what they have, having no use for it, and writing about
-something else entirely (job hunting, pitching their own services, homework).
+A sentence confirms a need when a *problem* or a *goal* cue meets a *lead-handling object* in
+it ("our SDRs are drowning in demo requests", "we'd like to qualify web enquiries up front"),
+or on one of a few self-sufficient pain phrasings ("nobody answers", "we lose them to
+competitors"). "No need" covers being happy with what they have, having no such problem, and
+wanting something else entirely (job hunting, pitching their own services, an HR or ticketing
+tool). Strong "no need" cues beat pain (a vendor pitch may describe our problems); weak ones
+("it's fine", "manageable") only count when no pain is stated.
 """
 
 from __future__ import annotations
@@ -11,42 +16,104 @@ import re
 from bot.extract.rules.text import APOS, Clause
 from bot.facts import Fact
 
+_NT = rf"(?:n{APOS}?t|\s+not)"
+
 _NO_NEED = re.compile(
-    rf"\b(?:happy|satisfied|fine|good)\s+with\s+(?:our|what|the|it|them|how|my)\b|\bwe{APOS}?re\s+(?:good|all\s+set|covered|fine)\b(?!\s+at)|"
-    rf"\b(?:don{APOS}?t|do\s+not|doesn{APOS}?t|won{APOS}?t)\s+(?:really\s+)?need\s+(?:a|an|any|anything|this|it|the|your|one|such|more)\b|"
+    rf"\b(?:happy|satisfied|fine|good|content)\s+with\s+(?:our|what|the|it|them|how|my|\w+\s+(?:tool|setup|system|vendor|provider))\b|\bwe{APOS}?re\s+(?:good|all\s+set|covered|fine|sorted)\b(?!\s+at)|"
+    rf"\b(?:don{APOS}?t|do\s+not|doesn{APOS}?t|won{APOS}?t)\s+(?:really\s+|actually\s+)?need\s+(?:a|an|any|anything|this|it|the|your|one|such|more)\b|"
+    rf"\b(?:don{APOS}?t|do\s+not)\s+(?:really\s+)?(?:think|believe|see)\s+(?:that\s+)?we\s+(?:need|have\s+a\s+use)|"
     rf"\bno\s+(?:real\s+)?(?:need|use)\s+for\b|\bnot\s+(?:interested|a\s+fit|relevant)\b|\bjust\s+(?:browsing|looking\s+around)\b|\b(?:setup|tool|system|solution|process|bot|crm)\s+(?:works|is\s+working|does\s+the\s+job)(?:\s+\w+)?\s+(?:great|fine|well|perfectly)|"
+    rf"\b(?:wrong|not\s+(?:a|the)\s+(?:right|good))\s+(?:fit|product|tool|vendor|match|ad|link|page|form|company)|\b(?:not|isn{APOS}?t)\s+what\s+(?:we|I)\s+(?:need|want|{APOS}?re\s+(?:after|looking\s+for)|are\s+(?:after|looking\s+for))|"
+    rf"\b(?:stick|staying|stay)\s+with\s+(?:what|our|the)\b|\b(?:don{APOS}?t|do\s+not)\s+(?:really\s+)?(?:have|see)\s+(?:a|an|any)\s+(?:problem|issue|pain)|\bnot\s+(?:really\s+)?(?:a|an)\s+(?:problem|issue)\s+for\s+us|"
+    rf"\bwe\s+don{APOS}?t\s+(?:really\s+)?(?:do|get|have)\s+(?:'|\")?leads|\bno\s+(?:inbound|leads)\s+to\s+speak\s+of|"
     rf"\blooking\s+for\s+(?:a\s+)?(?:job|work|an?\s+internship)\b|\b(?:are|is)\s+(?:you|your\s+\w+)\s+(?:guys\s+)?hiring\b|"
     rf"\byou{APOS}?(?:re|\s+are)\s+hiring\b|\bI{APOS}?m\s+a\s+recruiter\b|\b(?:sell|pitch|offer)\s+you\b|\bwe\s+do\s+(?:seo|marketing|ppc|web\s+design|outreach)\b|\bour\s+agency\s+speciali[sz]es\b|"
     rf"\b(?:show|help)\s+you\s+(?:how|get)\b|\bfree\s+audit\b|\bpartnership\s+opportunit|\buni(?:versity)?\s+(?:assignment|project)\b|"
-    rf"\bschool\s+(?:assignment|project)\b|\bno\s+problem\s+with\s+(?:our|lead)", re.I)
+    rf"\bschool\s+(?:assignment|project)\b|\bno\s+problem\s+with\s+(?:our|lead)|\bonly\s+here\s+because\b|\b(?:get|collect)\s+(?:\w+\s+)?(?:quotes|bids)\s+at\s+renewal", re.I)
 
+# Weak "no need": true only when nothing in the message describes a problem.
+_WEAK_NO_NEED = re.compile(
+    rf"\b(?:it|that|this|things?){APOS}?s?\s+(?:is\s+|are\s+)?(?:fine|ok|okay|working(?:\s+(?:fine|well))?|manageable)\b|\b(?:very|perfectly|totally)\s+manageable\b|"
+    rf"\bkeep\s+up\s+(?:just\s+)?fine\b|\bno\s+complaints\b", re.I)
+
+# Products outside lead handling: wanting one of these is "no need" unless a lead word is there too.
+_OFF_DOMAIN = re.compile(
+    r"\b(?:hr|human\s+resources|payroll|payslips?|employee\s+questions|ticketing|help\s?desk|support\s+tickets?|"
+    r"customer\s+support\s+(?:tool|system|ticketing)|accounting|bookkeeping|invoic\w+|inventory|timesheets?|"
+    r"rostering|recruiting\s+software|applicant\s+tracking|ats)\b|\bnot\s+sales\b", re.I)
+
+# What the product handles: leads and the people and steps around them.
+_LEAD_OBJECT = re.compile(
+    r"\b(?:leads?|inbound|enquir\w+|inquir\w+|prospects?|(?:demo|meeting|web|website|contact|quote|booking|sales)\s+requests?|requests?\s+from|"
+    r"form\s*(?:fills?|submissions?|entries)|contact\s+forms?|web\s?forms?|web\s*chats?|live\s*chats?|site\s+chat|chats?\b|visitors?|"
+    r"pipeline|qualif\w+|unqualified|follow[-\s]?ups?|followed\s+up|response\s+times?|first\s+response|reply\s+times?|reps?\b|sdrs?|bdrs?|aes?\b|"
+    r"account\s+execs?|sales\s+(?:team|people|reps?|staff|calls?)|meetings?|demos?|no[-\s]shows?|buyers?|opportunit\w+|deals?|"
+    r"conversions?|sign[-\s]?ups?|trials?|registrations?|closers?|sales\s?(?:people|persons?|folks)|salespeople|mqls?|sqls?|crm|routing|route|hand[-\s]?offs?|callbacks?|bookings?)\b", re.I)
+
+_PROBLEM = re.compile(
+    rf"\b(?:los(?:e|es|ing|t)|miss(?:es|ed|ing)?|drop(?:s|ped|ping)?|leak\w*|slip(?:s|ping)?)\b|\bfall(?:s|ing)?\s+through|"
+    rf"\bwast(?:e|es|ed|ing)\b|\btoo\s+(?:much\s+time|long|slow(?:ly)?|many)\b|\b(?:way|far)\s+too\b|\bdrown\w*|\bburied\b|\bswamped\b|\boverwhelm\w*|\bflooded\b|"
+    rf"\bcan{APOS}?t\s+(?:keep\s+up|cope|respond|answer|handle|follow|get\s+to)|\bcannot\s+(?:keep\s+up|cope|respond|answer|handle)|"
+    rf"\bstruggl\w+|\bgo(?:es)?\s+nowhere\b|\bnothing\s+but\b|\bjunk\b|\bspam\b|\bnoise\b|\bt[iy]re[- ]kickers\b|\bunqualified\b|\bnot\s+(?:qualified|real\s+buyers)\b|"
+    rf"\bturn\s+out\s+to\s+be\b|\b(?:students|job\s+seekers|competitors)\b|\bby\s+hand\b|\bmanual(?:ly)?\b|\bslow\b|\bdelay\w*|\bbacklog\b|\bpil(?:e|es|ing)\s+up\b|"
+    rf"\b(?:issue|problem|pain|headache|challenge|bottleneck|nightmare|mess)\b|\bignored\b|\bnever\s+(?:get|hear)|\bbehind\b|\bgone\s+cold\b|\bghost\w*|"
+    rf"\b(?:hours|days|a\s+week|weeks)\s+(?:to|before|later)\b|\b\d+\s+(?:hours|days)\b|\blike\s+\d+\s+days\b|\bcompetitors?\b|\bdoesn{APOS}?t\s+scale\b|\bburn(?:s|ing)?\s+(?:their|our|my|the)\b|\bonly\s+want(?:ed|s)?\s+(?:a|the|to)\b|\b(?:no\s+idea|can{APOS}?t\s+tell|hard\s+to\s+(?:tell|know))\s+(?:which|who|whether|if)\b|"
+    rf"\b(?:bought|buy|went|go|signed|hired?|booked)\s+(?:\w+\s+)?(?:from|with|to)\s+(?:another|someone\s+else|a\s+competitor|the\s+competition|the\s+\w+\s+down\s+the\s+road)|\bdown\s+the\s+road\b", re.I)
+
+_GOAL = re.compile(
+    rf"\b(?:we|i|they)(?:{APOS}d|\s+would)\s+(?:like|love|prefer)\b|\b(?:we|i)\s+(?:really\s+|badly\s+|urgently\s+)?(?:need|want|must|have\s+to|hope|aim|plan)\s+(?:to|something|a|some|an|the|our|all|every|them|it)\b|\b(?:was|were|are|am|{APOS}m|{APOS}re)\s+(?:after|hoping\s+for)\b|"
+    rf"\b(?:looking|search(?:ing)?|seeking|hoping|trying|aiming)\s+(?:for|to)\b|\bwe\s+search\b|\bneed\s+something\b|\b(?:want|need)(?:s|ed)?\s+(?:to\s+be\s+)?(?:fix|solv|automat|sort|filter)\w*|"
+    rf"\bso\s+(?:that\s+)?(?:reps?|sdrs?|bdrs?|they|our\s+\w+|the\s+team)\s+(?:only|can)\b|\b(?:goal|aim|priority|plan)\s+is\s+to\b", re.I)
+
+# Self-sufficient pain phrasings: they need no lead word next to them.
 _PAIN = re.compile(
     rf"\b(?:nobody|no\s+one|noone)\s+(?:\w+\s+){{0,2}}?(?:answers?|owns?|follows?\s+up|gets?\s+back|responds?|replies|picks?\s+up|checks?|handles?|sees?)\b|"
-    rf"\b(?:los(?:e|es|ing)|lost|miss(?:es|ing)?|drop(?:s|ping)?)\s+(?:\w+\s+){{0,2}}?(?:deals?|leads?|sales|them|customers|clients|patients|business|track|time|revenue|opportunit\w+|enquiries|inquiries|chats|messages|calls|requests|visitors|a\s+lot)\b|"
-    rf"\btoo\s+slow(?:ly)?\b|\bnot\s+(?:\w+\s+)?(?:fast|quick(?:ly)?)\s+enough\b|\bnot\s+answered\b|\bunanswered\b|\bwait(?:s|ing)?\s+(?:hours|days|too\s+long|for\s+days)|"
-    rf"\b(?:can{APOS}?t|cannot|can\s+not|unable\s+to)\s+(?:keep\s+up|sort|handle|cope|respond|answer|follow)|"
-    rf"\btakes?\s+(?:us\s+)?(?:\S+\s+){{0,4}}?(?:hours|days|a\s+week|weeks)\b|\bsit(?:s|ting)?\s+(?:there|for\s+days|for\s+hours|unanswered|in\s+(?:a|the|our)\s+(?:shared\s+)?inbox)\b|"
-    rf"\bwast(?:e|es|ing)\b|\bspend(?:s|ing)?\s+(?:hours|days|ages|too\s+(?:much|long))|\bchasing\s+(?:leads|prospects|people)|\bkilling\s+us\b|\btire[- ]kickers\b|\bswamped\b|\boverwhelmed\b|\bstruggl\w+|\bpain(?:\s+point)?\b|\bbottleneck|"
-    rf"\b(?:we|i)\s+(?:really\s+|definitely\s+|badly\s+)?need\s+(?:some(?:thing|\s+kind\s+of|\s+way)|a\s+(?:way|tool|solution|better|bot|system|chatbot)|this|help|better|to\s+(?:qualify|respond|answer|speed|automate|route|filter))|"
-    rf"\b(?:looking|search(?:ing)?)\s+for\s+a\s+(?:solution|tool|way|chatbot|system)|\bwe\s+search\s+a\s+solution|\bwant\s+to\s+introduce\b|"
-    rf"\bthe\s+need\s+is\s+(?:definitely\s+)?there|\b(?:our|the)\s+(?:main\s+|biggest\s+|big\s+)?problem\s+is|\bbreaks?\s+(?:on|every|all)|"
-    rf"\bcosting\s+us\b(?![^.]*\$)|\bby\s+hand\b|\bmanual(?:ly)?\b|\bpushing\s+for\s+better|\bbetter\s+lead\s+(?:routing|qualification)|"
-    rf"\bspend\s+(?:most|half|all)\s+of\s+(?:their|our|my)\s+(?:day|time|week)|\bgone\s+cold\b|\bhave\s+already\s+booked\b|"
-    rf"\bbooked\s+somewhere\s+else|\bgo(?:ne)?\s+elsewhere\b|\blose\s+them\b|\bcome\s+last\b", re.I)
+    rf"\bnot\s+(?:\w+\s+)?(?:fast|quick(?:ly)?)\s+enough\b|\bnot\s+answered\b|\bunanswered\b|\bwait(?:s|ing)?\s+(?:hours|days|a\s+week|too\s+long|for\s+days)|"
+    rf"\bkilling\s+us\b|\bt[iy]re[- ]kickers\b|\btime[- ]wasters\b|\bthe\s+need\s+is\s+(?:definitely\s+)?there|\b(?:our|the)\s+(?:main\s+|biggest\s+|big\s+|real\s+)?(?:problem|issue)\s+is|"
+    rf"\bbreaks?\s+(?:on|every|all)|\bcosting\s+us\b(?![^.]*\$)|\bpushing\s+for\s+better|\bbetter\s+lead\s+(?:routing|qualification)|"
+    rf"\bspend\s+(?:most|half|all)\s+of\s+(?:their|our|my)\s+(?:day|time|week)|\bhave\s+already\s+booked\b|\bbook(?:ed)?\s+(?:somewhere\s+)?elsewhere|"
+    rf"\bgo(?:ne)?\s+elsewhere\b|\blose\s+them\b|\bcome\s+last\b|\bwant(?:ed)?\s+(?:fixed|solved|sorted)\b|\bwhat\s+we\s+want\s+to\s+(?:fix|solve|sort)\b", re.I)
 _NO = re.compile(r"^\s*(?:no|nope|nah|not\s+really)\b", re.I)
 _YES = re.compile(r"^\s*(?:yes|yeah|yep|yup|definitely|absolutely|for\s+sure|100%|very\s+much|sure)\b[\s,.!]*(?:we\s+(?:do|need\s+(?:this|it)))?", re.I)
 
 
+def _confirmed(text: str) -> str | None:
+    """Evidence that ``text`` states a lead-handling problem or goal, or None."""
+    m = _PAIN.search(text)
+    if m:
+        return m.group()
+    lead = _LEAD_OBJECT.search(text)
+    if lead is None:
+        return None
+    cue = _PROBLEM.search(text)
+    if cue is None:
+        # A goal counts only when its own phrase (up to the next comma) names what it is about.
+        cue = next((g for g in _GOAL.finditer(text) if _LEAD_OBJECT.search(re.split(r"[,;:]", text[g.end() :])[0])), None)
+        if cue is None:
+            return None
+        lead = _LEAD_OBJECT.search(text, cue.end()) or lead
+    a, b = sorted((lead, cue), key=lambda x: x.start())
+    return text[a.start() : b.end()] if b.end() - a.start() <= 120 else cue.group()
+
+
 def read_need(parts: list[Clause], asked: str | None) -> tuple[list[Fact], bool]:
-    """The need fact: "none" cues beat pain cues (a vendor pitch may describe our problems)."""
+    """The need fact: strong "none" cues beat pain, pain beats weak "none" cues."""
     for clause in parts:
         m = _NO_NEED.search(clause.text)
         if m:
             return [Fact(field="need", value="none", evidence=m.group(), confidence=0.85)], False
     for clause in parts:
-        m = _PAIN.search(clause.text)
+        off = _OFF_DOMAIN.search(clause.text)
+        if off and _GOAL.search(clause.text) and not _LEAD_OBJECT.search(clause.text):
+            return [Fact(field="need", value="none", evidence=off.group(), confidence=0.7)], False
+    for clause in parts:
+        evidence = _confirmed(clause.text)
+        if evidence:
+            return [Fact(field="need", value="confirmed", evidence=evidence, confidence=0.8)], False
+    for clause in parts:
+        m = _WEAK_NO_NEED.search(clause.text)
         if m:
-            return [Fact(field="need", value="confirmed", evidence=m.group(), confidence=0.8)], False
+            return [Fact(field="need", value="none", evidence=m.group(), confidence=0.6)], False
     if asked == "need" and parts:
         m = _NO.match(parts[0].text)
         if m:

@@ -14,22 +14,32 @@ from bot.facts import Fact
 
 _I = rf"(?:\bI|\bi)(?:{APOS}(?:ll|m|d)|\s+(?:will|would|can|do|am|alone))?"
 _BOSS = (r"(?:ceo|cfo|coo|cro|cto|cmo|vp|vice\s+president|director|head|boss|manager|board|owner|founder|president|"
-         r"procurement|purchasing|finance|partner|partners|md|gm|committee|he|she|they|them|him|her|who)")
+         r"procurement|purchasing|finance|legal|partner|partners|md|gm|committee|leadership(?:\s+team)?|management|"
+         r"he|she|they|them|him|her|who)")
+_LOW_ROLE = r"(?:junior\s+)?(?:intern|trainee|receptionist|assistant|admin\w*|temp|secretary|apprentice|volunteer|work\s+experience)"
 
 _NONE = re.compile(
-    rf"\b(?:just|only)\s+(?:an?\s+)?(?:intern|student|trainee|temp)\b|"
-    rf"\b(?:no|zero|don{APOS}?t\s+(?:get|have)\s+(?:any|a)|do\s+not\s+(?:get|have)\s+(?:any|a)|nothing)\s+(?:say|input|influence|part)\b|"
+    rf"\b(?:just|only)\s+(?:an?\s+)?(?:intern|student|trainee|temp)\b|{_I}\s*(?:{APOS}m|am)?\s*(?:just\s+|only\s+)?(?:an?|the)\s+{_LOW_ROLE}\b|"
+    rf"\b(?:won{APOS}?t|will\s+not|wouldn{APOS}?t)\s+be\s+(?:buying|picking|choosing|deciding|signing|involved|the\s+one)|\bnot\s+the\s+right\s+(?:person|contact|one)\b|"
+    rf"\b(?:don{APOS}?t|do\s+not|never)\s+get\s+involved\s+(?:in|with)\b|\bno\s+(?:involvement|vote)\s+in\b|\bnot\s+my\s+area\b|"
+    rf"\b(?:no|zero|don{APOS}?t\s+(?:get|have)\s+(?:any|a)|do\s+not\s+(?:get|have)\s+(?:any|a)|nothing)\s+(?:say|input|influence|part|vote|involvement)\b|"
     rf"\bnothing\s+to\s+do\s+with\s+(?:the\s+)?(?:buying|purchas|decision|procurement|tool)|"
     rf"\bnot\s+involved\s+in\s+(?:the\s+)?(?:buying|purchas|decision)|\bno\s+(?:role|part)\s+in\s+(?:the\s+)?(?:buying|purchas|decision)|"
     rf"\b(?:not|never)\s+(?:my|me)\s+(?:department|area)\b", re.I)
 
 _INFLUENCER = re.compile(
     rf"\b(?:run|check|clear|pass)\s+(?:it|this|that)\s+(?:by|with|past)\b|"
-    rf"(?<!\bonce\s)(?<!\bwhen\s)(?<!\bafter\s)(?<!\bif\s)\b{_BOSS}\s+(?:(?!(?:I|i|so|and|we|then)\b)\w+\s+){{0,3}}?(?:signs?|approves?|decides?|makes\s+the\s+(?:final\s+)?(?:call|decision)|"
+    rf"(?<!\bonce\s)(?<!\bwhen\s)(?<!\bafter\s)(?<!\bif\s)\b{_BOSS}\s+(?:(?!(?:I|i|so|and|we|then)\b)\w+\s+){{0,3}}?(?:signs?|approves?|approving|decides?|picks?|chooses?|{APOS}ll\s+(?:choose|pick|approve|sign)|will\s+(?:choose|pick|approve|sign|make\s+the\s+(?:final\s+)?(?:call|decision)|want\s+to\s+see)|makes?\s+the\s+(?:final\s+)?(?:call|decision)|(?:has|have|must|needs?)\s+to\s+(?:give|okay|ok|green[- ]?light)|gives?\s+the\s+(?:green\s+light|go[- ]ahead|ok)|"
     rf"has\s+(?:the\s+)?(?:final|last)\s+(?:say|word|call)|gives\s+(?:the\s+)?final\s+approval|will\s+decide|{APOS}ll\s+decide|"
     rf"(?:has|have)\s+to\s+(?:sign|approve)|needs?\s+to\s+(?:sign|approve)|(?:is|are)\s+the\s+(?:decision\s+maker|one\s+who\s+signs))\b|"
-    rf"\b(?:final|last)\s+(?:decision|call|say|word|sign[- ]?off|approval)\s+(?:is|sits|rests|lies|will\s+be)?\s*(?:with|up\s+to|for)\b|"
-    rf"\b(?:decision|call)\s+is\s+(?:not\s+mine|taken\s+together|(?:made|taken)\s+by|up\s+to)|\bnot\s+(?:my|me)\s+(?:call|decision)\b|"
+    rf"\b(?:final|last)\s+(?:decision|call|say|word|sign[- ]?off|approval)\s+(?:is|sits|rests|lies|will\s+be)?\s*(?:with|up\s+to|for)\b(?!\s+me\b)|"
+    rf"\b(?:budget|money|decision|sign[- ]?off|approval|purse[- ]strings)\s+(?:sits|rests|lies|is|are)\s+with\s+(?:our|the|my|his|her)\b|"
+    rf"\bgoes\s+to\s+(?:our|the|my)\s+\w+(?:\s+\w+)?\s+for\s+(?:approval|sign[- ]?off)|\bget\s+(?:my|our|the)\s+\w+\s+on\s+board\b|"
+    rf"\b(?:gather|collect|compil|pull)\w*\s+(?:some\s+)?(?:info|information|options|quotes|pricing|details)\s+for\b|"
+    rf"\b(?:assess|evaluat|review|compar|trial)\w*\s+(?:\w+\s+)?(?:tools|options|vendors|solutions|products)\b|\bpresent\s+(?:the\s+|my\s+|a\s+)?(?:options|shortlist|findings|recommendation)|"
+    rf"\bmake\s+(?:my|the|a|our)\s+case\b|\bmade\s+my\s+case\b|\bpushing\s+for\s+it\b|\bone\s+of\s+(?:\d+|two|three|four|five|six|several)\s+(?:voices|votes|people|decision)|"
+    rf"\bdecide\s+(?:as\s+a\s+(?:group|team)|together|jointly)\b|\bhave\s+a\s+say\b|\b(?:do|doing)\s+the\s+research\b|\bmanag\w+\s+the\s+(?:evaluation|selection|process)\b|"
+    rf"\b(?:decision|call)\s+is\s+(?:not\s+mine|taken\s+together|(?:made|taken)\s+by|up\s+to)|\bnot\s+(?:solely\s+|only\s+|entirely\s+|just\s+|fully\s+)?(?:my|me)\s+(?:call|decision)\b|{_I}\s*(?:can{APOS}?t|cannot)\s+(?:sign|approve)\b|"
     rf"{_I}\s*(?:not|n{APOS}t)\s+(?:the\s+)?(?:one\s+who|person\s+who|decision[- ]maker|final\s+decision|sign)|"
     rf"\b(?:recommend(?:s|ation)?|shortlist|legwork|evaluat\w+|comparison|research(?:ing)?\s+options|"
     rf"on\s+behalf\s+of|(?:buying|selection|steering|purchasing)\s+(?:committee|group|team)|majority\s+vote|we\s+vote|"
@@ -42,10 +52,14 @@ _DECIDER = re.compile(
     rf"\b(?:it{APOS}?s|that{APOS}?s|is)\s+(?:my|me)\s+(?:call|decision)\b|\bmy\s+(?:call|decision)\b(?!\s+(?:with|to))|"
     rf"\bno\s+(?:committee|board|procurement)[^.]{0,30}\bjust\s+me\b|\bthe\s+decision\s+is\s+mine\b|\bhold\s+the\s+purse[- ]strings|\bbudget\s+holder\b|\bthe\s+buck\s+stops\s+with\s+me|\bwithin\s+my\s+(?:delegation|authority|sign[- ]?off|budget|remit)|"
     rf"\b(?:who|that)\s+makes?\s+the\s+(?:purchasing\s+|buying\s+|final\s+)?decisions?\b|{_I}\s+(?:am\s+)?the\s+(?:decision[- ]maker|one\s+who\s+(?:signs|decides|approves))|"
-    rf"\bsign(?:ing)?\s+off\s+on\s+(?:this|it|tools\s+like\s+this)\s+myself|\bmyself\b", re.I)
+    rf"\bsign(?:ing)?\s+off\s+on\s+(?:this|it|tools\s+like\s+this)\s+myself|"
+    rf"\b(?:approv|sign|decid|buy|pick|choos|purchas)\w*\s+(?:\w+\s+){0,4}myself\b|\bmine\s+to\s+(?:approve|sign|decide|make)|"
+    rf"\b(?:rests?|sits?|lies|is)\s+with\s+me\b|\b(?:down|up)\s+to\s+me\b|{_I}\s*(?:have|hold|own)\s+(?:full\s+|final\s+|the\s+)?(?:purchasing\s+|buying\s+|signing\s+|budget\s+)?(?:authority|sign[- ]?off)\b|"
+    rf"{_I}\s*(?:can\s+)?authori[sz]e\b|\bthe\s+one\s+who\s+(?:pays|picks|decides|signs|approves|chooses|buys)\b|{_I}\s*(?:be\s+)?(?:making|taking)\s+the\s+(?:final\s+)?(?:decision|call)|"
+    rf"\b(?:decision|call)\s+(?:is\s+)?(?:by|with)\s+me\b|\b{_I}\s*(?:decide|pick|choose)\s+(?:on|which|what)\b", re.I)
 _TITLE_DECIDER = re.compile(
-    rf"{_I}\s*(?:{APOS}m|am)?\s*(?:the\s+)?(?:sole\s+|co-?)?(?:owner|founder|ceo|chief\s+executive|managing\s+director|president|proprietor)\b|"
-    rf"\bas\s+(?:the\s+)?(?:ceo|owner|founder|md|managing\s+director)\b", re.I)
+    rf"{_I}\s*(?:{APOS}m|am)?\s*(?:the\s+)?(?:sole\s+|co-?)?(?:owner|founder|ceo|chief\s+executive|managing\s+director|managing\s+partner|president|proprietor)\b|\bI\s+run\s+the\s+(?:company|business|firm|shop|practice)\b|"
+    rf"\bas\s+(?:the\s+)?(?:ceo|owner|founder|md|managing\s+director|managing\s+partner)\b", re.I)
 _NEGATED = re.compile(r"\b(?:no|without|not\s+a|no\s+need\s+for\s+(?:a|the)?)\s*$", re.I)
 
 

@@ -13,7 +13,7 @@ from bot.extract.rules.authority import read_authority
 from bot.extract.rules.company import read_country, read_headcount
 from bot.extract.rules.guard import drop_instructions
 from bot.extract.rules.money import read_budget
-from bot.extract.rules.need import read_need
+from bot.extract.rules.need import NOT_A_BUYER, read_need
 from bot.extract.rules.shortanswers import read_short_answer
 from bot.extract.rules.text import clauses
 from bot.extract.rules.timeline import read_timeline
@@ -47,10 +47,12 @@ class RulesExtractor:
         unsure = False
         short = read_short_answer(text, asked) if not dropped else []
         facts.extend(short)
+        # A job seeker, a vendor's pitch or a student's homework has no part in a purchase.
+        not_buying = any(NOT_A_BUYER.search(c.text) for c in parts)
         for found, was_unsure in (
             read_budget(parts, asked),
             read_timeline(parts, message.ref_date, asked, text),
-            read_authority(parts, asked),
+            read_authority(parts, asked) if not not_buying else ([], False),
             read_need(parts, asked),
         ):
             facts.extend(found)

@@ -36,16 +36,7 @@ _NO_NEED = re.compile(
     rf"{_NOT_A_BUYER}|\bno\s+problem\s+with\s+(?:our|lead)|\bonly\s+here\s+because\b|\b(?:get|collect)\s+(?:\w+\s+)?(?:quotes|bids)\s+at\s+renewal", re.I)
 
 # Weak "no need": true only when nothing in the message describes a problem.
-_WEAK# Writers who are not buying at all: job seekers, vendors pitching us, students. Used by authority too.
-_NOT_A_BUYER = (
-    rf"\blooking\s+for\s+(?:a\s+)?(?:job|work|an?\s+internship)\b|\b(?:are|is)\s+(?:you|your\s+\w+)\s+(?:guys\s+)?hiring\b|"
-    rf"\byou{APOS}?(?:re|\s+are)\s+hiring\b|\bI{APOS}?m\s+a\s+recruiter\b|\b(?:sell|pitch|offer)\s+you\b|\bwe\s+do\s+(?:seo|marketing|ppc|web\s+design|outreach)\b|\bour\s+agency\s+speciali[sz]es\b|"
-    rf"\b(?:show|help)\s+you\s+(?:how|get)\b|\bfree\s+audit\b|\bpartnership\s+opportunit|\buni(?:versity)?\s+(?:assignment|project)\b|"
-    rf"\bschool\s+(?:assignment|project)\b|\b(?:my|a|our)\s+(?:thesis|dissertation|coursework|class\s+project)\b"
-)
-NOT_A_BUYER = re.compile(_NOT_A_BUYER, re.I)
-
-_NO_NEED = re.compile(
+_WEAK_NO_NEED = re.compile(
     rf"\b(?:it|that|this|things?){APOS}?s?\s+(?:is\s+|are\s+)?(?:fine|ok|okay|working(?:\s+(?:fine|well))?|manageable)\b|\b(?:very|perfectly|totally)\s+manageable\b|"
     rf"\bkeep\s+up\s+(?:just\s+)?fine\b|\bno\s+complaints\b", re.I)
 

@@ -47,8 +47,8 @@ class RulesExtractor:
         unsure = False
         short = read_short_answer(text, asked) if not dropped else []
         facts.extend(short)
-        # A job seeker, a vendor's pitch or a student's homework has no part in a purchase.
-        not_buying = any(NOT_A_BUYER.search(c.text) for c in parts)
+        # A job seeker, a vendor's pitch or a student's homework has no part in a purchase (unless asked).
+        not_buying = asked != "authority" and any(NOT_A_BUYER.search(c.text) for c in parts)
         for found, was_unsure in (
             read_budget(parts, asked),
             read_timeline(parts, message.ref_date, asked, text),

@@ -10,21 +10,41 @@ from __future__ import annotations
 import re
 
 from bot.extract.rules import places
-from bot.extract.rules.text import APOS, NUMBER_WORDS, Clause, to_number
+from bot.extract.rules.text import APOS, NUMBER_WORDS, SMALL_WORDS, Clause, to_number
 from bot.facts import Fact
 
-_N = rf"(?:\d{{1,3}}(?:[,.]\d{{3}})+|\d+|{NUMBER_WORDS})"
-_APPROX = r"(?:(?:about|around|roughly|approximately|approx\.?|ca\.?|circa|over|nearly|almost|~)\s*)?"
-_PEOPLE = r"(?:people|persons|employees|employes|employess|staff(?:ers)?|FTEs?|workers|team\s+members|colleagues|heads|members\s+of\s+staff)\b"
+_N = rf"(?:\d{{1,3}}(?:[,.]\d{{3}})+|\d+(?:[.,]\d)?\s?k\b|\d+|{SMALL_WORDS}|{NUMBER_WORDS})"
+_APPROX = r"(?:(?:about|around|roughly|approximately|approx\.?|ca\.?|circa|over|nearly|almost|some|~)\s*)?"
+_FUZZ = r"(?:\s*-?\s*(?:odd|ish|or\s+so|plus|\+))?"
+_PEOPLE = (r"(?:people|persons|employees|employes|employess|staff(?:ers|\s+members)?|FTEs?|workers|team\s+members|colleagues|heads|"
+           r"members\s+of\s+staff|folks|personnel|souls|mitarbeiter(?:innen)?|personas|empleados|personnes|employ[ée]s|pessoas|"
+           r"funcion[áa]rios|medewerkers|dipendenti|anst[äa]llda|ansatte|pracownik[óo]w)\b")
+_RANGE = rf"(?:between\s+(?P<a>{_N})\s+and\s+)?(?P<b>{_N})(?:\s*(?:-|–|to)\s*(?P<c>{_N}))?"
 _HEADCOUNT = [
-    re.compile(rf"\b(?:between\s+(?P<a>{_N})\s+and\s+)?(?P<b>{_N})(?:\s*(?:-|–|to)\s*(?P<c>{_N}))?\+?\s*-?\s*(?:full[-\s]time\s+)?"
+    re.compile(rf"\b{_RANGE}{_FUZZ}\s*-?\s*(?:full[-\s]time\s+)?"
                rf"(?:person|people|employee|staff|strong|head)\b(?!\s+(?:on|in)\s+the\s+(?:committee|board|panel|call))", re.I),
-    re.compile(rf"\b(?:between\s+(?P<a>{_N})\s+and\s+)?(?P<b>{_N})(?:\s*(?:-|–|to)\s*(?P<c>{_N}))?\+?\s+(?:full[-\s]time\s+)?{_PEOPLE}"
+    re.compile(rf"\b{_RANGE}{_FUZZ}\s+(?:full[-\s]time\s+)?{_PEOPLE}"
                rf"(?!\s+(?:on|in)\s+(?:the|our)\s+(?:\w+\s+)?(?:committee|board|panel|call|team))", re.I),
-    re.compile(rf"\b(?:team|company|headcount|staff|workforce|organi[sz]ation)\s+(?:of|is|size\s+(?:is|of)|of\s+about)\s+{_APPROX}(?P<b>{_N})\b(?!\s*(?:%|k\b|seats|users|clients|customers|offices|locations|sdrs?|bdrs?|reps?|agents?|aes?|developers|engineers|sales))", re.I),
+    re.compile(rf"\b(?:team|company|firm|business|headcount|staff|workforce|organi[sz]ation|{_PEOPLE})\s*(?:of|is|are|size\s+(?:is|of)|of\s+about|:|=)?\s+(?:only\s+|just\s+|now\s+)?{_APPROX}(?P<b>{_N})\b"
+               rf"(?!\s*(?:%|seats|users|clients|customers|offices|locations|sdrs?|bdrs?|reps?|agents?|aes?|developers|engineers|sales|stores|sites))", re.I),
+    re.compile(rf"\b(?:the\s+)?{_APPROX}(?P<b>{_N}){_FUZZ}\s+of\s+us\b", re.I),
+    re.compile(rf"\b(?:we|they|I)\s+(?:currently\s+|now\s+)?employ\s+{_APPROX}(?P<b>{_N})\b(?!\s+(?:sales|sdrs?|bdrs?|reps?|agents?|engineers|developers))", re.I),
 ]
-_DEPARTMENT = re.compile(r"\b(?:sales|marketing|support|dev|engineering|it|ops|operations|service|sdr|bdr|inside\s+sales|cs|finance|hr)\s+(?:team\s+)?(?:of\s+)?$", re.I)
+# A total or a correction wins over other figures: "50 engineers and 15 others, 65 in total", "realistically about 1,800".
+_TOTAL = re.compile(
+    rf"\b(?P<b>{_N})\s+(?:\w+\s+)?(?:in\s+total|total|overall|all\s+told|altogether)\b|\b(?:a\s+)?total\s+of\s+{_APPROX}(?P<b2>{_N})\b|"
+    rf"\b(?:realistically|actually|in\s+reality|in\s+practice|more\s+like|call\s+it)\s+{_APPROX}(?P<b3>{_N})\b(?!\s*(?:%|seats|users|clients|customers|offices|k\b))", re.I)
+# "there are 4 of us" on a committee, a call or a founding team counts those people, not the company.
+_SMALL_GROUP = re.compile(r"\b(?:committee|board|panel|call|meeting|vote|voting|founders|co-?founders|partners|in\s+the\s+room)\b", re.I)
+_ALONE = re.compile(r"\b(?:one[-\s](?:man|woman|person)\s+(?:band|show|business|shop|operation)|solo(?:preneur|\s+founder)|sole\s+trader)\b", re.I)
+_DEPARTMENT = re.compile(
+    r"\b(?:sales|marketing|support|dev|engineering|it|ops|operations|service|sdr|bdr|inside\s+sales|cs|finance|hr|front\s+desk|office)\s+"
+    r"(?:team\s+|department\s+|dept\.?\s+|staff\s+)?(?:of\s+|is\s+|are\s+|has\s+|counts\s+)?(?:only\s+|just\s+|about\s+|around\s+)?$", re.I)
 _NOT_HEADCOUNT_BEFORE = re.compile(rf"\b(?:manage|managing|lead|leading|run|running|head|oversee|built|hired)\s+(?:a|the|our|my)?\s*$|\b(?:one|two|three|four|five|\d+)\s+of\s*$|\bof\s+the\s*$|\b(?:hire|hiring|add|adding|onboard)\s*$", re.I)
+# People doing a task are not the company: "two people on the front desk answer the phone".
+_NOT_HEADCOUNT_AFTER = re.compile(
+    r"^\s*(?:(?:on|in|at|from)\s+(?:the|our|my)\s+(?:front\s+desk|desk|office|phones?|\w+\s+team|team|department)|"
+    r"(?:who\s+)?(?:handle|answer|go\s+through|do\s+(?:the|all)|deal\s+with|look\s+after|sort|field|call|work\s+on)\b)", re.I)
 
 _CUE_HQ = r"(?:headquartered\s+in|hq(?:{0}d)?\s+(?:is\s+)?in|head\s+office\s+(?:is\s+)?in|main\s+office\s+(?:is\s+)?in|based\s+(?:in|out\s+of)|located\s+in)".format(APOS)
 _CUE_OTHER = r"(?:in\s+and\s+around|in|from|near|outside(?:\s+of)?|across|around|out\s+of|offices?\s+in|depots?\s+in|stores?\s+in|sites?\s+in|at)"
@@ -39,34 +59,49 @@ _TRAILING_NOISE = re.compile(r"[.,;:!?)\"'’]+$")
 
 
 def _count(text: str | None) -> float | None:
-    return to_number(text) if text else None
+    if not text:
+        return None
+    k = re.fullmatch(r"(\d+(?:[.,]\d)?)\s?k", text.strip(), re.I)
+    return float(k.group(1).replace(",", ".")) * 1000 if k else to_number(text)
 
 
 def read_headcount(parts: list[Clause], asked: str | None) -> list[Fact]:
-    """The company's headcount: the largest stated figure (a range counts as its upper end)."""
-    best: tuple[float, str] | None = None
+    """The company's headcount: a stated total or correction first, else the largest figure (a range counts as its upper end)."""
+    best: tuple[int, float, str] | None = None  # (priority, count, evidence)
     for clause in parts:
         t = clause.text
+        found = False
         for rx in _HEADCOUNT:
+            if rx is _HEADCOUNT[-2] and _SMALL_GROUP.search(t):
+                continue
             for m in rx.finditer(t):
                 before = t[: m.start()]
-                if _DEPARTMENT.search(before[-30:]) or _NOT_HEADCOUNT_BEFORE.search(before[-20:]):
+                if _DEPARTMENT.search(before[-30:]) or _NOT_HEADCOUNT_BEFORE.search(before[-20:]) or _NOT_HEADCOUNT_AFTER.match(t[m.end() :]):
                     continue
                 values = [v for v in (_count(m.groupdict().get(k)) for k in ("a", "b", "c")) if v]
                 if not values:
                     continue
                 n = max(values)
-                if 1 <= n <= 5_000_000 and (best is None or n > best[0]):
-                    best = (n, m.group().strip())
+                found = True
+                if 1 <= n <= 5_000_000 and (best is None or (1, n) > best[:2]):
+                    best = (1, n, m.group().strip())
+        if found or asked == "company":
+            for m in _TOTAL.finditer(t):
+                n = _count(m.group("b") or m.group("b2") or m.group("b3")) or 0
+                if 1 <= n <= 5_000_000 and (best is None or (2, n) > best[:2]):
+                    best = (2, n, m.group().strip())
+        m = _ALONE.search(t)
+        if m and best is None:
+            best = (1, 1.0, m.group())
     if best is None and asked == "company" and parts:
         m = re.match(rf"^\s*{_APPROX}(?P<n>\d{{1,3}}(?:,\d{{3}})*|\d+)\s*(?:ish|\+)?\s*[.!]?\s*$", parts[0].text, re.I)
         if m:
-            best = (float(to_number(m.group("n")) or 0), m.group().strip())
+            best = (0, float(to_number(m.group("n")) or 0), m.group().strip())
         elif re.match(r"^\s*(?:just|only)\s+me\b", parts[0].text, re.I):
-            best = (1.0, parts[0].text.strip())
-    if best is None or best[0] < 1:
+            best = (0, 1.0, parts[0].text.strip())
+    if best is None or best[1] < 1:
         return []
-    return [Fact(field="employees", value=int(best[0]), evidence=best[1], confidence=0.85)]
+    return [Fact(field="employees", value=int(best[1]), evidence=best[2], confidence=0.85)]
 
 
 def _resolve(words: str, lowercase_ok: bool) -> tuple[str, str, int] | None:

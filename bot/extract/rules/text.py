@@ -68,7 +68,7 @@ def word_number(words: str) -> float | None:
 
 def to_number(token: str) -> float | None:
     """A figure as typed: ``1,200`` / ``1.200`` (thousands) / ``4.5`` / ``12,00,000`` / ``six``."""
-    t = token.strip().replace("\u00a0", "").replace(" ", "")
+    t = token.strip().replace("\u00a0", "").replace("\u202f", "").replace(" ", "").replace("'", "").replace("\u2019", "")
     if not t:
         return None
     if not t[0].isdigit():

@@ -58,7 +58,7 @@ class RulesExtractor:
             facts.extend(found)
             unsure = unsure or was_unsure
         facts.extend(read_headcount(parts, asked))
-        facts.extend(read_country(parts))
+        facts.extend(read_country(parts, asked))
         kept = [f for f in facts if f.evidence in message.text]
         if len(kept) != len(facts):
             notes.append("dropped facts whose evidence is not in the text")

@@ -47,7 +47,7 @@ _NOT_HEADCOUNT_AFTER = re.compile(
     r"(?:who\s+)?(?:handle|answer|go\s+through|do\s+(?:the|all)|deal\s+with|look\s+after|sort|field|call|work\s+on)\b)", re.I)
 
 _CUE_HQ = r"(?:headquartered\s+in|hq(?:{0}d)?\s+(?:is\s+)?in|head\s+office\s+(?:is\s+)?in|main\s+office\s+(?:is\s+)?in|based\s+(?:in|out\s+of)|located\s+in)".format(APOS)
-_CUE_OTHER = r"(?:in\s+and\s+around|in|from|near|outside(?:\s+of)?|across|around|out\s+of|offices?\s+in|depots?\s+in|stores?\s+in|sites?\s+in|at)"
+_CUE_OTHER = r"(?:in\s+and\s+around|in|en|from|near|outside(?:\s+of)?|across|around|out\s+of|offices?\s+in|depots?\s+in|stores?\s+in|sites?\s+in|at)"
 _WORD = r"[^\W\d_][\w'’.-]*"
 # The place is a lookahead so "at an agency in Melbourne" still finds "in Melbourne".
 _PLACE_AFTER_CUE = re.compile(rf"\b(?P<cue>{_CUE_HQ}|{_CUE_OTHER})\s+(?=(?:the\s+)?(?P<place>{_WORD}(?:\s+{_WORD}){{0,3}}))", re.I)
@@ -133,8 +133,11 @@ def _resolve_before(words: str) -> tuple[str, str, int] | None:
     return None
 
 
-def read_country(parts: list[Clause]) -> list[Fact]:
-    """The company's country: headquarters first, then the first located mention, then a bare country."""
+def read_country(parts: list[Clause], asked: str | None = None) -> list[Fact]:
+    """The company's country: headquarters first, then the first located mention, then a bare country.
+
+    Answering the company question, a bare place also counts ("Nordhavn Logistik ApS, Copenhagen");
+    in "City, Region" the last place wins, since a region or country settles an ambiguous city."""
     found: list[tuple[int, int, str, str]] = []  # (rank, position, code, evidence)
     for ci, clause in enumerate(parts):
         t = clause.text
@@ -168,7 +171,24 @@ def read_country(parts: list[Clause]) -> list[Fact]:
             code = places.DEMONYMS.get(m.group("d").lower())
             if code:
                 found.append((2, base + m.start(), code, m.group()))
+    if not found and asked == "company":
+        found = _bare_places(parts)
     if not found:
         return []
     rank, _, code, evidence = min(found)
     return [Fact(field="country", value=code, evidence=evidence, confidence=0.85 if rank < 2 else 0.7)]
+
+
+_TITLE_WORDS = re.compile(r"\b[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,2}")
+
+
+def _bare_places(parts: list[Clause]) -> list[tuple[int, int, str, str]]:
+    for ci, clause in enumerate(parts):
+        hits: list[tuple[int, int, str, str]] = []
+        for m in _TITLE_WORDS.finditer(clause.text):
+            hit = _resolve(m.group(), lowercase_ok=False)
+            if hit and places.fold(hit[1]) not in places.PERSON_NAMES:
+                hits.append((3, -(ci * 10_000 + m.start()), hit[0], hit[1]))
+        if hits:
+            return [min(hits)]  # the last place of the first clause that names one
+    return []

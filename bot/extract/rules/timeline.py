@@ -31,6 +31,8 @@ _NEXT_YEAR = r"(?P<ny>(?:,?\s+|\s+of\s+)next\s+year)"
 _MEETING = re.compile(r"\b(?:demo|call|meeting|meet|talk|speak|catch\s+up|walk\s*through|webinar|minutes|invite|chat\s+(?:then|on|at)|available|free\s+(?:on|at))\b", re.I)
 _NOT_PAST_ED = "interested|based|located|focused|planned|scheduled|supposed|expected|required|needed|excited|committed|prepared|aimed|hoped"
 _PAST = re.compile(rf"\b(?:we|I|i|they)\s+(?:(?:just|already|recently|also|then|finally|originally|previously|actually)\s+)?(?!(?:{_NOT_PAST_ED}|need|feed|speed|proceed|succeed|exceed)\b)\w{{2,}}ed\b|\b(?:started|began|joined|since|was|were|ago|launched|moved|left|founded|established|had|did|went|last|used|previous(?:ly)?)\b|{APOS}d\s+been", re.I)
+# Internal planning is not a buying date: "finishing our 2027 planning in October".
+_PLANNING = re.compile(r"\b(?:planning|budget(?:ing)?\s+(?:round|cycle|season|process)|board\s+meeting|offsite|reorg\w*)\s*$", re.I)
 _BUDGETY = re.compile(r"[$€£¥₹]|\d\s?k\b|\bbudget|\bafford|\bmoney\b|\bfunds\b|\breforecast|\bfiscal|\bfinancial\s+year|\brevenue|\bspend", re.I)
 
 _INTENT = re.compile(
@@ -42,7 +44,7 @@ _NONE = re.compile(
     rf"(?:\bnot|n{APOS}t)\s+(?:really\s+)?(?:looking|planning|going|intending)\s+(?:on\s+|to\s+)(?:buy\w*|purchas\w*|switch\w*|chang\w*)|\bnot\s+in\s+the\s+market\b|"
     rf"\b(?:won{APOS}?t|will\s+not)\s+be\s+(?:buying|purchasing)|\bnot\s+buying\b|\bno\s+timeline\s+(?:at\s+all|whatsoever)", re.I)
 _NOW = re.compile(r"\b(?:asap|a\.s\.a\.p\.?|as\s+soon\s+as\s+(?:possible|we\s+can)|right\s+away|immediately|urgent(?:ly)?|straight\s+away)\b", re.I)
-_NOT_BEFORE = re.compile(rf"\bnot\s+(?:before|until|till|til)\s+(?:(?:the\s+)?(?:end|start|beginning)\s+of\s+)?(?:(?P<mon>{_MONTH_RE})\s*)?(?P<y>20\d\d)\b", re.I)
+_NOT_BEFORE = re.compile(rf"(?:\bnot\s+(?:\w+\s+){{0,6}}?(?:before|until|till|til|this\s+side\s+of)|\bno\s+(?:earlier|sooner)\s+than|\bthis\s+side\s+of)\s+(?:(?:the\s+)?(?:end|start|beginning)\s+of\s+)?(?:(?P<mon>{_MONTH_RE})\s*)?(?P<y>20\d\d)\b", re.I)
 
 _REL_UNIT = re.compile(
     rf"\b(?P<cue>in|within|inside|over|during|for)\s+(?:the\s+)?(?P<nx>next\s+|coming\s+)?(?:(?:about|around|roughly|approximately|~)\s*)?(?:(?P<n>\d+|{NUMBER_WORDS}|{SMALL_WORDS})\s+)?"
@@ -54,7 +56,7 @@ _YEAR_REL = re.compile(
     rf"\b(?P<mod>early|late|later|sometime|end\s+of|the\s+end\s+of|by\s+the\s+end\s+of|by\s+end\s+of|start\s+of|beginning\s+of)?\s*"
     rf"(?:in\s+)?(?P<which>this|next|the)\s+year\b(?!{APOS}s)|\b(?P<ye>year[-\s]end|EOY|end\s+of\s+(?:the\s+)?year)\b", re.I)
 _QUARTER = re.compile(
-    rf"\b(?P<cue>{_CUE}\s+{_END}?|{_END})?(?:Q(?P<q>[1-4])|(?P<qw>first|second|third|fourth|1st|2nd|3rd|4th)\s+quarter)"
+    rf"\b(?P<cue>{_CUE}\s+{_END}?|{_END})?(?:the\s+)?(?:Q(?P<q>[1-4])|(?P<qw>first|second|third|fourth|1st|2nd|3rd|4th)\s+quarter)"
     rf"(?:\s*(?:of\s+)?(?:FY\s?)?'?(?P<y>20\d\d|\d\d)\b)?(?:{_NEXT_YEAR})?", re.I)
 _HALF = re.compile(rf"\b(?P<cue>{_CUE}\s+{_END}?|{_END})(?:H(?P<h>[12])|(?P<hw>first|second)\s+half)(?:\s+(?:of\s+)?(?P<y>20\d\d))?(?:{_NEXT_YEAR})?", re.I)
 _MONTH_DATE = re.compile(
@@ -121,7 +123,7 @@ def _candidates(t: str, ref: date, asked: str | None, fy_start: int | None) -> l
         return _PAST.search(t[: m.start()][-40:]) is not None
 
     budgety = _BUDGETY.search(t) is not None
-    for m in _NONE.finditer(t):
+    for m in _NONE.finditer(t) if not _NOT_BEFORE.search(t) else ():  # "not buying before 2028" is later, not never
         out.append(_When(m.start(), m.group(), None, "none", False))
     for m in _NOW.finditer(t):
         out.append(_When(m.start(), m.group(), None, "now", False))
@@ -190,7 +192,7 @@ def _candidates(t: str, ref: date, asked: str | None, fy_start: int | None) -> l
         h = int(m.group("h")) if m.group("h") else (1 if m.group("hw").lower() == "first" else 2)
         pin(m, _next_occurrence(ref, lambda y, h=h: _quarter_end(y, 2 * h), _year(m.group("y"), ref), bool(m.group("ny"))), 2)
     for m in _MONTH_DATE.finditer(t):
-        if past(m) or (m.group("mon").lower() == "may" and not (m.group("d1") or m.group("d2") or m.group("y"))
+        if past(m) or _PLANNING.search(t[: m.start()][-40:]) or (m.group("mon").lower() == "may" and not (m.group("d1") or m.group("d2") or m.group("y"))
                        and not re.search(r"(?:by|before|in|until|end\s+of)\s+(?:the\s+)?(?:end\s+of\s+)?may$", m.group(), re.I)):
             continue
         mon = _MONTHS[m.group("mon").lower().rstrip(".")]

@@ -6,7 +6,8 @@ inline answers written between quoted lines. Header detection uses mail-parser-r
 multilingual header patterns plus a catch-all for ``… wrote:`` lines it misses (Portuguese,
 Spanish); its signature cut is not used because it treats any line starting with "Thanks" as a
 signature. Every kept line is an unchanged line of the input, so evidence quoted from the
-result is a substring of the original email.
+result is a substring of the original email. ``own_text`` is the one entry point: the rules and
+the LLM extractor both read a message through it.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ _LANGUAGES = ["en", "de", "fr", "es", "nl", "it", "pl", "sv", "da"]
 _WROTE = re.compile(
     r"(?:wrote|writes|escribió|escreveu|a\s+écrit|schrieb|schreef|ha\s+scritto|napisał|skrev|kirjoitti)\s*:\s*$", re.I)
 _SEPARATOR = re.compile(
-    r"^\s*(?:-{2,}\s*(?:original\s+message|forwarded\s+message|urspr[uü]e?ngliche\s+nachricht|message\s+d'origine|"
+    r"^\s*(?:-{2,}\s*\S[^\n]{0,40}?-{2,}\s*$|-{2,}\s*(?:original\s+message|forwarded\s+message|urspr[uü]e?ngliche\s+nachricht|message\s+d'origine|"
     r"mensaje\s+original|mensagem\s+original|oorspronkelijk\s+bericht)\s*-{2,}|_{10,}|begin\s+forwarded\s+message:)", re.I)
 _FROM = re.compile(r"^\s*(?:from|von|de|van|da|od|från)\s*:\s*\S", re.I)
 _SENT = re.compile(r"^\s*(?:sent|date|gesendet|datum|envoyé|enviado|fecha|verzonden|inviato|to|an|à|para|subject|betreff)\s*:", re.I)
@@ -66,8 +67,8 @@ def _header_index(lines: list[str]) -> int:
             return i
         if i + 1 < len(lines) and _WROTE.search(lines[i + 1].strip()) and re.match(r"^\s*(?:on|em|el|le|am|op|il|den)\b", s, re.I):
             return i
-        if _FROM.match(s) and any(_SENT.match(x) for x in lines[i + 1 : i + 4]):
-            return i
+        if _FROM.match(s) and (any(_SENT.match(x) for x in lines[i + 1 : i + 4]) or re.match(r"^\s*from:", s, re.I)):
+            return i  # an English "From:" header line starts history even without a "Sent:" after it
     return first
 
 
@@ -125,6 +126,16 @@ def strip_reply(text: str) -> str:
                 inline.append(line)
     kept = [line for line in reply + inline if not _DISCLAIMER.search(line)]
     return "\n".join(kept).strip()
+
+
+def own_text(text: str, channel: str) -> str:
+    """What the sender wrote in this message, the one reading both extractors use: a chat message as is;
+    an email without quoted history, signature and disclaimers, and nothing at all for an automatic reply."""
+    if channel != "email":
+        return text
+    if is_auto_reply_text(text):
+        return ""
+    return strip_reply(text)
 
 
 def is_auto_reply_text(text: str) -> bool:

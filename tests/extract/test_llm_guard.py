@@ -13,7 +13,8 @@ from pydantic import SecretStr
 
 from bot.config import Settings
 from bot.extract.base import ProspectMessage
-from bot.extract.guard import find_instructions, own_text, screen
+from bot.extract.email_text import own_text
+from bot.extract.guard import find_instructions, screen
 from bot.extract.llm import LLMExtractor
 from bot.facts import TOPIC_FIELDS
 from tests.support.fake_openai import FakeOpenAI, Reply

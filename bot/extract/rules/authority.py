@@ -25,32 +25,40 @@ _NONE = re.compile(
     rf"\b(?:no|zero|don{APOS}?t\s+(?:get|have)\s+(?:any|a)|do\s+not\s+(?:get|have)\s+(?:any|a)|nothing)\s+(?:say|input|influence|part|vote|involvement)\b|"
     rf"\bnothing\s+to\s+do\s+with\s+(?:the\s+)?(?:buying|purchas|decision|procurement|tool)|"
     rf"\bnot\s+involved\s+in\s+(?:the\s+)?(?:buying|purchas|decision)|\bno\s+(?:role|part)\s+in\s+(?:the\s+)?(?:buying|purchas|decision)|"
-    rf"\b(?:not|never)\s+(?:my|me)\s+(?:department|area)\b", re.I)
+    rf"\b(?:not|never)\s+(?:my|me)\s+(?:department|area)\b|\b(?:just|only)\s+helping\s+(?:out\b|a\s+friend|my\s+\w+)", re.I)
 
-_INFLUENCER = re.compile(
+# Someone else approves: the writer takes part at most.
+_DEFERS = re.compile(
     rf"\b(?:run|check|clear|pass)\s+(?:it|this|that)\s+(?:by|with|past)\b|"
-    rf"(?<!\bonce\s)(?<!\bwhen\s)(?<!\bafter\s)(?<!\bif\s)\b{_BOSS}\s+(?:(?!(?:I|i|so|and|we|then)\b)\w+\s+){{0,3}}?(?:signs?|approves?|approving|decides?|picks?|chooses?|{APOS}ll\s+(?:choose|pick|approve|sign)|will\s+(?:choose|pick|approve|sign|make\s+the\s+(?:final\s+)?(?:call|decision)|want\s+to\s+see)|makes?\s+the\s+(?:final\s+)?(?:call|decision)|(?:has|have|must|needs?)\s+to\s+(?:give|okay|ok|green[- ]?light)|gives?\s+the\s+(?:green\s+light|go[- ]ahead|ok)|"
+    rf"(?<!\bonce\s)(?<!\bwhen\s)(?<!\bafter\s)(?<!\bif\s)\b{_BOSS}\s+(?:(?!(?:I|i|so|and|we|then)\b)\w+\s+){{0,3}}?(?:signs?|approves?|approving|decides?|picks?|chooses?|{APOS}ll\s+(?:choose|pick|approve|sign)|will\s+(?:choose|pick|approve|sign|(?:make|take)\s+the\s+(?:final\s+)?(?:call|decision)|want\s+to\s+see)|(?:makes?|takes?)\s+the\s+(?:final\s+)?(?:call|decision)|(?:has|have|must|needs?)\s+to\s+(?:give|okay|ok|green[- ]?light)|gives?\s+the\s+(?:green\s+light|go[- ]ahead|ok)|"
     rf"has\s+(?:the\s+)?(?:final|last)\s+(?:say|word|call)|gives\s+(?:the\s+)?final\s+approval|will\s+decide|{APOS}ll\s+decide|"
     rf"(?:has|have)\s+to\s+(?:sign|approve)|needs?\s+to\s+(?:sign|approve)|(?:is|are)\s+the\s+(?:decision\s+maker|one\s+who\s+signs))\b|"
     rf"\b(?:final|last)\s+(?:decision|call|say|word|sign[- ]?off|approval)\s+(?:is|sits|rests|lies|will\s+be)?\s*(?:with|up\s+to|for)\b(?!\s+me\b)|"
     rf"\b(?:budget|money|decision|sign[- ]?off|approval|purse[- ]strings)\s+(?:sits|rests|lies|is|are)\s+with\s+(?:our|the|my|his|her)\b|"
     rf"\bgoes\s+to\s+(?:our|the|my)\s+\w+(?:\s+\w+)?\s+for\s+(?:approval|sign[- ]?off)|\bget\s+(?:my|our|the)\s+\w+\s+on\s+board\b|"
+    rf"\b(?:decision|call)\s+is\s+(?:not\s+mine|taken\s+together|(?:made|taken)\s+by|up\s+to)|\bnot\s+(?:solely\s+|only\s+|entirely\s+|just\s+|fully\s+)?(?:my|me)\s+(?:call|decision)\b|{_I}\s*(?:can{APOS}?t|cannot)\s+(?:sign|approve)\b|"
+    rf"{_I}\s*(?:not|n{APOS}t)\s+(?:the\s+)?(?:one\s+who|person\s+who|decision[- ]maker|final\s+decision|sign)|"
+    rf"\b(?:decision|call|sign[- ]?off|approval|purchase|budget)\s+(?:belongs|falls)\s+to\s+(?:our|the|my|his|her)\b|\b(?:is|are)\s+(?:owned|made|taken)\s+by\s+(?:our|the|my)\b|"
+    rf"\b(?:need|have|has|must)\s+to\s+agree\b|\b(?:both|all)\s+(?:of\s+us|me\s+and)\b|\bme\s+and\s+(?:my|our)\s+[\w-]+\s+(?:need|have|must|decide|both)\b|"
+    rf"\b(?:buying|selection|steering|purchasing)\s+(?:committee|group|team)\b|\bmajority\s+vote\b|\bwe\s+vote\b|"
+    rf"\bbeg\s+(?:the\s+)?\w+\s+to\s+approve\b|\b(?:get|need|require)s?\s+(?:sign[- ]?off|approval|the\s+ok|the\s+green\s+light)\s+from\b", re.I)
+
+# Taking part: evaluating, researching, recommending. A writer who also signs is still the decision maker.
+_TAKES_PART = re.compile(
     rf"\b(?:gather|collect|compil|pull)\w*\s+(?:some\s+)?(?:info|information|options|quotes|pricing|details)\s+for\b|"
     rf"\b(?:assess|evaluat|review|compar|trial)\w*\s+(?:\w+\s+)?(?:tools|options|vendors|solutions|products)\b|\bpresent\s+(?:the\s+|my\s+|a\s+)?(?:options|shortlist|findings|recommendation)|"
     rf"\bmake\s+(?:my|the|a|our)\s+case\b|\bmade\s+my\s+case\b|\bpushing\s+for\s+it\b|\bone\s+of\s+(?:\d+|two|three|four|five|six|several)\s+(?:voices|votes|people|decision)|"
     rf"\bdecide\s+(?:as\s+a\s+(?:group|team)|together|jointly)\b|\bhave\s+a\s+say\b|\b(?:do|doing)\s+the\s+research\b|\bmanag\w+\s+the\s+(?:evaluation|selection|process)\b|"
-    rf"\b(?:decision|call)\s+is\s+(?:not\s+mine|taken\s+together|(?:made|taken)\s+by|up\s+to)|\bnot\s+(?:solely\s+|only\s+|entirely\s+|just\s+|fully\s+)?(?:my|me)\s+(?:call|decision)\b|{_I}\s*(?:can{APOS}?t|cannot)\s+(?:sign|approve)\b|"
-    rf"{_I}\s*(?:not|n{APOS}t)\s+(?:the\s+)?(?:one\s+who|person\s+who|decision[- ]maker|final\s+decision|sign)|"
     rf"\b(?:recommend(?:s|ation)?|shortlist|legwork|evaluat\w+|comparison|research(?:ing)?\s+options|"
-    rf"on\s+behalf\s+of|(?:buying|selection|steering|purchasing)\s+(?:committee|group|team)|majority\s+vote|we\s+vote|"
-    rf"beg\s+(?:the\s+)?\w+\s+to\s+approve|get\s+(?:sign[- ]?off|approval)\s+from|need\s+(?:sign[- ]?off|approval)\s+from)\b", re.I)
+    rf"on\s+behalf\s+of)\b|"
+    rf"\b(?:asked|told|tasked|wants?|wanted)\s+me\s+to\s+(?:look\s+into|research|find|evaluate|compare|review|explore|scope|source|shortlist)\b", re.I)
 
 _DECIDER = re.compile(
     rf"{_I}\s*(?:sign|decide|approve|make\s+(?:the\s+)?(?:final\s+)?(?:call|decision|purchasing\s+decisions?)|"
     rf"(?:have|own)\s+(?:the\s+)?(?:final\s+say|budget|sign[- ]?off)|call\s+the\s+shots|"
     rf"(?:be\s+)?sign(?:ing)?\s+(?:off|it|this|the)|(?:be\s+)?the\s+one\s+signing|can\s+approve)\b|"
     rf"\b(?:it{APOS}?s|that{APOS}?s|is)\s+(?:my|me)\s+(?:call|decision)\b|\bmy\s+(?:call|decision)\b(?!\s+(?:with|to))|"
-    rf"\bno\s+(?:committee|board|procurement)[^.]{0,30}\bjust\s+me\b|\bthe\s+decision\s+is\s+mine\b|\bhold\s+the\s+purse[- ]strings|\bbudget\s+holder\b|\bthe\s+buck\s+stops\s+with\s+me|\bwithin\s+my\s+(?:delegation|authority|sign[- ]?off|budget|remit)|"
+    rf"\bno\s+(?:committee|board|procurement)[^.]{0,30}\bjust\s+me\b|\bthe\s+decision\s+is\s+mine\b|\bhold\s+the\s+purse[- ]strings|\b(?:budget\s+(?:holder|owner)|economic\s+buyer|final\s+approver)\b|\bthe\s+buck\s+stops\s+with\s+me|\bwithin\s+my\s+(?:delegation|authority|sign[- ]?off|budget|remit)|"
     rf"\b(?:who|that)\s+makes?\s+the\s+(?:purchasing\s+|buying\s+|final\s+)?decisions?\b|{_I}\s+(?:am\s+)?the\s+(?:decision[- ]maker|one\s+who\s+(?:signs|decides|approves))|"
     rf"\bsign(?:ing)?\s+off\s+on\s+(?:this|it|tools\s+like\s+this)\s+myself|"
     rf"\b(?:approv|sign|decid|buy|pick|choos|purchas)\w*\s+(?:\w+\s+){0,4}myself\b|\bmine\s+to\s+(?:approve|sign|decide|make)|"
@@ -58,33 +66,34 @@ _DECIDER = re.compile(
     rf"{_I}\s*(?:can\s+)?authori[sz]e\b|\bthe\s+one\s+who\s+(?:pays|picks|decides|signs|approves|chooses|buys)\b|{_I}\s*(?:be\s+)?(?:making|taking)\s+the\s+(?:final\s+)?(?:decision|call)|"
     rf"\b(?:decision|call)\s+(?:is\s+)?(?:by|with)\s+me\b|\b{_I}\s*(?:decide|pick|choose)\s+(?:on|which|what)\b", re.I)
 _TITLE_DECIDER = re.compile(
-    rf"{_I}\s*(?:{APOS}m|am)?\s*(?:the\s+)?(?:sole\s+|co-?)?(?:owner|founder|ceo|chief\s+executive|managing\s+director|managing\s+partner|president|proprietor)\b|\bI\s+run\s+the\s+(?:company|business|firm|shop|practice)\b|"
+    rf"{_I}\s*(?:{APOS}m|am)?\s*(?:the\s+|a\s+)?(?:sole\s+|co-?)?(?:(?:practice|business|company|shop|store|clinic|agency|studio|firm|restaurant|salon|franchise)\s+)?(?:owner|founder|ceo|chief\s+executive|managing\s+director|managing\s+partner|president|proprietor)\b|\bI\s+(?:run|own)\s+(?:the|this|our|my)\s+(?:company|business|firm|shop|practice|agency|store|clinic|studio)\b|"
     rf"\bas\s+(?:the\s+)?(?:ceo|owner|founder|md|managing\s+director|managing\s+partner)\b", re.I)
 _NEGATED = re.compile(r"\b(?:no|without|not\s+a|no\s+need\s+for\s+(?:a|the)?)\s*$", re.I)
 
 
 def read_authority(parts: list[Clause], asked: str | None) -> tuple[list[Fact], bool]:
-    """The authority fact, if any, and whether the cues conflicted or an asked question went unanswered."""
+    """The authority fact, if any, and whether the cues conflicted or an asked question went unanswered.
+
+    Precedence: no part at all; someone else approves; the writer signs (by phrase or top title);
+    the writer only takes part.
+    """
     found: dict[str, tuple[str, float]] = {}
     for clause in parts:
         t = clause.text
-        for name, rx in (("none", _NONE), ("influencer", _INFLUENCER), ("decision_maker", _DECIDER)):
+        for name, rx in (("none", _NONE), ("defers", _DEFERS), ("signs", _DECIDER), ("takes_part", _TAKES_PART), ("title", _TITLE_DECIDER)):
             if name in found:
                 continue
             for m in rx.finditer(t):
                 if _NEGATED.search(t[: m.start()][-25:]):
                     continue  # "no committee", "no board approval needed"
-                if name == "influencer" and re.search(r"\b(?:without|no)\b[^.]{0,20}$", t[: m.start()]):
+                if name in ("defers", "takes_part") and re.search(r"\b(?:without|no)\b[^.]{0,20}$", t[: m.start()]):
                     continue
-                found[name] = (m.group(), 0.85)
+                found[name] = (m.group(), 0.7 if name == "title" else 0.85)
                 break
-        if "decision_maker" not in found:
-            m = _TITLE_DECIDER.search(t)
-            if m:
-                found["decision_maker"] = (m.group(), 0.7)
-    for name in ("none", "influencer", "decision_maker"):
+    for name, value in (("none", "none"), ("defers", "influencer"), ("signs", "decision_maker"), ("title", "decision_maker"), ("takes_part", "influencer")):
         if name in found:
             evidence, conf = found[name]
-            unsure = len(found) > 1 and name != "influencer"
-            return [Fact(field="authority", value=name, evidence=evidence, confidence=conf)], unsure
+            values = {v for n, v in (("none", "none"), ("defers", "influencer"), ("signs", "decision_maker"), ("title", "decision_maker"), ("takes_part", "influencer")) if n in found}
+            unsure = len(values) > 1 and value != "influencer"
+            return [Fact(field="authority", value=value, evidence=evidence, confidence=conf)], unsure
     return [], asked == "authority"

@@ -20,6 +20,7 @@ _PEOPLE = (r"(?:people|persons|employees|employes|employess|staff(?:ers|\s+membe
            r"members\s+of\s+staff|folks|personnel|souls|mitarbeiter(?:innen)?|personas|empleados|personnes|employ[ée]s|pessoas|"
            r"funcion[áa]rios|medewerkers|dipendenti|anst[äa]llda|ansatte|pracownik[óo]w)\b")
 _RANGE = rf"(?:between\s+(?P<a>{_N})\s+and\s+)?(?P<b>{_N})(?:\s*(?:-|–|to)\s*(?P<c>{_N}))?"
+_OF_US = re.compile(rf"\b(?:the\s+)?{_APPROX}(?P<b>{_N}){_FUZZ}\s+of\s+us\b", re.I)
 _HEADCOUNT = [
     re.compile(rf"\b{_RANGE}{_FUZZ}\s*-?\s*(?:full[-\s]time\s+)?"
                rf"(?:person|people|employee|staff|strong|head)\b(?!\s+(?:on|in)\s+the\s+(?:committee|board|panel|call))", re.I),
@@ -27,7 +28,8 @@ _HEADCOUNT = [
                rf"(?!\s+(?:on|in)\s+(?:the|our)\s+(?:\w+\s+)?(?:committee|board|panel|call|team))", re.I),
     re.compile(rf"\b(?:team|company|firm|business|headcount|staff|workforce|organi[sz]ation|{_PEOPLE})\s*(?:of|is|are|size\s+(?:is|of)|of\s+about|:|=)?\s+(?:only\s+|just\s+|now\s+)?{_APPROX}(?P<b>{_N})\b"
                rf"(?!\s*(?:%|seats|users|clients|customers|offices|locations|sdrs?|bdrs?|reps?|agents?|aes?|developers|engineers|sales|stores|sites))", re.I),
-    re.compile(rf"\b(?:the\s+)?{_APPROX}(?P<b>{_N}){_FUZZ}\s+of\s+us\b", re.I),
+    _OF_US,
+    re.compile(rf"\b{_APPROX}(?P<b>{_N}){_FUZZ}\s+(?:people\s+|employees\s+|staff\s+)?on\s+(?:the\s+|our\s+)?payroll\b", re.I),
     re.compile(rf"\b(?:we|they|I)\s+(?:currently\s+|now\s+)?employ\s+{_APPROX}(?P<b>{_N})\b(?!\s+(?:sales|sdrs?|bdrs?|reps?|agents?|engineers|developers))", re.I),
 ]
 # A total or a correction wins over other figures: "50 engineers and 15 others, 65 in total", "realistically about 1,800".
@@ -36,7 +38,7 @@ _TOTAL = re.compile(
     rf"\b(?:realistically|actually|in\s+reality|in\s+practice|more\s+like|call\s+it)\s+{_APPROX}(?P<b3>{_N})\b(?!\s*(?:%|seats|users|clients|customers|offices|k\b))", re.I)
 # "there are 4 of us" on a committee, a call or a founding team counts those people, not the company.
 _SMALL_GROUP = re.compile(r"\b(?:committee|board|panel|call|meeting|vote|voting|founders|co-?founders|partners|in\s+the\s+room)\b", re.I)
-_ALONE = re.compile(r"\b(?:one[-\s](?:man|woman|person)\s+(?:band|show|business|shop|operation)|solo(?:preneur|\s+founder)|sole\s+trader)\b", re.I)
+_ALONE = re.compile(r"\b(?:one[-\s](?:man|woman|person)\s+(?:band|show|business|shop|operation)|solo(?:preneur|\s+(?:founder|consultant|operator|practitioner|business))|sole\s+(?:trader|proprietor)|freelancer)\b", re.I)
 _DEPARTMENT = re.compile(
     r"\b(?:sales|marketing|support|dev|engineering|it|ops|operations|service|sdr|bdr|inside\s+sales|cs|finance|hr|front\s+desk|office)\s+"
     r"(?:team\s+|department\s+|dept\.?\s+|staff\s+)?(?:of\s+|is\s+|are\s+|has\s+|counts\s+)?(?:only\s+|just\s+|about\s+|around\s+)?$", re.I)
@@ -72,7 +74,7 @@ def read_headcount(parts: list[Clause], asked: str | None) -> list[Fact]:
         t = clause.text
         found = False
         for rx in _HEADCOUNT:
-            if rx is _HEADCOUNT[-2] and _SMALL_GROUP.search(t):
+            if rx is _OF_US and _SMALL_GROUP.search(t):
                 continue
             for m in rx.finditer(t):
                 before = t[: m.start()]
@@ -97,7 +99,7 @@ def read_headcount(parts: list[Clause], asked: str | None) -> list[Fact]:
         m = re.match(rf"^\s*{_APPROX}(?P<n>\d{{1,3}}(?:,\d{{3}})*|\d+)\s*(?:ish|\+)?\s*[.!]?\s*$", parts[0].text, re.I)
         if m:
             best = (0, float(to_number(m.group("n")) or 0), m.group().strip())
-        elif re.match(r"^\s*(?:just|only)\s+me\b", parts[0].text, re.I):
+        elif any(re.search(r"\b(?:just|only)\s+me\b|^\s*me\s*[.!]?\s*$", c.text, re.I) for c in parts):
             best = (0, 1.0, parts[0].text.strip())
     if best is None or best[1] < 1:
         return []

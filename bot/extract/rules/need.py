@@ -32,13 +32,14 @@ _NO_NEED = re.compile(
     rf"\bno\s+(?:real\s+)?(?:need|use)\s+for\b|\bnot\s+(?:interested|a\s+fit|relevant)\b|\bjust\s+(?:browsing|looking\s+around)\b|\b(?:setup|tool|system|solution|process|bot|crm)\s+(?:works|is\s+working|does\s+the\s+job)(?:\s+\w+)?\s+(?:great|fine|well|perfectly)|"
     rf"\b(?:wrong|not\s+(?:a|the)\s+(?:right|good))\s+(?:fit|product|tool|vendor|match|ad|link|page|form|company)|\b(?:not|isn{APOS}?t)\s+what\s+(?:we|I)\s+(?:need|want|{APOS}?re\s+(?:after|looking\s+for)|are\s+(?:after|looking\s+for))|"
     rf"\b(?:stick|staying|stay)\s+with\s+(?:what|our|the)\b|\b(?:don{APOS}?t|do\s+not)\s+(?:really\s+)?(?:have|see)\s+(?:a|an|any)\s+(?:problem|issue|pain)|\bnot\s+(?:really\s+)?(?:a|an)\s+(?:problem|issue)\s+for\s+us|"
-    rf"\bwe\s+don{APOS}?t\s+(?:really\s+)?(?:do|get|have)\s+(?:'|\")?leads|\bno\s+(?:inbound|leads)\s+to\s+speak\s+of|"
+    rf"\bwe\s+(?:don{APOS}?t|do\s+not)\s+(?:really\s+)?(?:do|get|have|generate|receive)\s+(?:any\s+|many\s+|much\s+)?(?:'|\")?(?:leads|inbound|enquiries|inquiries)|"
+    rf"\b(?:current|existing)\s+(?:\w+\s+)?(?:process|setup|set-up|tool|system|team|flow|vendor)\s+(?:handles|covers|does|manages)\s+(?:it|that|this|everything)\b|\bno\s+(?:inbound|leads)\s+to\s+speak\s+of|"
     rf"{_NOT_A_BUYER}|\bno\s+problem\s+with\s+(?:our|lead)|\bonly\s+here\s+because\b|\b(?:get|collect)\s+(?:\w+\s+)?(?:quotes|bids)\s+at\s+renewal", re.I)
 
 # Weak "no need": true only when nothing in the message describes a problem.
 _WEAK_NO_NEED = re.compile(
     rf"\b(?:it|that|this|things?){APOS}?s?\s+(?:is\s+|are\s+)?(?:fine|ok|okay|working(?:\s+(?:fine|well))?|manageable)\b|\b(?:very|perfectly|totally)\s+manageable\b|"
-    rf"\bkeep\s+up\s+(?:just\s+)?fine\b|\bno\s+complaints\b", re.I)
+    rf"\bkeep\s+up\s+(?:just\s+)?fine\b|\bno\s+complaints\b|\ball\s+good\b", re.I)
 
 # Products outside lead handling: wanting one of these is "no need" unless a lead word is there too.
 _OFF_DOMAIN = re.compile(
@@ -61,8 +62,15 @@ _PROBLEM = re.compile(
     rf"\bstruggl\w+|\bgo(?:es)?\s+nowhere\b|\bnothing\s+but\b|\bjunk\b|\bspam\b|\bnoise\b|\bt[iy]re[- ]kickers\b|\bunqualified\b|\bnot\s+(?:qualified|real\s+buyers)\b|"
     rf"\bturn\s+out\s+to\s+be\b|\b(?:students|job\s+seekers|competitors)\b|\bby\s+hand\b|\bmanual(?:ly)?\b|\bslow\b|\bdelay\w*|\bbacklog\b|\bpil(?:e|es|ing)\s+up\b|"
     rf"\b(?:issue|problem|pain|headache|challenge|bottleneck|nightmare|mess)\b|\bignored\b|\bnever\s+(?:get|hear)|\bbehind\b|\bgone\s+cold\b|\bghost\w*|"
-    rf"\b(?:hours|days|a\s+week|weeks)\s+(?:to|before|later)\b|\b\d+\s+(?:hours|days)\b|\blike\s+\d+\s+days\b|\bcompetitors?\b|\bdoesn{APOS}?t\s+scale\b|\bburn(?:s|ing)?\s+(?:their|our|my|the)\b|\bonly\s+want(?:ed|s)?\s+(?:a|the|to)\b|\b(?:no\s+idea|can{APOS}?t\s+tell|hard\s+to\s+(?:tell|know))\s+(?:which|who|whether|if)\b|"
+    rf"\b(?:hours|days|a\s+week|weeks)\s+(?:to|before|later)\b|\b\d+\s+(?:hours|days)\b|\blike\s+\d+\s+days\b|\bcompetitors?\b|\bdoesn{APOS}?t\s+scale\b|\btoo\s+late\b|"
+    rf"\b(?:awful|terrible|poor|bad|horrible|abysmal|dreadful|low|lousy)\b|\bsit(?:s|ting)?\s+(?:there|in|for|around|unanswered|untouched|idle)\b|"
+    rf"\bspend(?:s|ing)?\s+(?:hours|days|ages|too\s+much|half|most|all)\b|\bchas(?:e|es|ing)\b|\btakes?\s+(?:us\s+|them\s+)?(?:\S+\s+){{0,3}}?(?:hours|days|weeks|ages|forever)\b|\bburn(?:s|ing)?\s+(?:their|our|my|the)\b|\bonly\s+want(?:ed|s)?\s+(?:a|the|to)\b|\b(?:no\s+idea|can{APOS}?t\s+tell|hard\s+to\s+(?:tell|know))\s+(?:which|who|whether|if)\b|"
     rf"\b(?:bought|buy|went|go|signed|hired?|booked)\s+(?:\w+\s+)?(?:from|with|to)\s+(?:another|someone\s+else|a\s+competitor|the\s+competition|the\s+\w+\s+down\s+the\s+road)|\bdown\s+the\s+road\b", re.I)
+
+# Problem words that carry a loss on their own, for a sentence that follows the one naming the leads.
+_STRONG_PROBLEM = re.compile(
+    rf"\b(?:los(?:e|es|ing|t)|miss(?:es|ed|ing)?)\b|\bfall(?:s|ing)?\s+through|\bwast(?:e|es|ed|ing)\b|\bdrown\w*|\bswamped\b|\boverwhelm\w*|"
+    rf"\bcan{APOS}?t\s+(?:keep\s+up|cope)|\bgone\s+cold\b|\b(?:bought|booked|signed|went|gone)\s+(?:\w+\s+)?(?:with|from|to|elsewhere)\s+(?:another|someone|a\s+competitor|the\s+competition|elsewhere)|\belsewhere\b", re.I)
 
 _GOAL = re.compile(
     rf"\b(?:we|i|they)(?:{APOS}d|\s+would)\s+(?:like|love|prefer)\b|\b(?:we|i)\s+(?:really\s+|badly\s+|urgently\s+)?(?:need|want|must|have\s+to|hope|aim|plan)\s+(?:to|something|a|some|an|the|our|all|every|them|it)\b|\b(?:was|were|are|am|{APOS}m|{APOS}re)\s+(?:after|hoping\s+for)\b|"
@@ -110,8 +118,12 @@ def read_need(parts: list[Clause], asked: str | None) -> tuple[list[Fact], bool]
         off = _OFF_DOMAIN.search(clause.text)
         if off and _GOAL.search(clause.text) and not _LEAD_OBJECT.search(clause.text):
             return [Fact(field="need", value="none", evidence=off.group(), confidence=0.7)], False
-    for clause in parts:
+    for i, clause in enumerate(parts):
         evidence = _confirmed(clause.text)
+        if evidence is None and i and _LEAD_OBJECT.search(parts[i - 1].text):
+            # "Enquiries come in at night. By then half have booked elsewhere": the object was named just before.
+            m = _STRONG_PROBLEM.search(clause.text)
+            evidence = m.group() if m else None
         if evidence:
             return [Fact(field="need", value="confirmed", evidence=evidence, confidence=0.8)], False
     for clause in parts:

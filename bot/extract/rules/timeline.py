@@ -16,7 +16,7 @@ from datetime import date, timedelta
 
 from dateutil.relativedelta import relativedelta
 
-from bot.extract.rules.text import APOS, NUMBER_WORDS, SMALL_WORDS, Clause, word_number
+from bot.extract.rules.text import APOS, NUMBER_WORDS, SMALL_WORDS, Clause, to_number, word_number
 from bot.facts import Fact, bucket_for_days
 
 _MONTHS = {m.lower(): i for i, m in enumerate(calendar.month_name) if m}
@@ -40,9 +40,11 @@ _INTENT = re.compile(
     r"running|working|have|get|switch\w*|move|go|want|need|looking|plan\w*|aim\w*|ready|onboard\w*|like|hoping|hope|"
     r"asap|urgent\w*|immediately|timeline|timeframe|not\s+(?:before|until))\b", re.I)
 _NONE = re.compile(
-    rf"\bno\s+(?:plans?|intention|intent)\s+(?:\w+\s+){{0,2}}?(?:to|of)\s+(?:buy|buying|purchas\w*|switch\w*|chang\w*|invest\w*|get\w*)|"
+    rf"\bno\s+(?:\w+\s+)?(?:plans?|intention|intent)\s+(?:\w+\s+){{0,2}}?(?:to|of)\s+(?:buy|buying|purchas\w*|switch\w*|chang\w*|invest\w*|get\w*)|"
     rf"(?:\bnot|n{APOS}t)\s+(?:really\s+)?(?:looking|planning|going|intending)\s+(?:on\s+|to\s+)(?:buy\w*|purchas\w*|switch\w*|chang\w*)|\bnot\s+in\s+the\s+market\b|"
     rf"\b(?:won{APOS}?t|will\s+not)\s+be\s+(?:buying|purchasing)|\bnot\s+buying\b|\bno\s+timeline\s+(?:at\s+all|whatsoever)", re.I)
+# "not for at least 18 months": a lower bound with no date, so a bucket without days.
+_NOT_FOR = re.compile(rf"\bnot\s+(?:for|within|in)\s+(?:at\s+least\s+|another\s+|the\s+next\s+)?(?P<n>\d+|{NUMBER_WORDS}|{SMALL_WORDS})\s+(?P<unit>months?|years?)\b", re.I)
 _NOW = re.compile(r"\b(?:asap|a\.s\.a\.p\.?|as\s+soon\s+as\s+(?:possible|we\s+can)|right\s+away|immediately|urgent(?:ly)?|straight\s+away)\b", re.I)
 _NOT_BEFORE = re.compile(rf"(?:\bnot\s+(?:\w+\s+){{0,6}}?(?:before|until|till|til|this\s+side\s+of)|\bno\s+(?:earlier|sooner)\s+than|\bthis\s+side\s+of)\s+(?:(?:the\s+)?(?:end|start|beginning)\s+of\s+)?(?:(?P<mon>{_MONTH_RE})\s*)?(?P<y>20\d\d)\b", re.I)
 
@@ -127,6 +129,10 @@ def _candidates(t: str, ref: date, asked: str | None, fy_start: int | None) -> l
         out.append(_When(m.start(), m.group(), None, "none", False))
     for m in _NOW.finditer(t):
         out.append(_When(m.start(), m.group(), None, "now", False))
+    for m in _NOT_FOR.finditer(t):
+        n = to_number(m.group("n")) or 0
+        days = int(n * (30.44 if m.group("unit").lower().startswith("month") else 365.25))
+        out.append(_When(m.start(), m.group(), None, bucket_for_days(days).value, False))
     for m in _NOT_BEFORE.finditer(t):
         y = int(m.group("y"))
         mon = _MONTHS[m.group("mon").lower().rstrip(".")] if m.group("mon") else 1

@@ -38,7 +38,14 @@ _TOTAL = re.compile(
     rf"\b(?:realistically|actually|in\s+reality|in\s+practice|more\s+like|call\s+it)\s+{_APPROX}(?P<b3>{_N})\b(?!\s*(?:%|seats|users|clients|customers|offices|k\b))", re.I)
 # "there are 4 of us" on a committee, a call or a founding team counts those people, not the company.
 _SMALL_GROUP = re.compile(r"\b(?:committee|board|panel|call|meeting|vote|voting|founders|co-?founders|partners|in\s+the\s+room)\b", re.I)
-_ALONE = re.compile(r"\b(?:one[-\s](?:man|woman|person)\s+(?:band|show|business|shop|operation)|solo(?:preneur|\s+(?:founder|consultant|operator|practitioner|business))|sole\s+(?:trader|proprietor)|freelancer)\b", re.I)
+# Parts of a team added up: "2 founders and 3 contractors", "30 engineers, 10 in sales plus 5 admins".
+_ROLE_COUNT = re.compile(
+    rf"\b(?P<n>{_N})\s+(?:full[-\s]time\s+|part[-\s]time\s+)?(?:founders?|co-?founders?|partners|contractors|freelancers|engineers|developers|consultants|"
+    rf"designers|salespeople|sales\s?people|reps|admins?|interns|managers|nurses|doctors|drivers|technicians|agents|associates|"
+    rf"in\s+(?:sales|marketing|support|admin|ops|operations|engineering|the\s+office|the\s+back\s+office)|{_PEOPLE})", re.I)
+_JOIN = re.compile(r"^\s*(?:,|and|plus|\+|&|,\s*and|,\s*plus)\s*$", re.I)
+_WE = re.compile(rf"\b(?:we{APOS}?re|we\s+are|we\s+have|there\s+are|team\s+is|we{APOS}?ve\s+got)\b", re.I)
+_ALONE = re.compile(r"\b(?:one[-\s](?:man|woman|person)\s+(?:band|show|business|shop|operation)|solo(?:preneur|\s+(?:founder|consultant|operator|practitioner|business))|sole\s+(?:trader|proprietor))\b", re.I)
 _DEPARTMENT = re.compile(
     r"\b(?:sales|marketing|support|dev|engineering|it|ops|operations|service|sdr|bdr|inside\s+sales|cs|finance|hr|front\s+desk|office)\s+"
     r"(?:team\s+|department\s+|dept\.?\s+|staff\s+)?(?:of\s+|is\s+|are\s+|has\s+|counts\s+)?(?:only\s+|just\s+|about\s+|around\s+)?$", re.I)
@@ -87,6 +94,9 @@ def read_headcount(parts: list[Clause], asked: str | None) -> list[Fact]:
                 found = True
                 if 1 <= n <= 5_000_000 and (best is None or (1, n) > best[:2]):
                     best = (1, n, m.group().strip())
+        parts_sum = _team_sum(t) if (asked == "company" or _WE.search(t)) else None
+        if parts_sum and (best is None or (1, parts_sum[0]) > best[:2]):
+            best = (1, parts_sum[0], parts_sum[1])
         if found or asked == "company":
             for m in _TOTAL.finditer(t):
                 n = _count(m.group("b") or m.group("b2") or m.group("b3")) or 0
@@ -104,6 +114,23 @@ def read_headcount(parts: list[Clause], asked: str | None) -> list[Fact]:
     if best is None or best[1] < 1:
         return []
     return [Fact(field="employees", value=int(best[1]), evidence=best[2], confidence=0.85)]
+
+
+def _team_sum(t: str) -> tuple[float, str] | None:
+    """The sum of counts joined by "and", "plus" or commas, when there are at least two."""
+    counts = list(_ROLE_COUNT.finditer(t))
+    best: tuple[float, str] | None = None
+    i = 0
+    while i < len(counts):
+        j = i
+        while j + 1 < len(counts) and _JOIN.match(t[counts[j].end() : counts[j + 1].start()]):
+            j += 1
+        if j > i:
+            total = sum(_count(m.group("n")) or 0 for m in counts[i : j + 1])
+            if best is None or total > best[0]:
+                best = (total, t[counts[i].start() : counts[j].end()])
+        i = j + 1
+    return best
 
 
 def _resolve(words: str, lowercase_ok: bool) -> tuple[str, str, int] | None:

@@ -28,7 +28,7 @@ _END = r"(?:(?:the\s+)?(?:end|close|middle|start|beginning)\s+of\s+(?:the\s+)?)"
 _ORD = r"(?:st|nd|rd|th)?"
 _NEXT_YEAR = r"(?P<ny>(?:,?\s+|\s+of\s+)next\s+year)"
 
-_MEETING = re.compile(r"\b(?:demo|call|meeting|meet|talk|speak|catch\s+up|walk\s*through|webinar|minutes|invite|chat\s+(?:then|on|at)|available|free\s+(?:on|at))\b", re.I)
+_MEETING = re.compile(r"\b(?:demo|call|meeting|session|workshop|meet|talk|speak|catch\s+up|walk\s*through|webinar|minutes|invite|chat\s+(?:then|on|at)|available|free\s+(?:on|at))\b", re.I)
 _NOT_PAST_ED = "interested|based|located|focused|planned|scheduled|supposed|expected|required|needed|excited|committed|prepared|aimed|hoped"
 _PAST = re.compile(rf"\b(?:we|I|i|they)\s+(?:(?:just|already|recently|also|then|finally|originally|previously|actually)\s+)?(?!(?:{_NOT_PAST_ED}|need|feed|speed|proceed|succeed|exceed)\b)\w{{2,}}ed\b|\b(?:started|began|joined|since|was|were|ago|launched|moved|left|founded|established|had|did|went|last|used|previous(?:ly)?)\b|{APOS}d\s+been", re.I)
 # Internal planning is not a buying date: "finishing our 2027 planning in October".
@@ -168,7 +168,7 @@ def _candidates(t: str, ref: date, asked: str | None, fy_start: int | None) -> l
         pin(m, _month_end(first.year, first.month))
     for m in _QUARTER_REL.finditer(t):
         which = m.group("which").lower()
-        if which == "the" and not re.match(r"\s*(?:the\s+)?(?:end|close)", m.group(), re.I):
+        if which == "the" and not re.match(r"\s*(?:the\s+)?(?:end|close)", m.group(), re.I) and not re.search(r"\b(?:within|during|in)\s*$", t[: m.start()], re.I):
             continue
         q = (ref.month - 1) // 3 + 1
         y = ref.year

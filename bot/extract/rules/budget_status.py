@@ -19,7 +19,7 @@ _SETTLED = (r"(?:decided|set|approved|finali[sz]ed|confirmed|fixed|defined|alloc
 _MONEY = r"(?:money|budget|funds?|funding|cash|spend|spending|purchases|purchasing|capex|opex)"
 
 UNDECIDED = re.compile(
-    rf"\bnot\s+(?:been\s+|yet\s+)?{_SETTLED}\b|\bnothing\s+(?:is\s+|has\s+been\s+)?{_SETTLED}\b|\bballpark\b|\bno\s+(?:budget|money|funds?)\s+(?:has\s+been|is|was)\s+(?:\w+\s+)?{_SETTLED}\s+yet\b|\b(?:will|{APOS}ll|going\s+to)\s+(?:decide|set|agree|figure\s+out|work\s+out|determine|look\s+at)\s+(?:on\s+|the\s+)?(?:budget|numbers|figures|amount|spend)\b|\b(?:has|have|is|are|was|were|had){_NEG}\s+(?:yet\s+)?(?:been\s+)?(?:\w+\s+)?{_SETTLED}\b|"
+    rf"\bnot\s+(?:been\s+|yet\s+)?{_SETTLED}\b|\bnothing\s+(?:is\s+|has\s+been\s+)?{_SETTLED}\b|\bballpark\b|(?:n{APOS}t|\bnot)\b[^.;?]{{0,40}}\bbudget\b[^.;?]{{0,20}}\byet\b|\bbudget\b[^.;?]{{0,30}}\b(?:n{APOS}t|not)\b[^.;?]{{0,30}}\byet\b|\bno\s+(?:budget|money|funds?)\s+(?:has\s+been|is|was)\s+(?:\w+\s+)?{_SETTLED}\s+yet\b|\b(?:will|{APOS}ll|going\s+to)\s+(?:decide|set|agree|figure\s+out|work\s+out|determine|look\s+at)\s+(?:on\s+|the\s+)?(?:budget|numbers|figures|amount|spend)\b|\b(?:has|have|is|are|was|were|had){_NEG}\s+(?:yet\s+)?(?:been\s+)?(?:\w+\s+)?{_SETTLED}\b|"
     rf"\b(?:waiting|wait)\s+(?:on|for)\s+(?:approval|sign[- ]?off|the\s+board|finance|budget)|"
     rf"\b(?:pending|awaiting|subject\s+to)\s+(?:\w+\s+)?(?:approval|sign[- ]?off)|\bTB[DC]\b|\bdepends?\s+(?:\w+\s+)?(?:on|what|how|whether)\b|\bdepending\s+on\b|"
     rf"\bwill\s+depend\b|\bnot\s+sure\b|\bno\s+idea\b|\bhaven{APOS}?t\s+(?:set|decided|agreed|allocated|talked|discussed|got\s+to)|"
@@ -41,7 +41,7 @@ NONE = re.compile(
     rf"\b{_MONEY}s?\s+(?:was|got|has\s+been|have\s+been|is|are)\s+(?:\w+\s+)?(?:cut|frozen|slashed|gone|pulled|scrapped|axed|cancell?ed|paused|(?:put\s+)?on\s+hold)|"
     rf"\b(?:it|that|which)\s+(?:was|got|has\s+been)\s+(?:cut|pulled|scrapped|axed|cancell?ed|slashed|frozen)\b|"
     rf"\bnot\s+in\s+(?:the|our)\s+budget|\bnothing\s+(?:left\s+)?(?:budgeted|in\s+the\s+budget|to\s+spend)|\bright\s+now\s+there{APOS}?s\s+nothing\b|"
-    rf"\b(?:budget|spending|hiring)\s+freeze|\bout\s+of\s+(?:our\s+)?budget\b|\bnot\s+(?:a|one)\s+(?:cent|penny|dime|dollar|euro|pound)\b(?!\s+(?:more|over|above))|\bwe{APOS}?re\s+(?:broke|bootstrapped|skint)\b|\b(?:money|cash|funds?|budgets?){APOS}?s?\s+(?:is\s+|are\s+)?(?:very\s+|really\s+|super\s+)?(?:tight|scarce|short)\b|^\s*(?:zero|nil|nothing|none|nada)\s*[.!,]|"
+    rf"\b(?:budget|spending|hiring)\s+freeze|\bout\s+of\s+(?:our\s+)?budget\b|\bnot\s+(?:a|one)\s+(?:cent|penny|dime|dollar|euro|pound)\b(?!\s+(?:more|over|above))|\bwe{APOS}?re\s+(?:broke|bootstrapped|skint)\b|\b(?:money|cash|funds?|budgets?){APOS}?s?\s+(?:is\s+|are\s+)?(?:very\s+|really\s+|super\s+)?(?:tight|scarce|short)\b|^\s*(?:zero|nil|nothing|none|nada)\s*[.!,]|\bnone\s+really\b|\bbudget\W+(?:none|zero|nil|nothing)\b|"
     rf"\bcan{APOS}?t\s+justify\s+(?:any\s+|the\s+)?(?:spend|cost|spending|expense)|\b(?:won{APOS}?t|will\s+not)\s+be\s+spending\b|"
     rf"\bnot\s+spending\s+(?:anything|any\s+money)|\bfree\s+(?:tools?|plans?|options?)\s+only\b|\bonly\s+(?:free|use\s+free)\b", re.I)
 

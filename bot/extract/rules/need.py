@@ -31,7 +31,7 @@ _NO_NEED = re.compile(
     rf"\b(?:don{APOS}?t|do\s+not)\s+(?:really\s+)?(?:think|believe|see)\s+(?:that\s+)?we\s+(?:need|have\s+a\s+use)|"
     rf"\bno\s+(?:real\s+)?(?:need|use)\s+for\b|\bnot\s+(?:interested|a\s+fit|relevant)\b|\bjust\s+(?:browsing|looking\s+around)\b|\b(?:setup|tool|system|solution|process|bot|crm)\s+(?:works|is\s+working|does\s+the\s+job)(?:\s+\w+)?\s+(?:great|fine|well|perfectly)|"
     rf"\b(?:wrong|not\s+(?:a|the)\s+(?:right|good))\s+(?:fit|product|tool|vendor|match|ad|link|page|form|company)|\b(?:not|isn{APOS}?t)\s+what\s+(?:we|I)\s+(?:need|want|{APOS}?re\s+(?:after|looking\s+for)|are\s+(?:after|looking\s+for))|"
-    rf"\b(?:stick|staying|stay)\s+with\s+(?:what|our|the)\b|\b(?:don{APOS}?t|do\s+not)\s+(?:really\s+)?(?:have|see)\s+(?:a|an|any)\s+(?:\w+\s+)?(?:problem|issue|pain|gap|need)|"
+    rf"\b(?:stick|staying|stay)\s+with\s+(?:what|our|the)\b|\b(?:don{APOS}?t|do\s+not)\s+(?:really\s+)?(?:have|see)\s+(?:a|an|any|that|this|the|such|those)\s+(?:\w+\s+)?(?:problems?|issues?|pain|gap|need)|"
     rf"\b(?:doesn{APOS}?t|does\s+not|won{APOS}?t|wouldn{APOS}?t)\s+(?:really\s+)?(?:fit|suit|apply\s+to)\s+us|\b(?:don{APOS}?t|do\s+not)\s+think\s+(?:this|it|that|you)\s+(?:fits|suits|would\s+(?:fit|help|work)|is\s+for\s+us)|\bnot\s+(?:really\s+)?(?:a|an)\s+(?:problem|issue)\s+for\s+us|"
     rf"\bwe\s+(?:don{APOS}?t|do\s+not)\s+(?:really\s+)?(?:do|get|have|generate|receive|make|run)\s+(?:any\s+|many\s+|much\s+)?(?:'|\")?(?:leads|inbound|enquiries|inquiries|sales\s+calls|outbound|demos)|"
     rf"\b(?:current|existing)\s+(?:\w+\s+)?(?:process|setup|set-up|tool|system|team|flow|vendor)\s+(?:handles|covers|does|manages)\s+(?:it|that|this|everything)\b|\bno\s+(?:inbound|leads)\s+to\s+speak\s+of|"
@@ -51,7 +51,7 @@ _OFF_DOMAIN = re.compile(
 # What the product handles: leads and the people and steps around them.
 _LEAD_OBJECT = re.compile(
     r"\b(?:leads?|inbound|enquir\w+|inquir\w+|prospects?|(?:demo|meeting|web|website|contact|quote|booking|sales)\s+requests?|requests?\s+from|"
-    r"form\s*(?:fills?|submissions?|entries)|contact\s+forms?|web\s?forms?|web\s*chats?|live\s*chats?|site\s+chat|chats?\b|visitors?|"
+    r"form\s*(?:fills?|submissions?|entries)|(?:fill|fills|filled|filling)\s+(?:in\s+|out\s+)?(?:the\s+|a\s+|our\s+)?forms?|contact\s+forms?|web\s?forms?|web\s*chats?|live\s*chats?|site\s+chat|chats?\b|visitors?|"
     r"pipeline|qualif\w+|unqualified|follow[-\s]?ups?|followed\s+up|response\s+times?|first\s+response|reply\s+times?|reps?\b|sdrs?|bdrs?|aes?\b|"
     r"account\s+execs?|sales\s+(?:team|people|reps?|staff|calls?)|meetings?|demos?|no[-\s]shows?|buyers?|opportunit\w+|deals?|"
     r"conversions?|consultations?|appointments?|sign[-\s]?ups?|trials?|registrations?|closers?|sales\s?(?:people|persons?|folks)|salespeople|mqls?|sqls?|crm|routing|route|hand[-\s]?offs?|callbacks?|bookings?)\b", re.I)
@@ -59,7 +59,7 @@ _LEAD_OBJECT = re.compile(
 _PROBLEM = re.compile(
     rf"\b(?:los(?:e|es|ing|t)|miss(?:es|ed|ing)?|drop(?:s|ped|ping)?|leak\w*|slip(?:s|ping)?)\b|\bfall(?:s|ing)?\s+through|"
     rf"\bwast(?:e|es|ed|ing)\b|\btoo\s+(?:much\s+time|long|slow(?:ly)?|many)\b|\b(?:way|far)\s+too\b|\bdrown\w*|\bburied\b|\bswamped\b|\boverwhelm\w*|\bflooded\b|"
-    rf"\bcan{APOS}?t\s+(?:keep\s+up|cope|respond|answer|handle|follow|get\s+to)|\bcannot\s+(?:keep\s+up|cope|respond|answer|handle)|"
+    rf"\bcan{APOS}?t\s+(?:keep\s+up|cope|respond|answer|handle|follow|get\s+to)|\b(?:not\s+able|unable)\s+to\s+(?:\w+\s+)?(?:keep\s+up|cope|respond|answer|handle|follow|get\s+to|call|reply|reach)|\bloos(?:e|es|ing)\b|\bcannot\s+(?:keep\s+up|cope|respond|answer|handle)|"
     rf"\bstruggl\w+|\bgo(?:es)?\s+nowhere\b|\bnothing\s+but\b|\bjunk\b|\b(?:rubbish|garbage|useless|worthless|crap|low[-\s]quality|broken|chaos|chaotic)\b|\bsome\s+get\s+none\b|\bspam\b|\bnoise\b|\bt[iy]re[- ]kickers\b|\bunqualified\b|\bnot\s+(?:qualified|real\s+buyers)\b|"
     rf"\bturn\s+out\s+to\s+be\b|\b(?:students|job\s+seekers|competitors)\b|\bby\s+hand\b|\bmanual(?:ly)?\b|\bslow\b|\bdelay\w*|\bbacklog\b|\bpil(?:e|es|ing)\s+up\b|"
     rf"\b(?:issue|problem|pain|headache|challenge|bottleneck|nightmare|mess)\b|\bignored\b|\bnever\s+(?:get|hear)|\bbehind\b|\bgone\s+cold\b|\bghost\w*|\bnever\s+(?:show|turn)\s+up\b|"
@@ -80,7 +80,7 @@ _GOAL = re.compile(
 
 # Self-sufficient pain phrasings: they need no lead word next to them.
 _PAIN = re.compile(
-    rf"\b(?:nobody|no\s+one|noone)\s+(?:\w+\s+){{0,2}}?(?:answers?|owns?|follows?\s+up|gets?\s+back|responds?|replies|picks?\s+up|checks?|handles?|sees?|confirms?|calls?|contacts?|chases?|reaches?\s+out)\b|"
+    rf"\b(?:nobody|no\s+one|noone)\s+(?:\w+\s+){{0,2}}?(?:answers?|owns?|follows?\s+up|gets?\s+back|responds?|repl(?:y|ies)|picks?\s+up|checks?|handles?|sees?|confirms?|calls?|contacts?|chases?|reaches?\s+out)\b|"
     rf"\bnot\s+(?:\w+\s+)?(?:fast|quick(?:ly)?)\s+enough\b|\bnot\s+answered\b|\bunanswered\b|\bwait(?:s|ing)?\s+(?:hours|days|a\s+week|too\s+long|for\s+days)|"
     rf"\bkilling\s+us\b|\bt[iy]re[- ]kickers\b|\btime[- ]wasters\b|\bthe\s+need\s+is\s+(?:definitely\s+)?there|\b(?:our|the)\s+(?:main\s+|biggest\s+|big\s+|real\s+)?(?:problem|issue)\s+is|"
     rf"\bbreaks?\s+(?:on|every|all)|\bcosting\s+us\b(?![^.]*\$)|\bpushing\s+for\s+better|\bbetter\s+lead\s+(?:routing|qualification)|"

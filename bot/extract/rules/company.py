@@ -63,6 +63,7 @@ _PLACE_AFTER_CUE = re.compile(rf"\b(?P<cue>{_CUE_HQ}|{_CUE_OTHER})\s+(?=(?:the\s
 _PLACE_BEFORE_CUE = re.compile(rf"(?P<place>{_WORD}(?:\s+{_WORD}){{0,2}})\s*(?:-|\s)(?P<cue>HQ|headquarters|based|head\s+office|office)\b", re.I)
 _COUNTRY_WORD = re.compile(r"\b(?:UK|U\.K\.|US|U\.S\.A?\.?|USA|UAE|[A-Z][a-z]+(?:\s+[A-Z][a-z]+){0,2})\b")
 _DEMONYM = re.compile(r"\b(?P<d>[A-Z][a-z]+(?:\s+African)?)\s+(?:\w+\s+){0,2}?(?:company|firm|business|agency|startup|start-up|manufacturer|retailer|brand|group|chain|distributor|supplier|provider|school|clinic|hospital|bank|team|studio|shop|store)\b")
+_COMPANY_NOUN = re.compile(r"^\s+(?:\w+\s+)?(?:company|firm|business|agency|startup|start-up|group|subsidiary|entity|corporation|manufacturer)\b", re.I)
 _NOT_OURS = re.compile(r"\b(?:customers?|clients?|sell(?:ing)?\s+to|ship(?:ping)?\s+to|expand\w*|vacation|holiday|trip|conference|visit\w*|talk|event|webinar|meetup|summit|expo|trade\s+show|fair|saw\s+you|met|moved\s+from|originally|born|partners?|competitors?|dealers?|sit|offices?\s+in\s+\w+\s+and)\b[^.]{0,30}$", re.I)
 _TRAILING_NOISE = re.compile(r"[.,;:!?)\"'’]+$")
 
@@ -195,11 +196,13 @@ def read_country(parts: list[Clause], asked: str | None = None) -> list[Fact]:
         for m in _COUNTRY_WORD.finditer(t):
             hit = places.countries().get(places.fold(m.group()))
             if hit and not _NOT_OURS.search(t[: m.start()]):
-                found.append((2, base + m.start(), hit, m.group()))
+                # "a US company" states the company's nationality: as strong as "based in".
+                rank = 0 if _COMPANY_NOUN.match(t[m.end() :]) else 2
+                found.append((rank, base + m.start(), hit, m.group()))
         for m in _DEMONYM.finditer(t):
             code = places.DEMONYMS.get(m.group("d").lower())
             if code:
-                found.append((2, base + m.start(), code, m.group()))
+                found.append((0, base + m.start(), code, m.group()))
     if not found and asked == "company":
         found = _bare_places(parts)
     if not found:

@@ -74,7 +74,7 @@ _STRONG_PROBLEM = re.compile(
     rf"\bcan{APOS}?t\s+(?:keep\s+up|cope)|\bgone\s+cold\b|\b(?:bought|booked|signed|went|gone)\s+(?:\w+\s+)?(?:with|from|to|elsewhere)\s+(?:another|someone|a\s+competitor|the\s+competition|elsewhere)|\belsewhere\b", re.I)
 
 _GOAL = re.compile(
-    rf"\b(?:we|i|they)(?:{APOS}d|\s+would)\s+(?:like|love|prefer)\b|\b(?:we|i)\s+(?:really\s+|badly\s+|urgently\s+)?(?:need|want|must|have\s+to|hope|aim|plan)\s+(?:to|something|a|some|an|the|our|all|every|them|it|proper|better|more|real|faster|smarter|automatic|automated)\b|\b(?:was|were|are|am|{APOS}m|{APOS}re)\s+(?:after|hoping\s+for)\b|"
+    rf"\b(?:we|i|they)(?:{APOS}d|\s+would)\s+(?:like|love|prefer)\b|\b(?:we|i)\s+(?:really\s+|badly\s+|urgently\s+)?(?:need|want|must|have\s+to|hope|aim|plan)\s+(?:to|reps?|sdrs?|bdrs?|sales|leads?|each|only|something|a|some|an|the|our|all|every|them|it|proper|better|more|real|faster|smarter|automatic|automated)\b|\b(?:was|were|are|am|{APOS}m|{APOS}re)\s+(?:after|hoping\s+for)\b|"
     rf"\b(?:looking|search(?:ing)?|seeking|hoping|trying|aiming)\s+(?:for|to)\b|\bwe\s+search\b|\bneed\s+something\b|\b(?:want|need)(?:s|ed)?\s+(?:to\s+be\s+)?(?:fix|solv|automat|sort|filter)\w*|"
     rf"\bso\s+(?:that\s+)?(?:reps?|sdrs?|bdrs?|they|our\s+\w+|the\s+team)\s+(?:only|can)\b|\b(?:goal|aim|priority|plan)\s+is\s+to\b", re.I)
 
@@ -101,10 +101,10 @@ def _confirmed(text: str) -> str | None:
     cue = _PROBLEM.search(text)
     if cue is None:
         # A goal counts only when its own phrase (up to the next comma) names what it is about.
-        cue = next((g for g in _GOAL.finditer(text) if _LEAD_OBJECT.search(re.split(r"[,;:]", text[g.end() :])[0])), None)
+        cue = next((g for g in _GOAL.finditer(text) if _LEAD_OBJECT.search(re.split(r"[,;:]", text[g.start() :])[0])), None)
         if cue is None:
             return None
-        lead = _LEAD_OBJECT.search(text, cue.end()) or lead
+        lead = _LEAD_OBJECT.search(text, cue.start()) or lead
     a, b = sorted((lead, cue), key=lambda x: x.start())
     return text[a.start() : b.end()] if b.end() - a.start() <= 120 else cue.group()
 

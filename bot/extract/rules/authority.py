@@ -25,11 +25,13 @@ _NONE = re.compile(
     rf"\b(?:no|zero|don{APOS}?t\s+(?:get|have)\s+(?:any|a)|do\s+not\s+(?:get|have)\s+(?:any|a)|nothing)\s+(?:say|input|influence|part|vote|involvement)\b|"
     rf"\bnothing\s+to\s+do\s+with\s+(?:the\s+)?(?:buying|purchas|decision|procurement|tool)|"
     rf"\bnot\s+involved\s+in\s+(?:the\s+)?(?:buying|purchas|decision)|\bno\s+(?:role|part)\s+in\s+(?:the\s+)?(?:buying|purchas|decision)|"
-    rf"\b(?:not|never)\s+(?:my|me)\s+(?:department|area)\b|\b(?:just|only)\s+helping\s+(?:out\b|a\s+friend|my\s+\w+)", re.I)
+    rf"\b(?:not|never)\s+(?:my|me)\s+(?:department|area)\b|\b(?:just|only)\s+helping\s+(?:out\b|a\s+friend|my\s+\w+)|\bjust\s+(?:passing|forwarding)\s+(?:this|it|your\s+\w+)\s*(?:along|on)?\b", re.I)
 
 # Someone else approves: the writer takes part at most.
 _DEFERS = re.compile(
-    rf"\b(?:run|check|clear|pass)\s+(?:it|this|that)\s+(?:by|with|past)\b|{_I}\s*(?:don{APOS}?t|do\s+not)\s+(?:have|hold|own)\s+(?:the\s+)?(?:sign[- ]?off|signing\s+authority|final\s+say|authority)\b|"
+    rf"\b(?:run|check|clear|pass)\s+(?:it|this|that)\s+(?:by|with|past)\b|\b(?:get|need|want)\s+(?:\w+\s+)?buy[- ]?in\s+from\b|"
+    rf"\b(?:my|our)\s+(?:\w+\s+)?(?:husband|wife|partner|dad|father|mum|mom|mother|brother|sister|boss|uncle|aunt|son|daughter|friend|owner|founder)\s+(?:owns|runs)\b|"
+    rf"\b{_BOSS}\s+(?:holds?|has|controls?|owns?)\s+the\s+(?:purse[- ]strings|budget|money|cheque\s?book|checkbook|final\s+say)\b|{_I}\s*(?:don{APOS}?t|do\s+not)\s+(?:have|hold|own)\s+(?:the\s+)?(?:sign[- ]?off|signing\s+authority|final\s+say|authority)\b|"
     rf"\b(?:he|she|they){APOS}(?:ll|d)\s+(?:\w+\s+)?(?:decide|choose|pick|approve|sign|make\s+the\s+(?:final\s+)?(?:call|decision)|have\s+the\s+final\s+say)\b|"
     rf"(?<!\bonce\s)(?<!\bwhen\s)(?<!\bafter\s)(?<!\bif\s)\b{_BOSS}\s+(?:(?!(?:I|i|so|and|we|then)\b)\w+\s+){{0,3}}?(?:signs?|approves?|approving|decides?|picks?|chooses?|{APOS}ll\s+(?:choose|pick|approve|sign)|will\s+(?:choose|pick|approve|sign|(?:make|take)\s+the\s+(?:final\s+)?(?:call|decision)|want\s+to\s+see)|(?:makes?|takes?)\s+the\s+(?:final\s+)?(?:call|decision)|(?:has|have|must|needs?)\s+to\s+(?:give|okay|ok|green[- ]?light)|gives?\s+the\s+(?:green\s+light|go[- ]ahead|ok)|"
     rf"has\s+(?:the\s+)?(?:final|last)\s+(?:say|word|call)|gives\s+(?:the\s+)?final\s+approval|will\s+decide|{APOS}ll\s+decide|"
@@ -60,7 +62,7 @@ _DECIDER = re.compile(
     rf"(?:have|own)\s+(?:the\s+)?(?:final\s+say|budget|sign[- ]?off)|call\s+the\s+shots|"
     rf"(?:be\s+)?sign(?:ing)?\s+(?:off|it|this|the)|(?:be\s+)?the\s+one\s+signing|can\s+approve)\b|"
     rf"\b(?:it{APOS}?s|that{APOS}?s|is)\s+(?:my|me)\s+(?:call|decision|sign[- ]?off|signature)\b|\b(?:sits|comes|falls|is)\s+(?:in|within|under|out\s+of)\s+my\s+(?:budget|remit|p&l|cost\s+cent(?:er|re))\b|\bmy\s+(?:call|decision)\b(?!\s+(?:with|to))|"
-    rf"\bno\s+(?:committee|board|procurement)[^.]{{0,30}}\bjust\s+me\b|\bthe\s+decision\s+is\s+mine\b|\bhold\s+the\s+purse[- ]strings|\b(?:budget\s+(?:holder|owner)|economic\s+buyer|final\s+approver)\b|\bthe\s+buck\s+stops\s+with\s+me|\bwithin\s+my\s+(?:delegation|authority|sign[- ]?off|budget|remit)|"
+    rf"\bno\s+(?:committee|board|procurement)[^.]{{0,30}}\bjust\s+me\b|\bthe\s+decision\s+is\s+mine\b|\bhold\s+the\s+purse[- ]strings|{_I}\s*(?:{APOS}m|am)?\s*(?:the\s+one\s+)?(?:holding|hold|have|own)\s+the\s+(?:credit\s+card|purse[- ]strings|cheque\s?book|checkbook|company\s+card)\b|\b(?:budget\s+(?:holder|owner)|economic\s+buyer|final\s+approver)\b|\bthe\s+buck\s+stops\s+with\s+me|\bwithin\s+my\s+(?:delegation|authority|sign[- ]?off|budget|remit)|"
     rf"\b(?:who|that)\s+makes?\s+the\s+(?:purchasing\s+|buying\s+|final\s+)?decisions?\b|{_I}\s+(?:am\s+)?the\s+(?:(?:sole|only|final|main|ultimate)\s+)?(?:decision[- ]maker|(?:one|person)\s+(?:who\s*(?:{APOS}ll|\s+will)?\s*|that\s+)?(?:signs?|decides?|approves?|signing|deciding|approving))|"
     rf"\bsign(?:ing)?\s+off\s+on\s+(?:this|it|tools\s+like\s+this)\s+myself|"
     rf"\b(?:approv|sign|decid|buy|pick|choos|purchas)\w*\s+(?:\w+\s+){{0,4}}myself\b|\bmine\s+to\s+(?:approve|sign|decide|make)|"

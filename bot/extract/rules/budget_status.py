@@ -20,7 +20,8 @@ _MONEY = r"(?:money|budget|funds?|funding|cash|spend|spending|purchases|purchasi
 
 UNDECIDED = re.compile(
     rf"\bnot\s+(?:been\s+|yet\s+)?{_SETTLED}\b|\bnothing\s+(?:is\s+|has\s+been\s+)?{_SETTLED}\b|\bballpark\b|\b(?:don{APOS}?t|do\s+not|no)\s+(?:\w+\s+){{0,3}}?budget\b[^.;]{{0,20}}\bbut\b[^.;]{{0,30}}\b(?:could|might|may|can|would)\b|\btoo\s+(?:early|soon)\s+to\s+(?:talk|say|discuss|commit|put)\b|(?:n{APOS}t|\bnot)\b[^.;?]{{0,40}}\bbudget\b[^.;?]{{0,20}}\byet\b|\bbudget\b[^.;?]{{0,30}}\b(?:n{APOS}t|not)\b[^.;?]{{0,30}}\byet\b|\bno\s+(?:budget|money|funds?)\s+(?:has\s+been|is|was)\s+(?:\w+\s+)?{_SETTLED}\s+yet\b|\b(?:will|{APOS}ll|going\s+to)\s+(?:decide|set|agree|figure\s+out|work\s+out|determine|look\s+at)\s+(?:on\s+|the\s+)?(?:budget|numbers|figures|amount|spend)\b|\b(?:has|have|is|are|was|were|had){_NEG}\s+(?:yet\s+)?(?:been\s+)?(?:\w+\s+)?{_SETTLED}\b|"
-    rf"\b(?:waiting|wait)\s+(?:on|for)\s+(?:approval|sign[- ]?off|the\s+board|finance|budget)|"
+    rf"\b(?:waiting|wait)\s+(?:on|for)\s+(?:the\s+|our\s+|my\s+)?(?:\w+\s+){{0,2}}?(?:approval|sign[- ]?off|board|finance|budget|cfo|ceo|boss|management|go[- ]ahead|confirmation)|"
+    rf"\b(?:amount|figure|number|size)\s+(?:is\s+)?(?:still\s+)?(?:unknown|unclear|open|tbd|tbc)\b|\bnext\s+year{APOS}s\s+budget\b|"
     rf"\b(?:pending|awaiting|subject\s+to)\s+(?:\w+\s+)?(?:approval|sign[- ]?off)|\bTB[DC]\b|\bdepends?\s+(?:\w+\s+)?(?:on|what|how|whether)\b|\bdepending\s+on\b|"
     rf"\bwill\s+depend\b|\bnot\s+sure\b|\bno\s+idea\b|\bhaven{APOS}?t\s+(?:set|decided|agreed|allocated|talked|discussed|got\s+to)|"
     rf"\bnothing{APOS}?s?\s+(?:is\s+|has\s+)?(?:been\s+)?(?:set\s+aside|allocated|approved|{_SETTLED})(?:\s+in)?\s+yet|\bno\s+budget\s+(?:set\s+)?yet\b|"
@@ -35,7 +36,7 @@ UNDECIDED = re.compile(
 
 NONE = re.compile(
     rf"\bno\s+budget\b(?!\s+(?:limit|constraint|cap|issue|problem))(?![^.;]*\byet\b)|"
-    rf"\b(?:can{APOS}?t|cannot|can\s+not|couldn{APOS}?t|unable\s+to|not\s+able\s+to)\s+afford|\bzero\s+(?:budget|money|funds|spend)|"
+    rf"(?<!\bwho\s)(?<!\bthey\s)(?<!\bthat\s)\b(?:can{APOS}?t|cannot|can\s+not|couldn{APOS}?t|unable\s+to|not\s+able\s+to)\s+afford(?!\s+us\b)|\bzero\s+(?:budget|money|funds|spend)|"
     rf"\bbudget\s+(?:is|of)\s+(?:zero|nil|nothing)\b|\bno\s+(?:money|funds|funding|cash)\b(?!\s+(?:issue|problem))|"
     rf"\b(?:don{APOS}?t|do\s+not|doesn{APOS}?t|does\s+not)\s+(?:\w+\s+)?have\s+(?:a|any|the)?\s*(?:dedicated\s+|specific\s+|separate\s+|real\s+)?{_MONEY}\b|"
     rf"\b{_MONEY}s?\s+(?:was|got|has\s+been|have\s+been|is|are)\s+(?:\w+\s+)?(?:cut|frozen|slashed|gone|pulled|scrapped|axed|cancell?ed|paused|(?:put\s+)?on\s+hold)|"

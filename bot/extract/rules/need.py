@@ -35,7 +35,9 @@ _NO_NEED = re.compile(
     rf"\b(?:doesn{APOS}?t|does\s+not|won{APOS}?t|wouldn{APOS}?t)\s+(?:really\s+)?(?:fit|suit|apply\s+to)\s+us|\b(?:don{APOS}?t|do\s+not)\s+think\s+(?:this|it|that|you)\s+(?:fits|suits|would\s+(?:fit|help|work)|is\s+for\s+us)|\bnot\s+(?:really\s+)?(?:a|an)\s+(?:problem|issue)\s+for\s+us|"
     rf"\bwe\s+(?:don{APOS}?t|do\s+not)\s+(?:really\s+)?(?:do|get|have|generate|receive|make|run)\s+(?:any\s+|many\s+|much\s+)?(?:'|\")?(?:leads|inbound|enquiries|inquiries|sales\s+calls|outbound|demos)|"
     rf"\b(?:current|existing)\s+(?:\w+\s+)?(?:process|setup|set-up|tool|system|team|flow|vendor)\s+(?:handles|covers|does|manages)\s+(?:it|that|this|everything)\b|\bno\s+(?:inbound|leads)\s+to\s+speak\s+of|"
-    rf"{_NOT_A_BUYER}|\bno\s+problem\s+with\s+(?:our|lead)|\bonly\s+here\s+because\b|\b(?:get|collect)\s+(?:\w+\s+)?(?:quotes|bids)\s+at\s+renewal", re.I)
+    rf"{_NOT_A_BUYER}|\bno\s+problem\s+with\s+(?:our|lead)|\bonly\s+here\s+because\b|\bnothing\s+to\s+(?:fix|solve|improve)\b|\b(?:setup|set-up|process|system|tool|flow)\s+is\s+(?:solid|fine|great|good|working)\b|"
+    rf"\bthere{APOS}?s?\s+(?:is\s+)?no\s+inbound\b|\bno\s+inbound\s+(?:leads|to\s+speak\s+of|at\s+all)\b|\bonly\s+sell\s+(?:through|via)\s+(?:partners|distributors|resellers|dealers|wholesalers)\b|"
+    rf"\bnot\s+(?:for\s+)?(?:sales|selling)\b(?![-\w])|\b(?:get|collect)\s+(?:\w+\s+)?(?:quotes|bids)\s+at\s+renewal", re.I)
 
 # Weak "no need": true only when nothing in the message describes a problem.
 _WEAK_NO_NEED = re.compile(
@@ -45,7 +47,7 @@ _WEAK_NO_NEED = re.compile(
 # Products outside lead handling: wanting one of these is "no need" unless a lead word is there too.
 _OFF_DOMAIN = re.compile(
     r"\b(?:hr|human\s+resources|payroll|payslips?|employee\s+questions|ticketing|help\s?desk|support\s+tickets?|"
-    r"customer\s+support\s+(?:tool|system|ticketing)|accounting|bookkeeping|invoic\w+|inventory|timesheets?|"
+    r"customer\s+support\s+(?:tool|system|ticketing)|accounting|bookkeeping|internal\s+(?:it|support|helpdesk|help\s+desk|comms|communications)|it\s+support|service\s+desk|invoic\w+|inventory|timesheets?|"
     r"rostering|recruiting\s+software|applicant\s+tracking|ats)\b|\bnot\s+sales\b", re.I)
 
 # What the product handles: leads and the people and steps around them.
@@ -54,7 +56,7 @@ _LEAD_OBJECT = re.compile(
     r"form\s*(?:fills?|submissions?|entries)|(?:fill|fills|filled|filling)\s+(?:in\s+|out\s+)?(?:the\s+|a\s+|our\s+)?forms?|contact\s+forms?|web\s?forms?|web\s*chats?|live\s*chats?|site\s+chat|chats?\b|visitors?|"
     r"pipeline|qualif\w+|unqualified|follow[-\s]?ups?|followed\s+up|response\s+times?|first\s+response|reply\s+times?|reps?\b|sdrs?|bdrs?|aes?\b|"
     r"account\s+execs?|sales\s+(?:team|people|reps?|staff|calls?)|meetings?|demos?|no[-\s]shows?|buyers?|opportunit\w+|deals?|"
-    r"conversions?|consultations?|appointments?|sign[-\s]?ups?|trials?|registrations?|closers?|sales\s?(?:people|persons?|folks)|salespeople|mqls?|sqls?|crm|routing|route|hand[-\s]?offs?|callbacks?|bookings?)\b", re.I)
+    r"conversions?|triag\w*|screening|(?:pricing|sales|product|buying)\s+questions|consultations?|appointments?|sign[-\s]?ups?|trials?|registrations?|closers?|sales\s?(?:people|persons?|folks)|salespeople|mqls?|sqls?|crm|routing|route|hand[-\s]?offs?|callbacks?|bookings?)\b", re.I)
 
 _PROBLEM = re.compile(
     rf"\b(?:los(?:e|es|ing|t)|miss(?:es|ed|ing)?|drop(?:s|ped|ping)?|leak\w*|slip(?:s|ping)?)\b|\bfall(?:s|ing)?\s+through|"
@@ -65,7 +67,7 @@ _PROBLEM = re.compile(
     rf"\b(?:issue|problem|pain|headache|challenge|bottleneck|nightmare|mess)\b|\bignored\b|\bnever\s+(?:get|hear)|\bbehind\b|\bgone\s+cold\b|\bghost\w*|\bnever\s+(?:show|turn)\s+up\b|"
     rf"\b(?:hours|days|a\s+week|weeks)\s+(?:to|before|later)\b|\b\d+\s+(?:hours|days)\b|\blike\s+\d+\s+days\b|\bcompetitors?\b|\bdoesn{APOS}?t\s+scale\b|\btoo\s+late\b|"
     rf"\b(?:awful|terrible|poor|bad|horrible|abysmal|dreadful|low|lousy)\b|\bsit(?:s|ting)?\s+(?:there|in|for|around|unanswered|untouched|idle)\b|"
-    rf"\bspend(?:s|ing)?\s+(?:hours|days|ages|too\s+much|half|most|all)\b|\bchas(?:e|es|ing)\b|\btakes?\s+(?:us\s+|them\s+)?(?:\S+\s+){{0,3}}?(?:hours|days|weeks|ages|forever)\b|\bburn(?:s|ing)?\s+(?:their|our|my|the)\b|\bonly\s+want(?:ed|s)?\s+(?:a|the|to)\b|\b(?:no\s+idea|can{APOS}?t\s+tell|hard\s+to\s+(?:tell|know))\s+(?:which|who|whether|if)\b|"
+    rf"\bspend(?:s|ing)?\s+(?:\w+\s+)?(?:hours|days|ages|too\s+much|half|most|all|whole|entire)\b|\bcan{APOS}?t\s+afford\s+us\b|\bdead\b|\bchas(?:e|es|ing)\b|\btakes?\s+(?:us\s+|them\s+)?(?:\S+\s+){{0,3}}?(?:hours|days|weeks|ages|forever)\b|\bburn(?:s|ing)?\s+(?:their|our|my|the)\b|\bonly\s+want(?:ed|s)?\s+(?:a|the|to)\b|\b(?:no\s+idea|can{APOS}?t\s+tell|hard\s+to\s+(?:tell|know))\s+(?:which|who|whether|if)\b|"
     rf"\b(?:bought|buy|went|go|signed|hired?|booked)\s+(?:\w+\s+)?(?:from|with|to)\s+(?:another|someone\s+else|a\s+competitor|the\s+competition|the\s+\w+\s+down\s+the\s+road)|\bdown\s+the\s+road\b", re.I)
 
 # Problem words that carry a loss on their own, for a sentence that follows the one naming the leads.
@@ -75,7 +77,7 @@ _STRONG_PROBLEM = re.compile(
 
 _GOAL = re.compile(
     rf"\b(?:we|i|they)(?:{APOS}d|\s+would)\s+(?:like|love|prefer)\b|\b(?:we|i)\s+(?:really\s+|badly\s+|urgently\s+)?(?:need|want|must|have\s+to|hope|aim|plan)\s+(?:to|reps?|sdrs?|bdrs?|sales|leads?|each|only|something|a|some|an|the|our|all|every|them|it|proper|better|more|real|faster|smarter|automatic|automated)\b|\b(?:was|were|are|am|{APOS}m|{APOS}re)\s+(?:after|hoping\s+for)\b|"
-    rf"\b(?:looking|search(?:ing)?|seeking|hoping|trying|aiming)\s+(?:for|to)\b|\bwe\s+search\b|\bneed\s+something\b|\b(?:want|need)(?:s|ed)?\s+(?:to\s+be\s+)?(?:fix|solv|automat|sort|filter)\w*|"
+    rf"\b(?:looking|search(?:ing)?|seeking|hoping|trying|aiming)\s+(?:for|to)\b|\bwe\s+search\b|\bneed\s+something\b|\bneed\s+to\s+(?:\w+\s+)?(?:qualif|triag|filter|screen|route|respond|answer|follow|automat|speed|sort|capture|convert|book)\w*|\b(?:want|need)(?:s|ed)?\s+(?:to\s+be\s+)?(?:fix|solv|automat|sort|filter)\w*|"
     rf"\bso\s+(?:that\s+)?(?:reps?|sdrs?|bdrs?|they|our\s+\w+|the\s+team)\s+(?:only|can)\b|\b(?:goal|aim|priority|plan)\s+is\s+to\b", re.I)
 
 # Self-sufficient pain phrasings: they need no lead word next to them.
@@ -131,6 +133,12 @@ def read_need(parts: list[Clause], asked: str | None) -> tuple[list[Fact], bool]
         m = _WEAK_NO_NEED.search(clause.text)
         if m:
             return [Fact(field="need", value="none", evidence=m.group(), confidence=0.6)], False
+    if asked == "need":
+        # An answer to "what problem are you solving?" that states a problem or a goal confirms a need.
+        for clause in parts:
+            m = _PROBLEM.search(clause.text) or _GOAL.search(clause.text)
+            if m and not _NO.match(parts[0].text):
+                return [Fact(field="need", value="confirmed", evidence=m.group(), confidence=0.6)], False
     if asked == "need" and parts:
         m = _NO.match(parts[0].text)
         if m:

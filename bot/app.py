@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import UTC, datetime
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -13,16 +15,21 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from bot.api.conversations import conversations_router
+from bot.api.guards import BodySizeLimit, rate_limit_api
 from bot.api.leads import leads_router
 from bot.apikeys import ensure_api_key
-from bot.channels.web import chat_router
+from bot.channels.web import ChatSessions, chat_router
 from bot.config import Settings
 from bot.conversations import ConversationService
 from bot.db.session import create_engine, create_sessionmaker
 from bot.engine.flow import load_flows
 from bot.errors import QualbotError
+from bot.live import Bus, LocalBus
+from bot.live_pg import PostgresBus
 from bot.extract.base import Extractor
+from bot.privacy import PrivacyService
 from bot.qualify.policy import load_policy
+from bot.ratelimit import RateLimits
 
 log = logging.getLogger(__name__)
 
@@ -39,24 +46,40 @@ def create_app(settings: Settings, *, extractor: Extractor | None = None) -> Fas
         extractor = build_extractor(settings)
     engine = create_engine(settings)
     sessionmaker = create_sessionmaker(engine)
+    bus = _live_bus(settings)
     service = ConversationService(
-        settings=settings, sessionmaker=sessionmaker, flows=flows, extractor=extractor, policy=policy
+        settings=settings, sessionmaker=sessionmaker, flows=flows, extractor=extractor, policy=policy, bus=bus
     )
+
+    privacy = PrivacyService(sessionmaker)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         await ensure_api_key(settings, sessionmaker)
+        retention = asyncio.create_task(_retention_loop(privacy, settings)) if settings.retention_days > 0 else None
+        if isinstance(bus, PostgresBus):
+            await bus.start()
         log.info("qualbot ready: flows %s, extractor %s", ", ".join(sorted(flows)), extractor.name)
         yield
+        if retention is not None:
+            retention.cancel()
+        if isinstance(bus, PostgresBus):
+            await bus.stop()
         await engine.dispose()
 
     app = FastAPI(title="qualbot", version="0.1.0", lifespan=lifespan)
     app.state.settings = settings
     app.state.sessionmaker = sessionmaker
     app.state.service = service
+    app.state.privacy = privacy
     app.state.flows = flows
     _install_error_handlers(app)
-    app.include_router(chat_router(service))
+    chat_sessions = ChatSessions()
+    app.state.drain = chat_sessions.drain
+    app.state.rate_limits = RateLimits(settings)
+    app.middleware("http")(rate_limit_api)
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes, exempt_prefixes=("/inbound/",))
+    app.include_router(chat_router(service, chat_sessions, app.state.rate_limits))
     app.include_router(leads_router())
     app.include_router(conversations_router())
     _include_widget(app, settings)
@@ -66,6 +89,23 @@ def create_app(settings: Settings, *, extractor: Extractor | None = None) -> Fas
         return {"status": "ok"}
 
     return app
+
+
+async def _retention_loop(privacy: PrivacyService, settings: Settings) -> None:
+    """Purge old transcripts now and then, for as long as the server runs."""
+    while True:
+        try:
+            await privacy.purge_transcripts(settings.retention_days, datetime.now(UTC))
+        except Exception:  # noqa: BLE001 - a failed purge is retried next round, never kills the server
+            log.exception("retention purge failed")
+        await asyncio.sleep(settings.retention_check_seconds)
+
+
+def _live_bus(settings: Settings) -> Bus:
+    """Across processes on PostgreSQL (LISTEN/NOTIFY); inside the one process SQLite allows otherwise."""
+    if settings.database_url.startswith("postgresql"):
+        return PostgresBus(settings.database_url)
+    return LocalBus()
 
 
 def _include_widget(app: FastAPI, settings: Settings) -> None:

@@ -62,6 +62,9 @@ _STRONG = [
         r"\byou\s+are\s+now\s+(?:a|an|in\s+\w+\s+mode|acting|no\s+longer)\b",
         r"\bnew\s+instructions?\s*[:-]",
         r"^\s*(?:system|assistant|developer|ai|bot|llm|gpt|chatgpt)\s*:",
+        # A tag closing or opening the prospect's part of a prompt, and a role marker right after one.
+        r"</?\s*(?:prospect|user|human|assistant|system|message|input|context|customer)\s*>",
+        r"[>\]]\s*(?:system|assistant|developer|ai|bot|llm|gpt|chatgpt)\s*:",
         r"\b(?:note|message|instructions?|memo)\s+(?:to|for)\s+(?:the\s+)?(?:ai|bot|assistant|model|llm|gpt|system)\b",
         r"<\|?\s*(?:im_start|im_end|system|endoftext)",
         r"[<\[]\s*/?\s*(?:INST|SYS|system|assistant|instructions?)\s*[>\]]",

@@ -109,11 +109,30 @@ def _signature_start(lines: list[str]) -> int:
     return end
 
 
+_GREETING = re.compile(r"^\s*(?:hi|hello|hey|dear|good\s+(?:morning|afternoon|evening))\b[^.!?]{0,40}[,!]?\s*$", re.I)
+
+
+def _note_below_forward(history: list[str]) -> list[str]:
+    """A forward with nothing above it may carry the sender's note below: from the last greeting
+    that follows some of the forwarded body (a greeting opening that body is the original's)."""
+    body_seen = False
+    start = None
+    for i, line in enumerate(history):
+        s = line.strip()
+        if _GREETING.match(s) and body_seen:
+            start = i
+        elif s and not (_FROM.match(s) or _SENT.match(s)):
+            body_seen = True
+    return history[start:] if start is not None else []
+
+
 def strip_reply(text: str) -> str:
     """The part of an email reply the prospect wrote now (lines of ``text``, unchanged)."""
     lines = [line.rstrip("\r") for line in text.split("\n")]
     head = _header_index(lines)
     reply, history = lines[:head], lines[head + 1 :]
+    if not any(line.strip() for line in reply) and _SEPARATOR.match(lines[head] if head < len(lines) else ""):
+        reply = _note_below_forward(history)
     reply = [line for line in reply if not _quoted(line)]
     reply = reply[: _signature_start(reply)]
     # Inline answers: unquoted lines written between quoted lines of the history.

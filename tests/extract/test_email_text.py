@@ -99,3 +99,11 @@ def test_own_text_is_the_one_reading_for_both_extractors() -> None:
     assert own_text(bare_from, "email") == "We're 25 people."
     separator = "Budget is about 10k.\n\n----- Message transféré -----\nWe spend 90k a year"
     assert own_text(separator, "email") == "Budget is about 10k."
+
+
+def test_a_note_typed_below_a_forward_is_the_senders_own() -> None:
+    forward = ("---------- Forwarded message ---------\nFrom: Ana <ana@x.io>\nDate: Mon, 2 Nov 2026\nSubject: tools\n\n"
+               "Hi Leo,\nwe spend 90k a year on agencies.\n\nAna\n\nHello,\n\nSee below from our COO. We are 40 people.\n")
+    assert own_text(forward, "email") == "Hello,\n\nSee below from our COO. We are 40 people."
+    no_note = "---------- Forwarded message ---------\nFrom: Ana <ana@x.io>\n\nHi Leo,\nwe spend 90k a year on agencies.\n\nAna\n"
+    assert own_text(no_note, "email") == ""

@@ -41,7 +41,7 @@ _DEFERS = re.compile(
     rf"\bgoes\s+to\s+(?:our|the|my)\s+\w+(?:\s+\w+)?\s+for\s+(?:approval|sign[- ]?off)|\bget\s+(?:my|our|the)\s+\w+\s+on\s+board\b|"
     rf"\b(?:decision|call)\s+is\s+(?:not\s+mine|taken\s+together|(?:made|taken)\s+by|up\s+to)|\bnot\s+(?:solely\s+|only\s+|entirely\s+|just\s+|fully\s+)?(?:my|me)\s+(?:call|decision)\b|{_I}\s*(?:can{APOS}?t|cannot)\s+(?:sign|approve)\b|"
     rf"{_I}\s*(?:not|n{APOS}t)\s+(?:the\s+)?(?:(?:one|person)\s+(?:who|deciding|signing|approving|making)|decision[- ]maker|final\s+decision|sign)|"
-    rf"\b(?:decision|call|sign[- ]?off|approval|purchase|budget)\s+(?:belongs|falls)\s+to\s+(?:our|the|my|his|her)\b|\b(?:is|are|will\s+be|gets?)\s+(?:owned|made|taken|signed(?:\s+off)?|approved|decided|handled)\s+by\s+(?:our|the|my)\b|"
+    rf"\b(?:decision|call|sign[- ]?off|approval|purchase|budget)\s+(?:belongs|falls)\s+to\s+(?:our|the|my|his|her)\b|\b(?:is|are|will\s+be|gets?|(?:has|have|needs?|must)\s+(?:to\s+)?be)\s+(?:owned|made|taken|signed(?:\s+off)?|approved|decided|handled|authori[sz]ed)\s+by\s+(?:our|the|my)\b|"
     rf"\b(?:need|have|has|must)\s+to\s+agree\b|\b(?:both|all)\s+(?:of\s+us|me\s+and)\b|\bme\s+and\s+(?:my|our)\s+[\w-]+\s+(?:need|have|must|decide|both)\b|"
     rf"\b(?:decide|deciding|sign|choose)\s+(?:it\s+|this\s+)?(?:as\s+a\s+(?:group|team)|together|jointly)\b|\b(?:our|my)\s+[\w-]+(?:\s+[\w-]+)?\s+(?:and|&)\s+I\s+(?:will\s+|{APOS}ll\s+|would\s+)?(?:decide|sign|choose|approve)\b|"
     rf"\b(?:buying|selection|steering|purchasing)\s+(?:committee|group|team)\b|\bmajority\s+vote\b|\bwe\s+vote\b|"

@@ -25,7 +25,7 @@ _NONE = re.compile(
     rf"\b(?:no|zero|don{APOS}?t\s+(?:get|have)\s+(?:any|a)|do\s+not\s+(?:get|have)\s+(?:any|a)|nothing)\s+(?:say|input|influence|part|vote|involvement)\b|"
     rf"\bnothing\s+to\s+do\s+with\s+(?:the\s+)?(?:buying|purchas|decision|procurement|tool)|"
     rf"\bnot\s+involved\s+in\s+(?:the\s+)?(?:buying|purchas|decision)|\bno\s+(?:role|part)\s+in\s+(?:the\s+)?(?:buying|purchas|decision)|"
-    rf"\b(?:not|never)\s+(?:my|me)\s+(?:department|area)\b|\b(?:just|only)\s+helping\s+(?:out\b|a\s+friend|my\s+\w+)|\bjust\s+(?:passing|forwarding)\s+(?:this|it|your\s+\w+)\s*(?:along|on)?\b", re.I)
+    rf"\b(?:not|never)\s+(?:my|me)\s+(?:department|area)\b|\b(?:just|only)\s+helping\s+(?:out\b|a\s+friend|my\s+\w+)|\bjust\s+(?:passing|forwarding)\s+(?:this|it|your\s+\w+)\s*(?:along|on)?\b|{_I}\s+(?:just|only)\s+(?:run|work|do|handle|look\s+after|man)\s+(?:the\s+|on\s+the\s+|in\s+the\s+)?(?:front\s+desk|reception|admin|warehouse|phones|tills?|shop\s+floor)\b", re.I)
 
 # Someone else approves: the writer takes part at most.
 _DEFERS = re.compile(
@@ -33,7 +33,7 @@ _DEFERS = re.compile(
     rf"\b(?:my|our)\s+(?:\w+\s+)?(?:husband|wife|partner|dad|father|mum|mom|mother|brother|sister|boss|uncle|aunt|son|daughter|friend|owner|founder)\s+(?:owns|runs)\b|"
     rf"\b{_BOSS}\s+(?:holds?|has|controls?|owns?)\s+the\s+(?:purse[- ]strings|budget|money|cheque\s?book|checkbook|final\s+say)\b|{_I}\s*(?:don{APOS}?t|do\s+not)\s+(?:have|hold|own)\s+(?:the\s+)?(?:sign[- ]?off|signing\s+authority|final\s+say|authority)\b|"
     rf"\b(?:he|she|they){APOS}(?:ll|d)\s+(?:\w+\s+)?(?:decide|choose|pick|approve|sign|make\s+the\s+(?:final\s+)?(?:call|decision)|have\s+the\s+final\s+say)\b|"
-    rf"(?<!\bonce\s)(?<!\bwhen\s)(?<!\bafter\s)(?<!\bif\s)\b{_BOSS}\s+(?:(?!(?:I|i|so|and|we|then)\b)\w+\s+){{0,3}}?(?:signs?|approves?|approving|decides?|picks?|chooses?|{APOS}ll\s+(?:choose|pick|approve|sign)|will\s+(?:choose|pick|approve|sign|(?:make|take)\s+the\s+(?:final\s+)?(?:call|decision)|want\s+to\s+see)|(?:makes?|takes?)\s+the\s+(?:final\s+)?(?:call|decision)|(?:has|have|must|needs?)\s+to\s+(?:give|okay|ok|green[- ]?light)|gives?\s+the\s+(?:green\s+light|go[- ]ahead|ok)|"
+    rf"(?<!\bonce\s)(?<!\bwhen\s)(?<!\bafter\s)(?<!\bif\s)\b{_BOSS}\s+(?:(?!(?:I|i|so|and|we|then)\b)\w+\s+){{0,3}}?(?:signs?|approves?|approving|decides?|picks?|chooses?|{APOS}ll\s+(?:choose|pick|approve|sign)|will\s+(?:choose|pick|approve|sign|(?:make|take)\s+the\s+(?:final\s+)?(?:call|decision)|want\s+to\s+see)|(?:makes?|takes?)\s+(?:the|every|all|any)\s+(?:final\s+|purchasing\s+|buying\s+)?(?:call|decisions?)|handles?\s+(?:all\s+)?(?:the\s+)?(?:purchasing|procurement|buying|contracts|budget|vendor\s+decisions)|(?:will\s+)?runs?\s+the\s+(?:tender|rfp|process|selection|procurement)|(?:has|have|must|needs?)\s+to\s+(?:give|okay|ok|green[- ]?light)|gives?\s+the\s+(?:green\s+light|go[- ]ahead|ok)|"
     rf"has\s+(?:the\s+)?(?:final|last)\s+(?:say|word|call)|gives\s+(?:the\s+)?final\s+approval|will\s+decide|{APOS}ll\s+decide|"
     rf"(?:has|have)\s+to\s+(?:sign|approve)|needs?\s+to\s+(?:sign|approve)|(?:is|are)\s+the\s+(?:decision\s+maker|one\s+who\s+signs))\b|"
     rf"\b(?:final|last)\s+(?:decision|call|say|word|sign[- ]?off|approval)\s+(?:is|sits|rests|lies|will\s+be)?\s*(?:with|up\s+to|for)\b(?!\s+me\b)|"
@@ -51,7 +51,7 @@ _DEFERS = re.compile(
 _TAKES_PART = re.compile(
     rf"\b(?:gather|collect|compil|pull)\w*\s+(?:some\s+)?(?:info|information|options|quotes|pricing|details)\s+for\b|"
     rf"\b(?:assess|evaluat|review|compar|trial)\w*\s+(?:\w+\s+)?(?:tools|options|vendors|solutions|products)\b|\bpresent\s+(?:the\s+|my\s+|a\s+)?(?:options|shortlist|findings|recommendation)|"
-    rf"\bmake\s+(?:my|the|a|our)\s+case\b|\bbusiness\s+case\b|\bmade\s+my\s+case\b|\bpushing\s+for\s+it\b|\bone\s+of\s+(?:\d+|two|three|four|five|six|several)\s+(?:voices|votes|people|decision)|"
+    rf"\b(?:writ|draft)\w*\s+(?:up\s+)?(?:the\s+)?(?:requirements|rfp|spec|brief)\b|\bmake\s+(?:my|the|a|our)\s+case\b|\bbusiness\s+case\b|\bmade\s+my\s+case\b|\bpushing\s+for\s+it\b|\bone\s+of\s+(?:\d+|two|three|four|five|six|several)\s+(?:voices|votes|people|decision)|"
     rf"\bhave\s+a\s+say\b|\b(?:do|doing)\s+the\s+research\b|\bmanag\w+\s+the\s+(?:evaluation|selection|process)\b|"
     rf"\b(?:recommend(?:s|ation)?|shortlist|legwork|evaluat\w+|comparison|research(?:ing)?\s+options|"
     rf"on\s+behalf\s+of)\b|"
@@ -67,11 +67,12 @@ _DECIDER = re.compile(
     rf"\bsign(?:ing)?\s+off\s+on\s+(?:this|it|tools\s+like\s+this)\s+myself|"
     rf"\b(?:approv|sign|decid|buy|pick|choos|purchas)\w*\s+(?:\w+\s+){{0,4}}myself\b|\bmine\s+to\s+(?:approve|sign|decide|make)|"
     rf"\b(?:rests?|sits?|lies|is)\s+with\s+me\b|\b(?:down|up)\s+to\s+me\b|{_I}\s*(?:have|hold|own)\s+(?:full\s+|final\s+|the\s+)?(?:purchasing\s+|buying\s+|signing\s+|budget\s+)?(?:authority|sign[- ]?off)\b|"
-    rf"{_I}\s*(?:can\s+)?authori[sz]e\b|\bthe\s+one\s+who\s+(?:pays|picks|decides|signs|approves|chooses|buys)\b|{_I}\s*(?:be\s+)?(?:making|taking)\s+the\s+(?:final\s+)?(?:decision|call)|"
+    rf"{_I}\s*(?:can\s+)?authori[sz]e\b|{_I}\s*(?:{APOS}m|am)?\s*(?:fully\s+)?authori[sz]ed\s+to\s+(?:sign|approve|buy|purchase|spend)\b|\bthe\s+one\s+who\s+(?:pays|picks|decides|signs|approves|chooses|buys)\b|{_I}\s*(?:be\s+)?(?:making|taking)\s+the\s+(?:final\s+)?(?:decision|call)|"
     rf"\b(?:decision|call)\s+(?:is\s+)?(?:by|with)\s+me\b|\b{_I}\s*(?:decide|pick|choose)\s+(?:on|which|what)\b", re.I)
 _TITLE_DECIDER = re.compile(
     rf"{_I}\s*(?:{APOS}m|am)?\s*(?:the\s+|a\s+)?(?:sole\s+|co-?)?(?:(?:practice|business|company|shop|store|clinic|agency|studio|firm|restaurant|salon|franchise)\s+)?(?:owner|founder|ceo|md|chief\s+executive|managing\s+director|managing\s+partner|president|proprietor)\b(?!{APOS}s)|\bI\s+(?:run|own)\s+(?:the|this|our|my)\s+(?:company|business|firm|shop|practice|agency|store|clinic|studio)\b|"
     rf"\bas\s+(?:the\s+)?(?:ceo|owner|founder|md|managing\s+director|managing\s+partner)\b", re.I)
+_SELF_BEFORE = re.compile(rf"{_I}\s*(?:{APOS}m|am)?\s+(?:the|a|an)\s+(?:[\w-]+\s+){{0,2}}[\w-]*$", re.I)
 _NEGATED = re.compile(r"\b(?:no|without|not\s+a|no\s+need\s+for\s+(?:a|the)?)\s*$", re.I)
 
 
@@ -94,6 +95,8 @@ def read_authority(parts: list[Clause], asked: str | None) -> tuple[list[Fact], 
                     continue  # "no committee", "no board approval needed"
                 elif name in ("defers", "takes_part") and re.search(r"\b(?:without|no)\b[^.]{0,20}$", t[: m.start()]):
                     continue
+                elif name == "defers" and _SELF_BEFORE.search(t[: m.start()][-30:]):
+                    continue  # "I am the co-founder who makes the decisions": the approver is the writer
                 found[name] = (m.group(), 0.7 if name == "title" else 0.85)
                 break
     for name, value in (("none", "none"), ("defers", "influencer"), ("signs", "decision_maker"), ("title", "decision_maker"), ("takes_part", "influencer")):

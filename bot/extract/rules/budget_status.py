@@ -42,7 +42,7 @@ NONE = re.compile(
     rf"\b{_MONEY}s?\s+(?:was|got|has\s+been|have\s+been|is|are)\s+(?:\w+\s+)?(?:cut|frozen|slashed|gone|pulled|scrapped|axed|cancell?ed|paused|(?:put\s+)?on\s+hold)|"
     rf"\b(?:it|that|which)\s+(?:was|got|has\s+been)\s+(?:cut|pulled|scrapped|axed|cancell?ed|slashed|frozen)\b|"
     rf"\bnot\s+in\s+(?:the|our)\s+budget|\bnothing\s+(?:left\s+)?(?:budgeted|in\s+the\s+budget|to\s+spend)|\bright\s+now\s+there{APOS}?s\s+nothing\b|"
-    rf"\b(?:budget|spending|hiring)\s+freeze|\bout\s+of\s+(?:our\s+)?budget\b|\bnot\s+(?:a|one)\s+(?:cent|penny|dime|dollar|euro|pound)\b(?!\s+(?:more|over|above))|\bwe{APOS}?re\s+(?:broke|bootstrapped|skint)\b|\b(?:money|cash|funds?|budgets?){APOS}?s?\s+(?:is\s+|are\s+)?(?:very\s+|really\s+|super\s+)?(?:tight|scarce|short)\b|^\s*(?:zero|nil|nothing|none|nada)\s*[.!,]|\bnone\s+really\b|\bbudget\W+(?:none|zero|nil|nothing)\b|"
+    rf"\b(?:budget|spending|hiring)\s+freeze|\bout\s+of\s+(?:our\s+)?budget\b|\bnot\s+(?:a|one)\s+(?:cent|penny|dime|dollar|euro|pound)\b(?!\s+(?:more|over|above))|\b(?:unable\s+to|not\s+able\s+to|can{APOS}?t|cannot)\s+commit\s+any\s+(?:funds|money|budget|spend)\b|\bwe{APOS}?re\s+(?:broke|bootstrapped|skint)\b|\b(?:money|cash|funds?|budgets?){APOS}?s?\s+(?:is\s+|are\s+)?(?:very\s+|really\s+|super\s+)?(?:tight|scarce|short)\b|^\s*(?:zero|nil|nothing|none|nada)\s*[.!,]|\bnone\s+really\b|\bbudget\W+(?:none|zero|nil|nothing)\b|"
     rf"\bcan{APOS}?t\s+justify\s+(?:any\s+|the\s+)?(?:spend|cost|spending|expense)|\b(?:won{APOS}?t|will\s+not)\s+be\s+spending\b|"
     rf"\bnot\s+spending\s+(?:anything|any\s+money)|\bfree\s+(?:tools?|plans?|options?)\s+only\b|\bonly\s+(?:free|use\s+free)\b", re.I)
 

@@ -26,7 +26,7 @@ _HEADCOUNT = [
                rf"(?:person|people|employee|staff|strong|head)\b(?!\s+(?:on|in)\s+the\s+(?:committee|board|panel|call))", re.I),
     re.compile(rf"\b{_RANGE}{_FUZZ}\s+(?:full[-\s]time\s+)?{_PEOPLE}"
                rf"(?!\s+(?:on|in)\s+(?:the|our)\s+(?:\w+\s+)?(?:committee|board|panel|call|team))", re.I),
-    re.compile(rf"\b(?:team|company|firm|business|headcount|staff|workforce|organi[sz]ation|{_PEOPLE})\s*(?:of|is|are|size\s+(?:is|of)|of\s+about|:|=)?\s+(?:only\s+|just\s+|now\s+)?{_APPROX}(?P<b>{_N})\b"
+    re.compile(rf"\b(?:team|company|firm|business|headcount|(?:staff|employee|people|head)\s*count|staff|workforce|organi[sz]ation|{_PEOPLE})\s*(?:of|is|are|size\s+(?:is|of)|of\s+about|:|=)?\s+(?:only\s+|just\s+|now\s+)?{_APPROX}(?P<b>{_N})\b"
                rf"(?!\s*(?:%|seats|users|clients|customers|offices|locations|sdrs?|bdrs?|reps?|agents?|aes?|developers|engineers|sales|stores|sites))", re.I),
     _OF_US,
     re.compile(rf"\b{_APPROX}(?P<b>{_N}){_FUZZ}\s+(?:people\s+|employees\s+|staff\s+)?on\s+(?:the\s+|our\s+)?payroll\b", re.I),
@@ -41,7 +41,7 @@ _SMALL_GROUP = re.compile(r"\b(?:committee|board|panel|call|meeting|vote|voting|
 # Parts of a team added up: "2 founders and 3 contractors", "30 engineers, 10 in sales plus 5 admins".
 _ROLE_COUNT = re.compile(
     rf"\b(?P<n>{_N})\s+(?:full[-\s]time\s+|part[-\s]time\s+)?(?:founders?|co-?founders?|partners|contractors|freelancers|engineers|developers|consultants|"
-    rf"designers|salespeople|sales\s?people|reps|admins?|interns|managers|nurses|doctors|drivers|technicians|agents|associates|"
+    rf"designers|assistants?|salespeople|sales\s?people|reps|admins?|interns|managers|nurses|doctors|drivers|technicians|agents|associates|"
     rf"in\s+(?:sales|marketing|support|admin|ops|operations|engineering|the\s+office|the\s+back\s+office)|{_PEOPLE})", re.I)
 _JOIN = re.compile(r"^\s*(?:,|and|plus|\+|&|,\s*and|,\s*plus)\s*$", re.I)
 _WE = re.compile(rf"\b(?:we{APOS}?re|we\s+are|we\s+have|there\s+are|team\s+is|we{APOS}?ve\s+got)\b", re.I)
@@ -127,10 +127,11 @@ def _team_sum(t: str) -> tuple[float, str] | None:
         j = i
         while j + 1 < len(counts) and _JOIN.match(t[counts[j].end() : counts[j + 1].start()]):
             j += 1
-        if j > i:
-            total = sum(_count(m.group("n")) or 0 for m in counts[i : j + 1])
+        me = re.search(r"\b(?:me|myself)\s*(?:plus|and|\+|&)\s*$", t[: counts[i].start()], re.I)
+        if j > i or me:  # "me plus a part-time assistant" counts the writer too
+            total = sum(_count(m.group("n")) or 0 for m in counts[i : j + 1]) + (1 if me else 0)
             if best is None or total > best[0]:
-                best = (total, t[counts[i].start() : counts[j].end()])
+                best = (total, t[me.start() if me else counts[i].start() : counts[j].end()])
         i = j + 1
     return best
 

@@ -51,8 +51,8 @@ _NOW = re.compile(r"\b(?:asap|a\.s\.a\.p\.?|as\s+soon\s+as\s+(?:possible|we\s+ca
 _NOT_BEFORE = re.compile(rf"(?:\bnot\s+(?:\w+\s+){{0,6}}?(?:before|until|till|til|this\s+side\s+of)|\bno\s+(?:earlier|sooner)\s+than|\bthis\s+side\s+of)\s+(?:(?:the\s+)?(?:end|start|beginning)\s+of\s+)?(?:(?P<mon>{_MONTH_RE})\s*)?(?P<y>20\d\d)\b", re.I)
 
 _REL_UNIT = re.compile(
-    rf"\b(?P<cue>in|within|inside|over|during|for)\s+(?:the\s+)?(?P<nx>next\s+|coming\s+)?(?:(?:about|around|roughly|approximately|~)\s*)?(?:(?P<n>\d+|{NUMBER_WORDS}|{SMALL_WORDS})\s+)?"
-    rf"(?P<unit>days?|weeks?|months?|years?|quarters?)\b|\b(?:next|coming)\s+(?P<n2>\d+|{NUMBER_WORDS}|{SMALL_WORDS})\s+(?P<unit2>days?|weeks?|months?)\b", re.I)
+    rf"\b(?P<cue>in|within|inside|over|during|for)\s+(?:the\s+)?(?P<nx>next\s+|coming\s+)?(?:(?:about|around|roughly|approximately|~)\s*)?(?:(?P<n>\d+|{NUMBER_WORDS}|{SMALL_WORDS})(?:\s*(?:-|–|to|or)\s*(?P<n3>\d+|{NUMBER_WORDS}))?\s+)?"
+    rf"(?P<unit>days?|weeks?|fortnights?|months?|years?|quarters?)\b|\b(?:next|coming)\s+(?P<n2>\d+|{NUMBER_WORDS}|{SMALL_WORDS})\s+(?P<unit2>days?|weeks?|months?)\b", re.I)
 _WEEK = re.compile(r"\b(?P<which>this|next|the\s+coming|end\s+of\s+(?:the|this))\s+week\b(?!{0}s)".format(APOS), re.I)
 _MONTH_REL = re.compile(rf"\b(?:{_END})?(?P<which>this|next|the)\s+month\b(?!{APOS}s)", re.I)
 _QUARTER_REL = re.compile(rf"\b(?:{_END})?(?P<which>this|next|the\s+current|the)\s+quarter\b(?!{APOS}s)", re.I)
@@ -142,7 +142,7 @@ def _candidates(t: str, ref: date, asked: str | None, fy_start: int | None) -> l
         out.append(_When(m.start(), m.group(), None, bucket_for_days(max(days, 0)).value if days > 30 else "now", False))
     for m in _REL_UNIT.finditer(t):
         unit = (m.group("unit") or m.group("unit2")).lower().rstrip("s")
-        n_text = m.group("n") or m.group("n2")
+        n_text = m.group("n3") or m.group("n") or m.group("n2")  # a range counts to its far end
         if n_text is None:
             if unit not in ("week", "month", "year", "quarter") or not re.search(r"\b(?:next|coming)\s", m.group()):
                 continue
@@ -153,7 +153,7 @@ def _candidates(t: str, ref: date, asked: str | None, fy_start: int | None) -> l
             continue  # "for 15 years" is a duration, not a deadline
         if n <= 0 or past(m) or (unit == "year" and budgety):
             continue
-        delta = {"day": relativedelta(days=int(n)), "week": relativedelta(weeks=int(n)),
+        delta = {"day": relativedelta(days=int(n)), "week": relativedelta(weeks=int(n)), "fortnight": relativedelta(weeks=2 * int(n)),
                  "month": relativedelta(months=int(n)), "year": relativedelta(years=int(n)),
                  "quarter": relativedelta(months=3 * int(n))}[unit]
         if n != int(n) and unit == "month":
@@ -176,6 +176,9 @@ def _candidates(t: str, ref: date, asked: str | None, fy_start: int | None) -> l
         y = ref.year
         if which == "next":
             q, y = (1, y + 1) if q == 4 else (q + 1, y)
+        if re.search(r"\b(?:start|beginning)\b", m.group(), re.I):  # "by the start of next quarter": its first day
+            pin(m, _quarter_end(y, q) - relativedelta(months=3) + timedelta(days=1) if which == "next" else _quarter_end(y, q), 2)
+            continue
         pin(m, _quarter_end(y, q), 2)
     for m in _YEAR_REL.finditer(t):
         if budgety or past(m):

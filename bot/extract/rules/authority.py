@@ -29,7 +29,7 @@ _NONE = re.compile(
 
 # Someone else approves: the writer takes part at most.
 _DEFERS = re.compile(
-    rf"\b(?:run|check|clear|pass)\s+(?:it|this|that)\s+(?:by|with|past)\b|\b(?:get|need|want)\s+(?:\w+\s+)?buy[- ]?in\s+from\b|"
+    rf"\b(?:run|check|clear|pass)\s+(?:it|this|that)\s+(?:by|with|past)\b|\b(?:joint|shared|group|collective)\s+decision\b|\b(?:get|need|want)\s+(?:\w+\s+)?buy[- ]?in\s+from\b|"
     rf"\b(?:my|our)\s+(?:\w+\s+)?(?:husband|wife|partner|dad|father|mum|mom|mother|brother|sister|boss|uncle|aunt|son|daughter|friend|owner|founder)\s+(?:owns|runs)\b|"
     rf"\b{_BOSS}\s+(?:holds?|has|controls?|owns?)\s+the\s+(?:purse[- ]strings|budget|money|cheque\s?book|checkbook|final\s+say)\b|{_I}\s*(?:don{APOS}?t|do\s+not)\s+(?:have|hold|own)\s+(?:the\s+)?(?:sign[- ]?off|signing\s+authority|final\s+say|authority)\b|"
     rf"\b(?:he|she|they){APOS}(?:ll|d)\s+(?:\w+\s+)?(?:decide|choose|pick|approve|sign|make\s+the\s+(?:final\s+)?(?:call|decision)|have\s+the\s+final\s+say)\b|"
@@ -67,7 +67,7 @@ _DECIDER = re.compile(
     rf"\bsign(?:ing)?\s+off\s+on\s+(?:this|it|tools\s+like\s+this)\s+myself|"
     rf"\b(?:approv|sign|decid|buy|pick|choos|purchas)\w*\s+(?:\w+\s+){{0,4}}myself\b|\bmine\s+to\s+(?:approve|sign|decide|make)|"
     rf"\b(?:rests?|sits?|lies|is)\s+with\s+me\b|\b(?:down|up)\s+to\s+me\b|{_I}\s*(?:have|hold|own)\s+(?:full\s+|final\s+|the\s+)?(?:purchasing\s+|buying\s+|signing\s+|budget\s+)?(?:authority|sign[- ]?off)\b|"
-    rf"{_I}\s*(?:can\s+)?authori[sz]e\b|{_I}\s*(?:{APOS}m|am)?\s*(?:fully\s+)?authori[sz]ed\s+to\s+(?:sign|approve|buy|purchase|spend)\b|\bthe\s+one\s+who\s+(?:pays|picks|decides|signs|approves|chooses|buys)\b|{_I}\s*(?:be\s+)?(?:making|taking)\s+the\s+(?:final\s+)?(?:decision|call)|"
+    rf"{_I}\s*(?:can\s+)?authori[sz]e\b|{_I}\b[^.;]{{0,40}}\band\s+have\s+the\s+(?:final|last)\s+(?:say|word|call)\b|{_I}\s*(?:{APOS}m|am)?\s*(?:fully\s+)?authori[sz]ed\s+to\s+(?:sign|approve|buy|purchase|spend)\b|\bthe\s+one\s+who\s+(?:pays|picks|decides|signs|approves|chooses|buys)\b|{_I}\s*(?:be\s+)?(?:making|taking)\s+the\s+(?:final\s+)?(?:decision|call)|"
     rf"\b(?:decision|call)\s+(?:is\s+)?(?:by|with)\s+me\b|\b{_I}\s*(?:decide|pick|choose)\s+(?:on|which|what)\b", re.I)
 _TITLE_DECIDER = re.compile(
     rf"{_I}\s*(?:{APOS}m|am)?\s*(?:the\s+|a\s+)?(?:sole\s+|co-?)?(?:(?:practice|business|company|shop|store|clinic|agency|studio|firm|restaurant|salon|franchise)\s+)?(?:owner|founder|ceo|md|chief\s+executive|managing\s+director|managing\s+partner|president|proprietor)\b(?!{APOS}s)|\bI\s+(?:run|own)\s+(?:the|this|our|my)\s+(?:company|business|firm|shop|practice|agency|store|clinic|studio)\b|"

@@ -54,7 +54,7 @@ _OFF_DOMAIN = re.compile(
 _LEAD_OBJECT = re.compile(
     r"\b(?:leads?|inbound|enquir\w+|inquir\w+|prospects?|(?:demo|meeting|web|website|contact|quote|booking|sales)\s+requests?|requests?\s+from|"
     r"form\s*(?:fills?|submissions?|entries)|(?:fill|fills|filled|filling)\s+(?:in\s+|out\s+)?(?:the\s+|a\s+|our\s+)?forms?|contact\s+forms?|web\s?forms?|web\s*chats?|live\s*chats?|site\s+chat|chats?\b|visitors?|"
-    r"pipeline|qualif\w+|unqualified|follow[-\s]?ups?|followed\s+up|response\s+times?|first\s+response|reply\s+times?|reps?\b|sdrs?|bdrs?|aes?\b|"
+    r"pipeline|qualif\w+|unqualified|follow[-\s]?ups?|followed\s+up|response\s+(?:times?|quality|rates?)|first\s+response|reply\s+times?|reps?\b|sdrs?|bdrs?|aes?\b|"
     r"account\s+execs?|sales\s+(?:team|people|reps?|staff|calls?)|meetings?|demos?|no[-\s]shows?|buyers?|opportunit\w+|deals?|"
     r"conversions?|triag\w*|screening|(?:pricing|sales|product|buying)\s+questions|consultations?|appointments?|sign[-\s]?ups?|trials?|registrations?|closers?|sales\s?(?:people|persons?|folks)|salespeople|mqls?|sqls?|crm|routing|route|hand[-\s]?offs?|callbacks?|bookings?)\b", re.I)
 
@@ -64,7 +64,7 @@ _PROBLEM = re.compile(
     rf"\bcan{APOS}?t\s+(?:keep\s+up|cope|respond|answer|handle|follow|get\s+to)|\b(?:not\s+able|unable)\s+to\s+(?:\w+\s+)?(?:keep\s+up|cope|respond|answer|handle|follow|get\s+to|call|reply|reach)|\bloos(?:e|es|ing)\b|\bcannot\s+(?:keep\s+up|cope|respond|answer|handle)|"
     rf"\bstruggl\w+|\bgo(?:es)?\s+nowhere\b|\bnothing\s+but\b|\bjunk\b|\b(?:rubbish|garbage|useless|worthless|crap|low[-\s]quality|broken|chaos|chaotic)\b|\bsome\s+get\s+none\b|\bspam\b|\bnoise\b|\bt[iy]re[- ]kickers\b|\bunqualified\b|\bnot\s+(?:qualified|real\s+buyers)\b|"
     rf"\bturn\s+out\s+to\s+be\b|\b(?:students|job\s+seekers|competitors)\b|\bby\s+hand\b|\bmanual(?:ly)?\b|\bslow\b|\bdelay\w*|\bbacklog\b|\bpil(?:e|es|ing)\s+up\b|"
-    rf"\b(?:issue|problem|pain|headache|challenge|bottleneck|nightmare|mess)\b|\bignored\b|\bnever\s+(?:get|hear)|\bbehind\b|\bgone\s+cold\b|\bghost\w*|\bend\s+up\s+(?:doing|handling|answering|chasing|sorting)\b|\buse\s+of\s+(?:their|our|my|his|her)\s+time\b|\b(?:don{APOS}?t|do\s+not)\s+know\s+(?:who|which|whether)\b|\bnever\s+(?:talk|speak|hear)\b|\b(?:the\s+)?only\s+one\s+(?:answering|handling|responding|replying|doing)\b|\blate\s+at\s+night\b|\bnever\s+(?:show|turn)\s+up\b|"
+    rf"\b(?:issue|problem|pain|headache|challenge|bottleneck|nightmare|mess)\b|\bignored\b|\bnever\s+(?:get|hear)|\bbehind\b|\bgone\s+cold\b|\bghost\w*|\b(?:unhappy|dissatisfied|frustrated|fed\s+up|not\s+happy)\b|\bend\s+up\s+(?:doing|handling|answering|chasing|sorting)\b|\buse\s+of\s+(?:their|our|my|his|her)\s+time\b|\b(?:don{APOS}?t|do\s+not)\s+know\s+(?:who|which|whether)\b|\bnever\s+(?:talk|speak|hear)\b|\b(?:the\s+)?only\s+one\s+(?:answering|handling|responding|replying|doing)\b|\blate\s+at\s+night\b|\bnever\s+(?:show|turn)\s+up\b|"
     rf"\b(?:hours|days|a\s+week|weeks)\s+(?:to|before|later)\b|\b\d+\s+(?:hours|days)\b|\blike\s+\d+\s+days\b|\bcompetitors?\b|\bdoesn{APOS}?t\s+scale\b|\btoo\s+late\b|"
     rf"\b(?:awful|terrible|poor|bad|horrible|abysmal|dreadful|low|lousy)\b|\bsit(?:s|ting)?\s+(?:there|in|for|around|unanswered|untouched|idle)\b|"
     rf"\bspend(?:s|ing)?\s+(?:\w+\s+)?(?:hours|days|ages|too\s+much|half|most|all|whole|entire)\b|\bcan{APOS}?t\s+afford\s+us\b|\bdead\b|\bchas(?:e|es|ing)\b|\btakes?\s+(?:us\s+|them\s+)?(?:\S+\s+){{0,3}}?(?:hours|days|weeks|ages|forever)\b|\bburn(?:s|ing)?\s+(?:their|our|my|the)\b|\bonly\s+want(?:ed|s)?\s+(?:a|the|to)\b|\b(?:no\s+idea|can{APOS}?t\s+tell|hard\s+to\s+(?:tell|know))\s+(?:which|who|whether|if)\b|"
@@ -77,7 +77,7 @@ _STRONG_PROBLEM = re.compile(
 
 _GOAL = re.compile(
     rf"\b(?:we|i|they)(?:{APOS}d|\s+would)\s+(?:like|love|prefer|rather)\b|\b(?:we|i)\s+(?:really\s+|badly\s+|urgently\s+)?(?:need|want|must|have\s+to|hope|aim|plan)\s+(?:to|reps?|sdrs?|bdrs?|sales|leads?|each|only|something|a|some|an|the|our|all|every|them|it|proper|better|more|real|faster|smarter|automatic|automated)\b|\b(?:was|were|are|am|{APOS}m|{APOS}re)\s+(?:after|hoping\s+for)\b|"
-    rf"\b(?:looking|search(?:ing)?|seeking|hoping|trying|aiming)\s+(?:for|to)\b|\bwe\s+search\b|\bneed\s+something\b|\bneed\s+to\s+(?:\w+\s+)?(?:qualif|triag|filter|screen|route|respond|answer|follow|automat|speed|sort|capture|convert|book)\w*|\b(?:want|need)(?:s|ed)?\s+(?:to\s+be\s+)?(?:fix|solv|automat|sort|filter)\w*|"
+    rf"\b(?:looking|search(?:ing)?|seeking|hoping|trying|aiming)\s+(?:for|to)\b|\bwe\s+search\b|\b(?:find|get|need|want)\s+(?:a|an|some)\s+(?:\w+\s+)?(?:tool|chatbot|bot|system|solution|platform|way|assistant)\s+(?:that|which|to)\b|\bneed\s+something\b|\bneed\s+to\s+(?:\w+\s+)?(?:qualif|triag|filter|screen|route|respond|answer|follow|automat|speed|sort|capture|convert|book)\w*|\b(?:want|need)(?:s|ed)?\s+(?:to\s+be\s+)?(?:fix|solv|automat|sort|filter)\w*|"
     rf"\bso\s+(?:that\s+)?(?:reps?|sdrs?|bdrs?|they|our\s+\w+|the\s+team)\s+(?:only|can)\b|\b(?:goal|aim|priority|plan)\s+is\s+to\b", re.I)
 
 # Self-sufficient pain phrasings: they need no lead word next to them.

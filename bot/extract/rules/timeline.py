@@ -28,7 +28,7 @@ _END = r"(?:(?:the\s+)?(?:end|close|middle|start|beginning)\s+of\s+(?:the\s+)?)"
 _ORD = r"(?:st|nd|rd|th)?"
 _NEXT_YEAR = r"(?P<ny>(?:,?\s+|\s+of\s+)next\s+year)"
 
-_MEETING = re.compile(r"\b(?:demo|call|meeting|session|workshop|meet|talk|speak|catch\s+up|walk\s*through|webinar|minutes|invite|chat\s+(?:then|on|at)|available|free\s+(?:on|at))\b", re.I)
+_MEETING = re.compile(r"\b(?:demo|(?<!\bmake\s)(?<!\bmake\sa\s)(?<!\bmake\sthe\s)(?<!\bmaking\sa\s)(?<!\bmaking\sthe\s)call|meeting|session|workshop|meet|talk|speak|catch\s+up|walk\s*through|webinar|minutes|invite|chat\s+(?:then|on|at)|available|free\s+(?:on|at))\b", re.I)
 _NOT_PAST_ED = "interested|based|located|focused|planned|scheduled|supposed|expected|required|needed|excited|committed|prepared|aimed|hoped"
 _PAST = re.compile(rf"\b(?:we|I|i|they)\s+(?:(?:just|already|recently|also|then|finally|originally|previously|actually)\s+)?(?!(?:{_NOT_PAST_ED}|need|feed|speed|proceed|succeed|exceed)\b)\w{{2,}}ed\b|\b(?:started|began|joined|since|was|were|ago|launched|moved|left|founded|established|had|did|went|last|used|previous(?:ly)?)\b|{APOS}d\s+been", re.I)
 # Internal planning is not a buying date: "finishing our 2027 planning in October".
@@ -47,7 +47,7 @@ _NONE = re.compile(
 _NOT_FOR = re.compile(rf"\bnot\s+(?:for|within|in)\s+(?:at\s+least\s+|another\s+|the\s+next\s+)?(?P<n>\d+|{NUMBER_WORDS}|{SMALL_WORDS})\s+(?P<unit>months?|years?)\b", re.I)
 _DAY_OF_MONTH = re.compile(r"\b(?:by|before|until|till|on|no\s+later\s+than)\s+the\s+(?P<d>[1-9]|[12]\d|3[01])(?:st|nd|rd|th)\b(?!\s+(?:of|century|floor|percent))", re.I)
 _NEW_YEAR = re.compile(r"\b(?:in|after|early\s+in|at\s+the\s+start\s+of)\s+the\s+new\s+year\b", re.I)
-_NOW = re.compile(r"\b(?:asap|a\.s\.a\.p\.?|as\s+soon\s+as\s+(?:possible|we\s+can)|right\s+away|immediately|urgent(?:ly)?|straight\s+away)\b", re.I)
+_NOW = re.compile(r"(?<!\bnothing\s)(?<!\bnot\s)(?<!\bno\s)(?<!\bnot\sthat\s)\b(?:asap|a\.s\.a\.p\.?|as\s+soon\s+as\s+(?:possible|we\s+can)|right\s+away|immediately|urgent(?:ly)?|straight\s+away)\b", re.I)
 _NOT_BEFORE = re.compile(rf"(?:\bnot\s+(?:\w+\s+){{0,6}}?(?:before|until|till|til|this\s+side\s+of)|\bno\s+(?:earlier|sooner)\s+than|\bthis\s+side\s+of)\s+(?:(?:the\s+)?(?:end|start|beginning)\s+of\s+)?(?:(?P<mon>{_MONTH_RE})\s*)?(?P<y>20\d\d)\b", re.I)
 
 _REL_UNIT = re.compile(
@@ -195,8 +195,8 @@ def _candidates(t: str, ref: date, asked: str | None, fy_start: int | None) -> l
     for m in _QUARTER.finditer(t):
         if not m.group("cue") and not (asked == "timeline" and len(t) < 25):
             continue
-        if past(m):
-            continue
+        if past(m) or (budgety and (m.group("cue") or "").lower().startswith("for")):
+            continue  # "$10k set aside for Q3" is a budget's period, not a buying date
         q = int(m.group("q")) if m.group("q") else {"first": 1, "second": 2, "third": 3, "fourth": 4, "1st": 1, "2nd": 2, "3rd": 3, "4th": 4}[m.group("qw").lower()]
         pin(m, _next_occurrence(ref, lambda y, q=q: _quarter_end(y, q), _year(m.group("y"), ref), bool(m.group("ny"))), 2)
     for m in _HALF.finditer(t):

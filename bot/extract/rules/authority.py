@@ -29,7 +29,8 @@ _NONE = re.compile(
 
 # Someone else approves: the writer takes part at most.
 _DEFERS = re.compile(
-    rf"\b(?:run|check|clear|pass)\s+(?:it|this|that)\s+(?:by|with|past)\b|\b(?:joint|shared|group|collective)\s+decision\b|\b(?:get|need|want)\s+(?:\w+\s+)?buy[- ]?in\s+from\b|"
+    rf"\b(?:run|check|clear|pass)\s+(?:it|this|that)\s+(?:by|with|past)\b|\bwe\s+(?:both|all)\s+(?:sign|decide|approve|have\s+to)\b|"
+    rf"\bone\s+of\s+(?:the\s+|our\s+)?(?:two|three|four|\d)\s+(?:founders|co-?founders|partners|owners|directors)\b|\b(?:joint|shared|group|collective)\s+decision\b|\b(?:get|need|want)\s+(?:\w+\s+)?buy[- ]?in\s+from\b|"
     rf"\b(?:my|our)\s+(?:\w+\s+)?(?:husband|wife|partner|dad|father|mum|mom|mother|brother|sister|boss|uncle|aunt|son|daughter|friend|owner|founder)\s+(?:owns|runs)\b|"
     rf"\b{_BOSS}\s+(?:holds?|has|controls?|owns?)\s+the\s+(?:purse[- ]strings|budget|money|cheque\s?book|checkbook|final\s+say)\b|{_I}\s*(?:don{APOS}?t|do\s+not)\s+(?:have|hold|own)\s+(?:the\s+)?(?:sign[- ]?off|signing\s+authority|final\s+say|authority)\b|"
     rf"\b(?:he|she|they){APOS}(?:ll|d)\s+(?:\w+\s+)?(?:decide|choose|pick|approve|sign|make\s+the\s+(?:final\s+)?(?:call|decision)|have\s+the\s+final\s+say)\b|"
@@ -55,7 +56,7 @@ _TAKES_PART = re.compile(
     rf"\bhave\s+a\s+say\b|\b(?:do|doing)\s+the\s+research\b|\bmanag\w+\s+the\s+(?:evaluation|selection|process)\b|"
     rf"\b(?:recommend(?:s|ation)?|shortlist|legwork|evaluat\w+|comparison|research(?:ing)?\s+options|"
     rf"on\s+behalf\s+of)\b|"
-    rf"\b(?:asked|told|tasked|wants?|wanted)\s+me\s+to\s+(?:look\s+into|research|find|evaluate|compare|review|explore|scope|source|shortlist)\b", re.I)
+    rf"\b{_BOSS}\s+(?:\w+\s+)?(?:asked|told|tasked|wants?|wanted)\s+me\s+to\b|\b(?:asked|told|tasked|wants?|wanted)\s+me\s+to\s+(?:look\s+into|research|find|evaluate|compare|review|explore|scope|source|shortlist)\b", re.I)
 
 _DECIDER = re.compile(
     rf"{_I}\s*(?:sign|decide|approve|make\s+(?:the\s+)?(?:final\s+)?(?:call|decision|purchasing\s+decisions?)|"

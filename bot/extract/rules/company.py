@@ -41,10 +41,10 @@ _SMALL_GROUP = re.compile(r"\b(?:committee|board|panel|call|meeting|vote|voting|
 # Parts of a team added up: "2 founders and 3 contractors", "30 engineers, 10 in sales plus 5 admins".
 _ROLE_COUNT = re.compile(
     rf"\b(?P<n>{_N})\s+(?:full[-\s]time\s+|part[-\s]time\s+)?(?:founders?|co-?founders?|partners|contractors|freelancers|engineers|developers|consultants|"
-    rf"designers|assistants?|salespeople|sales\s?people|reps|admins?|interns|managers|nurses|doctors|drivers|technicians|agents|associates|"
+    rf"designers|assistants?|admins?|interns|nurses|doctors|drivers|technicians|associates|"
     rf"in\s+(?:sales|marketing|support|admin|ops|operations|engineering|the\s+office|the\s+back\s+office)|{_PEOPLE})", re.I)
 _JOIN = re.compile(r"^\s*(?:,|and|plus|\+|&|,\s*and|,\s*plus)\s*$", re.I)
-_WE = re.compile(rf"\b(?:we{APOS}?re|we\s+are|we\s+have|there\s+are|team\s+is|we{APOS}?ve\s+got)\b", re.I)
+_WE = re.compile(rf"\b(?:we{APOS}?re|we\s+are|there\s+are|company\s+is|company\s+has)\b", re.I)
 _ALONE = re.compile(r"\b(?:one[-\s](?:man|woman|person)\s+(?:band|show|business|shop|operation)|solo(?:preneur|\s+(?:founder|consultant|operator|practitioner|business))|sole\s+(?:trader|proprietor))\b", re.I)
 _DEPARTMENT = re.compile(
     r"\b(?:sales|marketing|support|dev|engineering|it|ops|operations|service|sdr|bdr|inside\s+sales|cs|finance|hr|front\s+desk|office)\s+"
@@ -65,7 +65,8 @@ _PLACE_BEFORE_CUE = re.compile(rf"(?P<place>{_WORD}(?:\s+{_WORD}){{0,2}})\s*(?:-
 _COUNTRY_WORD = re.compile(r"\b(?:UK|U\.K\.|US|U\.S\.A?\.?|USA|UAE|[A-Z][a-z]+(?:\s+[A-Z][a-z]+){0,2})\b")
 _DEMONYM = re.compile(r"\b(?P<d>[A-Z][a-z]+(?:\s+African)?)\s+(?:\w+\s+){0,2}?(?:company|firm|business|agency|startup|start-up|manufacturer|retailer|brand|group|chain|distributor|supplier|provider|school|clinic|hospital|bank|team|studio|shop|store)\b")
 _COMPANY_NOUN = re.compile(r"^\s+(?:\w+\s+)?(?:company|firm|business|agency|startup|start-up|group|subsidiary|entity|corporation|manufacturer)\b", re.I)
-_NOT_OURS = re.compile(r"\b(?:customers?|clients?|sell(?:ing)?\s+to|ship(?:ping)?\s+to|expand\w*|vacation|holiday|trip|conference|visit\w*|talk|event|webinar|meetup|summit|expo|trade\s+show|fair|saw\s+you|met|moved\s+from|originally|born|partners?|competitors?|dealers?|sit|offices?\s+in\s+\w+\s+and)\b[^.]{0,30}$", re.I)
+_WE_ARE_DEMONYM = re.compile(rf"\bwe{APOS}?re\s+(?:a\s+)?(?P<d>[A-Z][a-z]+)\b(?!\s+\w)")
+_NOT_OURS = re.compile(r"\b(?:customers?|clients?|sell(?:ing|s)?\s+(?:to|into|in)|ship(?:ping)?\s+to|expand\w*|vacation|holiday|trip|conference|visit\w*|talk|event|webinar|meetup|summit|expo|trade\s+show|fair|saw\s+you|met|moved\s+from|originally|born|partners?|competitors?|dealers?|sit|offices?\s+in\s+\w+\s+and)\b[^.]{0,30}$", re.I)
 _TRAILING_NOISE = re.compile(r"[.,;:!?)\"'’]+$")
 
 
@@ -201,6 +202,10 @@ def read_country(parts: list[Clause], asked: str | None = None) -> list[Fact]:
                 # "a US company" states the company's nationality: as strong as "based in".
                 rank = 0 if _COMPANY_NOUN.match(t[m.end() :]) else 2
                 found.append((rank, base + m.start(), hit, m.group()))
+        for m in _WE_ARE_DEMONYM.finditer(t):  # "we're Dutch"
+            code = places.DEMONYMS.get(m.group("d").lower())
+            if code:
+                found.append((0, base + m.start(), code, m.group()))
         for m in _DEMONYM.finditer(t):
             code = places.DEMONYMS.get(m.group("d").lower())
             if code:

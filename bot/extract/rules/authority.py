@@ -29,7 +29,7 @@ _NONE = re.compile(
 
 # Someone else approves: the writer takes part at most.
 _DEFERS = re.compile(
-    rf"\b(?:run|check|clear|pass)\s+(?:it|this|that)\s+(?:by|with|past)\b|\bwe\s+(?:both|all)\s+(?:sign|decide|approve|have\s+to)\b|"
+    rf"\b(?:run|check|clear|pass)\s+(?:it|this|that)\s+(?:by|with|past)\b|\b(?:convince|persuade|win\s+over|sell\s+(?:it|this)\s+to|pitch\s+(?:it|this)\s+to)\s+(?:my|our|the)\s+\w+|\bwe\s+(?:both|all)\s+(?:sign|decide|approve|have\s+to)\b|"
     rf"\bone\s+of\s+(?:the\s+|our\s+)?(?:two|three|four|\d)\s+(?:founders|co-?founders|partners|owners|directors)\b|\b(?:joint|shared|group|collective)\s+decision\b|\b(?:get|need|want)\s+(?:\w+\s+)?buy[- ]?in\s+from\b|"
     rf"\b(?:my|our)\s+(?:\w+\s+)?(?:husband|wife|partner|dad|father|mum|mom|mother|brother|sister|boss|uncle|aunt|son|daughter|friend|owner|founder)\s+(?:owns|runs)\b|"
     rf"\b{_BOSS}\s+(?:holds?|has|controls?|owns?)\s+the\s+(?:purse[- ]strings|budget|money|cheque\s?book|checkbook|final\s+say)\b|{_I}\s*(?:don{APOS}?t|do\s+not)\s+(?:have|hold|own)\s+(?:the\s+)?(?:sign[- ]?off|signing\s+authority|final\s+say|authority)\b|"
@@ -52,7 +52,7 @@ _DEFERS = re.compile(
 _TAKES_PART = re.compile(
     rf"\b(?:gather|collect|compil|pull)\w*\s+(?:some\s+)?(?:info|information|options|quotes|pricing|details)\s+for\b|"
     rf"\b(?:assess|evaluat|review|compar|trial)\w*\s+(?:\w+\s+)?(?:tools|options|vendors|solutions|products)\b|\bpresent\s+(?:the\s+|my\s+|a\s+)?(?:options|shortlist|findings|recommendation)|"
-    rf"\b(?:writ|draft)\w*\s+(?:up\s+)?(?:the\s+)?(?:requirements|rfp|spec|brief)\b|\bmake\s+(?:my|the|a|our)\s+case\b|\bbusiness\s+case\b|\bmade\s+my\s+case\b|\bpushing\s+for\s+it\b|\bone\s+of\s+(?:\d+|two|three|four|five|six|several)\s+(?:voices|votes|people|decision)|"
+    rf"\badvis\w*\s+(?:the\s+|our\s+|my\s+)?(?:client|customer|them|management|board|ceo|company)\b|\b(?:writ|draft)\w*\s+(?:up\s+)?(?:the\s+)?(?:requirements|rfp|spec|brief)\b|\bmake\s+(?:my|the|a|our)\s+case\b|\bbusiness\s+case\b|\bmade\s+my\s+case\b|\bpushing\s+for\s+it\b|\bone\s+of\s+(?:\d+|two|three|four|five|six|several)\s+(?:voices|votes|people|decision)|"
     rf"\bhave\s+a\s+say\b|\b(?:do|doing)\s+the\s+research\b|\bmanag\w+\s+the\s+(?:evaluation|selection|process)\b|"
     rf"\b(?:recommend(?:s|ation)?|shortlist|legwork|evaluat\w+|comparison|research(?:ing)?\s+options|"
     rf"on\s+behalf\s+of)\b|"
@@ -63,7 +63,7 @@ _DECIDER = re.compile(
     rf"(?:have|own)\s+(?:the\s+)?(?:final\s+say|budget|sign[- ]?off)|call\s+the\s+shots|"
     rf"(?:be\s+)?sign(?:ing)?\s+(?:off|it|this|the)|(?:be\s+)?the\s+one\s+signing|can\s+approve)\b|"
     rf"\b(?:it{APOS}?s|that{APOS}?s|is)\s+(?:my|me)\s+(?:call|decision|sign[- ]?off|signature)\b|\b(?:sits|comes|falls|is)\s+(?:in|within|under|out\s+of)\s+my\s+(?:budget|remit|p&l|cost\s+cent(?:er|re))\b|\bmy\s+(?:call|decision)\b(?!\s+(?:with|to))|"
-    rf"\bno\s+(?:committee|board|procurement)[^.]{{0,30}}\bjust\s+me\b|\bthe\s+decision\s+is\s+mine\b|\bhold\s+the\s+purse[- ]strings|{_I}\s*(?:{APOS}m|am)?\s*(?:the\s+one\s+)?(?:holding|hold|have|own)\s+the\s+(?:credit\s+card|purse[- ]strings|cheque\s?book|checkbook|company\s+card)\b|\b(?:budget\s+(?:holder|owner)|economic\s+buyer|final\s+approver)\b|\bthe\s+buck\s+stops\s+with\s+me|\bwithin\s+my\s+(?:delegation|authority|sign[- ]?off|budget|remit)|"
+    rf"\bno\s+(?:committee|board|procurement)[^.]{{0,30}}\bjust\s+me\b|\b(?:the\s+)?(?:\w+\s+)?(?:decisions?|call|sign[- ]?off)\s+(?:is|are)\s+(?:all\s+)?mine\b|\bhold\s+the\s+purse[- ]strings|{_I}\s*(?:{APOS}m|am)?\s*(?:the\s+one\s+)?(?:holding|hold|have|own)\s+the\s+(?:credit\s+card|purse[- ]strings|cheque\s?book|checkbook|company\s+card)\b|\b(?:budget\s+(?:holder|owner)|economic\s+buyer|final\s+approver)\b|\bthe\s+buck\s+stops\s+with\s+me|\bwithin\s+my\s+(?:delegation|authority|sign[- ]?off|budget|remit)|"
     rf"\b(?:who|that)\s+makes?\s+the\s+(?:purchasing\s+|buying\s+|final\s+)?decisions?\b|{_I}\s+(?:am\s+)?the\s+(?:(?:sole|only|final|main|ultimate)\s+)?(?:decision[- ]maker|(?:one|person)\s+(?:who\s*(?:{APOS}ll|\s+will)?\s*|that\s+)?(?:signs?|decides?|approves?|signing|deciding|approving))|"
     rf"\bsign(?:ing)?\s+off\s+on\s+(?:this|it|tools\s+like\s+this)\s+myself|"
     rf"\b(?:approv|sign|decid|buy|pick|choos|purchas)\w*\s+(?:\w+\s+){{0,4}}myself\b|\bmine\s+to\s+(?:approve|sign|decide|make)|"

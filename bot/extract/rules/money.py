@@ -20,7 +20,7 @@ _SYMBOLS = {
     "$": "USD", "us$": "USD", "ca$": "CAD", "c$": "CAD", "cad$": "CAD", "au$": "AUD", "a$": "AUD",
     "nz$": "NZD", "s$": "SGD", "hk$": "HKD", "r$": "BRL", "mx$": "MXN", "€": "EUR", "£": "GBP",
     "¥": "JPY", "₹": "INR", "rs": "INR", "rs.": "INR", "₩": "KRW", "₽": "RUB", "₺": "TRY", "zł": "PLN",
-    "chf": "CHF", "fr.": "CHF",
+    "chf": "CHF", "fr.": "CHF", "kr": "SEK", "kr.": "SEK",
 }
 _CODES = (
     "USD|EUR|GBP|CAD|AUD|NZD|INR|JPY|CNY|RMB|BRL|CHF|SEK|NOK|DKK|PLN|CZK|HUF|SGD|HKD|ZAR|MXN|AED|SAR|"

@@ -110,8 +110,12 @@ def read_headcount(parts: list[Clause], asked: str | None) -> list[Fact]:
             best = (1, 1.0, m.group())
     if best is None and asked == "company" and parts:
         m = re.match(rf"^\s*{_APPROX}(?P<n>\d{{1,3}}(?:,\d{{3}})*|\d+)\s*(?:ish|\+)?\s*[.!]?\s*$", parts[0].text, re.I)
+        short = re.fullmatch(rf"\s*(?:[^\W\d][\w .'’-]*,\s*{_APPROX}(?P<a>\d[\d,]*)|{_APPROX}(?P<b>\d[\d,]*)\s*,\s*[^\W\d][\w .'’-]*)\s*[.!]?\s*", parts[0].text, re.I)
         if m:
             best = (0, float(to_number(m.group("n")) or 0), m.group().strip())
+        elif short and len(parts[0].text.split()) <= 5:  # "Toronto, 250"
+            n_text = short.group("a") or short.group("b")
+            best = (0, float(to_number(n_text) or 0), n_text)
         elif any(re.search(r"\b(?:just|only)\s+me\b|^\s*me\s*[.!]?\s*$", c.text, re.I) for c in parts):
             best = (0, 1.0, parts[0].text.strip())
     if best is None or best[1] < 1:

@@ -53,6 +53,7 @@ _NOT_BEFORE = re.compile(rf"(?:\bnot\s+(?:\w+\s+){{0,6}}?(?:before|until|till|ti
 _REL_UNIT = re.compile(
     rf"\b(?P<cue>in|within|inside|over|during|for)\s+(?:the\s+)?(?P<nx>next\s+|coming\s+)?(?:(?:about|around|roughly|approximately|~)\s*)?(?:(?P<n>\d+|{NUMBER_WORDS}|{SMALL_WORDS})(?:\s*(?:-|–|to|or)\s*(?P<n3>\d+|{NUMBER_WORDS}))?\s+)?"
     rf"(?P<unit>days?|weeks?|fortnights?|months?|years?|quarters?)\b|\b(?:next|coming)\s+(?P<n2>\d+|{NUMBER_WORDS}|{SMALL_WORDS})\s+(?P<unit2>days?|weeks?|months?)\b", re.I)
+_BARE_REL = re.compile(rf"\s*(?:(?:about|around|roughly|approximately|~)\s*)?(?P<n>\d+|{NUMBER_WORDS}|{SMALL_WORDS})\s+(?P<unit>days?|weeks?|fortnights?|months?)\s*[.!]?\s*", re.I)
 _WEEK = re.compile(r"\b(?P<which>this|next|the\s+coming|end\s+of\s+(?:the|this))\s+week\b(?!{0}s)".format(APOS), re.I)
 _MONTH_REL = re.compile(rf"\b(?:{_END})?(?P<which>this|next|the)\s+month\b(?!{APOS}s)", re.I)
 _QUARTER_REL = re.compile(rf"\b(?:{_END})?(?P<which>this|next|the\s+current|the)\s+quarter\b(?!{APOS}s)", re.I)
@@ -140,6 +141,12 @@ def _candidates(t: str, ref: date, asked: str | None, fy_start: int | None) -> l
         mon = _MONTHS[m.group("mon").lower().rstrip(".")] if m.group("mon") else 1
         days = (date(y, mon, 1) - ref).days
         out.append(_When(m.start(), m.group(), None, bucket_for_days(max(days, 0)).value if days > 30 else "now", False))
+    bare = _BARE_REL.fullmatch(t) if asked == "timeline" else None
+    if bare:  # "2 months" answering "when?" means within two months
+        n = to_number(bare.group("n")) or 0
+        unit = bare.group("unit").lower().rstrip("s")
+        weeks = {"day": 1 / 7, "week": 1, "fortnight": 2}.get(unit)
+        pin(bare, ref + (relativedelta(days=int(round(n * 7 * weeks))) if weeks else relativedelta(months=int(n))))
     for m in _REL_UNIT.finditer(t):
         unit = (m.group("unit") or m.group("unit2")).lower().rstrip("s")
         n_text = m.group("n3") or m.group("n") or m.group("n2")  # a range counts to its far end

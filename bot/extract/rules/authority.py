@@ -19,7 +19,7 @@ _BOSS = (r"(?:ceo|cfo|coo|cro|cto|cmo|vp|vice\s+president|director|head|boss|man
 _LOW_ROLE = r"(?:junior\s+)?(?:intern|trainee|receptionist|assistant|admin\w*|temp|secretary|apprentice|volunteer|work\s+experience)"
 
 _NONE = re.compile(
-    rf"\b(?:just|only)\s+(?:an?\s+)?(?:intern|student|trainee|temp)\b|{_I}\s*(?:{APOS}m|am)?\s*(?:just\s+|only\s+)?(?:an?|the)\s+{_LOW_ROLE}\b|"
+    rf"\b(?:just|only)\s+(?:an?\s+)?(?:intern|student|trainee|temp)\b|\b(?:nur|solo|seulement|apenas|bara)\s+(?:ein\s+|una?\s+|un\s+)?(?:praktikant\w*|stagiaire|becari[oa]|estagi[áa]ri[oa]|stagista)\b|{_I}\s*(?:{APOS}m|am)?\s*(?:just\s+|only\s+)?(?:an?|the)\s+{_LOW_ROLE}\b|"
     rf"\b(?:won{APOS}?t|will\s+not|wouldn{APOS}?t)\s+be\s+(?:buying|picking|choosing|deciding|signing|involved|the\s+one)|\bnot\s+the\s+right\s+(?:person|contact|one)\b|"
     rf"\b(?:don{APOS}?t|do\s+not|never)\s+get\s+involved\s+(?:in|with)\b|\bno\s+(?:involvement|vote)\s+in\b|\bnot\s+my\s+area\b|"
     rf"\b(?:no|zero|don{APOS}?t\s+(?:get|have)\s+(?:any|a)|do\s+not\s+(?:get|have)\s+(?:any|a)|nothing)\s+(?:say|input|influence|part|vote|involvement)\b|"
@@ -68,11 +68,12 @@ _DECIDER = re.compile(
     rf"\bsign(?:ing)?\s+off\s+on\s+(?:this|it|tools\s+like\s+this)\s+myself|"
     rf"\b(?:approv|sign|decid|buy|pick|choos|purchas)\w*\s+(?:\w+\s+){{0,4}}myself\b|\bmine\s+to\s+(?:approve|sign|decide|make)|"
     rf"\b(?:rests?|sits?|lies|is)\s+with\s+me\b|\b(?:down|up)\s+to\s+me\b|{_I}\s*(?:have|hold|own)\s+(?:full\s+|final\s+|the\s+)?(?:purchasing\s+|buying\s+|signing\s+|budget\s+)?(?:authority|sign[- ]?off)\b|"
-    rf"{_I}\s*(?:can\s+)?authori[sz]e\b|{_I}\b[^.;]{{0,40}}\band\s+have\s+the\s+(?:final|last)\s+(?:say|word|call)\b|{_I}\s*(?:{APOS}m|am)?\s*(?:fully\s+)?authori[sz]ed\s+to\s+(?:sign|approve|buy|purchase|spend)\b|\bthe\s+one\s+who\s+(?:pays|picks|decides|signs|approves|chooses|buys)\b|{_I}\s*(?:be\s+)?(?:making|taking)\s+the\s+(?:final\s+)?(?:decision|call)|"
+    rf"{_I}\s*(?:can\s+)?authori[sz]e\b|\b(?:decide|sign|approve|choose)\s+(?:alone|on\s+my\s+own|by\s+myself)\b|\bc{APOS}est\s+moi\s+qui\s+(?:d[ée]cide|signe)|\bich\s+entscheide\b|\b(?:yo|eu)\s+decido\b|\bdecido\s+io\b|{_I}\b[^.;]{{0,40}}\band\s+have\s+the\s+(?:final|last)\s+(?:say|word|call)\b|{_I}\s*(?:{APOS}m|am)?\s*(?:fully\s+)?authori[sz]ed\s+to\s+(?:sign|approve|buy|purchase|spend)\b|\bthe\s+one\s+who\s+(?:pays|picks|decides|signs|approves|chooses|buys)\b|{_I}\s*(?:be\s+)?(?:making|taking)\s+the\s+(?:final\s+)?(?:decision|call)|"
     rf"\b(?:decision|call)\s+(?:is\s+)?(?:by|with)\s+me\b|\b{_I}\s*(?:decide|pick|choose)\s+(?:on|which|what)\b", re.I)
 _TITLE_DECIDER = re.compile(
-    rf"{_I}\s*(?:{APOS}m|am)?\s*(?:the\s+|a\s+)?(?:sole\s+|co-?)?(?:(?:practice|business|company|shop|store|clinic|agency|studio|firm|restaurant|salon|franchise)\s+)?(?:owner|founder|ceo|md|chief\s+executive|managing\s+director|managing\s+partner|president|proprietor)\b(?!{APOS}s)|\bI\s+(?:run|own)\s+(?:the|this|our|my)\s+(?:company|business|firm|shop|practice|agency|store|clinic|studio)\b|"
-    rf"\bas\s+(?:the\s+)?(?:ceo|owner|founder|md|managing\s+director|managing\s+partner)\b", re.I)
+    rf"{_I}\s*(?:{APOS}m|am)?\s*(?:the\s+|a\s+)?(?:sole\s+|co-?)?(?:(?:practice|business|company|shop|store|clinic|agency|studio|firm|restaurant|salon|franchise)\s+)?(?:owner|founder|ceo|md|gesch[äa]ftsf[üu]hrer(?:in)?|inhaber(?:in)?|directeur\s+g[ée]n[ée]ral|pdg|g[ée]rante?|director\s+general|gerente\s+general|due[ñn][oa]|propriet[áa]ri[oa]|titolare|amministratore\s+delegato|chief\s+executive|managing\s+director|managing\s+partner|president|proprietor)\b(?!{APOS}s)|\bI\s+(?:run|own)\s+(?:the|this|our|my)\s+(?:company|business|firm|shop|practice|agency|store|clinic|studio)\b|"
+    rf"\bas\s+(?:the\s+)?(?:ceo|owner|founder|md|managing\s+director|managing\s+partner)\b|"
+    rf"\b(?:je\s+suis|ich\s+bin|soy|sou|sono|jag\s+är)\s+(?:le\s+|la\s+|der\s+|die\s+|el\s+|la\s+|o\s+|a\s+|il\s+)?(?:propriétaire|fondat\w+|gesch[äa]ftsf[üu]hrer\w*|inhaber\w*|directeur\s+g[ée]n[ée]ral|pdg|g[ée]rante?|director\s+general|gerente\s+general|due[ñn][oa]|dono|titolare|ceo|vd)\b", re.I)
 _SELF_BEFORE = re.compile(rf"{_I}\s*(?:{APOS}m|am)?\s+(?:the|a|an)\s+(?:[\w-]+\s+){{0,2}}[\w-]*$", re.I)
 _NEGATED = re.compile(r"\b(?:no|without|not\s+a|no\s+need\s+for\s+(?:a|the)?)\s*$", re.I)
 

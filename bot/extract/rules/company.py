@@ -17,7 +17,7 @@ _N = rf"(?:\d{{1,3}}(?:[,.]\d{{3}})+|\d+(?:[.,]\d)?\s?k\b|\d+|{SMALL_WORDS}|{NUM
 _APPROX = r"(?:(?:about|around|roughly|approximately|approx\.?|ca\.?|circa|over|nearly|almost|some|~)\s*)?"
 _FUZZ = r"(?:\s*-?\s*(?:odd|ish|or\s+so|plus|\+))?"
 _PEOPLE = (r"(?:people|persons|employees|employes|employess|staff(?:ers|\s+members)?|FTEs?|workers?|team\s+members|colleagues|heads|"
-           r"members\s+of\s+staff|folks|personnel|souls|mitarbeiter(?:innen)?|personas|empleados|personnes|employ[ée]s|pessoas|"
+           r"members\s+of\s+staff|folks|personnel|souls|salari[ée]s|collaborateurs|mitarbeiter(?:innen)?|personas|empleados|personnes|employ[ée]s|pessoas|"
            r"funcion[áa]rios|medewerkers|dipendenti|anst[äa]llda|ansatte|pracownik[óo]w)\b")
 _RANGE = rf"(?:between\s+(?P<a>{_N})\s+and\s+)?(?P<b>{_N})(?:\s*(?:-|–|to)\s*(?P<c>{_N}))?"
 _OF_US = re.compile(rf"\b(?:the\s+)?{_APPROX}(?P<b>{_N}){_FUZZ}\s+of\s+us\b", re.I)
@@ -57,7 +57,7 @@ _NOT_HEADCOUNT_AFTER = re.compile(
     r"(?:can{APOS}?t|cannot|struggles?|spends?|handles?|answers?|is\s+(?:drowning|swamped|overwhelmed)))".replace("{APOS}", APOS), re.I)
 
 _CUE_HQ = r"(?:headquartered\s+in|hq(?:{0}d)?\s+(?:is\s+)?in|(?:hq|headquarters|head\s+office)\s*[:\-–]?(?=\s*(?-i:[A-Z]))|head\s+office\s+(?:is\s+)?in|main\s+office\s+(?:is\s+)?in|based\s+(?:in|out\s+of)|located\s+in)".format(APOS)
-_CUE_OTHER = r"(?:in\s+and\s+around|in|en|from|near|outside(?:\s+of)?|across|around|out\s+of|offices?\s+in|depots?\s+in|stores?\s+in|sites?\s+in|at)"
+_CUE_OTHER = r"(?:in\s+and\s+around|in|en|à|em|i|from|near|outside(?:\s+of)?|across|around|out\s+of|offices?\s+in|depots?\s+in|stores?\s+in|sites?\s+in|at)"
 _WORD = r"[^\W\d_][\w'’.-]*"
 # The place is a lookahead so "at an agency in Melbourne" still finds "in Melbourne".
 _PLACE_AFTER_CUE = re.compile(rf"\b(?P<cue>{_CUE_HQ}|{_CUE_OTHER})\s+(?=(?:the\s+)?(?P<place>{_WORD}(?:\s+{_WORD}){{0,3}}))", re.I)

@@ -56,6 +56,7 @@ _NOT_HEADCOUNT_AFTER = re.compile(
     r"(?:who\s+)?(?:handle|answer|go\s+through|do\s+(?:the|all)|deal\s+with|look\s+after|sort|field|call|work\s+on)\b|"
     r"(?:can{APOS}?t|cannot|struggles?|spends?|handles?|answers?|is\s+(?:drowning|swamped|overwhelmed)))".replace("{APOS}", APOS), re.I)
 
+_COMPANY_AFTER = re.compile(r"^\s*(?:[\w-]+\s+){0,2}(?:company|business|firm|agency|shop|practice|studio|startup|store|clinic|restaurant|group)\b", re.I)
 _CUE_HQ = r"(?:headquartered\s+in|hq(?:{0}d)?\s+(?:is\s+)?in|(?:hq|headquarters|head\s+office)\s*[:\-–]?(?=\s*(?-i:[A-Z]))|head\s+office\s+(?:is\s+)?in|main\s+office\s+(?:is\s+)?in|based\s+(?:in|out\s+of)|located\s+in)".format(APOS)
 _CUE_OTHER = r"(?:in\s+and\s+around|in|en|à|em|i|from|near|outside(?:\s+of)?|across|around|out\s+of|offices?\s+in|depots?\s+in|stores?\s+in|sites?\s+in|at)"
 _WORD = r"[^\W\d_][\w'’.-]*"
@@ -88,8 +89,10 @@ def read_headcount(parts: list[Clause], asked: str | None) -> list[Fact]:
                 continue
             for m in rx.finditer(t):
                 before = t[: m.start()]
-                if _DEPARTMENT.search(before[-30:]) or _NOT_HEADCOUNT_BEFORE.search(before[-20:]) or _NOT_HEADCOUNT_AFTER.match(t[m.end() :]):
+                if _DEPARTMENT.search(before[-30:]) or _NOT_HEADCOUNT_AFTER.match(t[m.end() :]):
                     continue
+                if _NOT_HEADCOUNT_BEFORE.search(before[-20:]) and not _COMPANY_AFTER.match(t[m.end() :]):
+                    continue  # "I run a team of 10 reps" is not the company, "I run a 9-person company" is
                 values = [v for v in (_count(m.groupdict().get(k)) for k in ("a", "b", "c")) if v]
                 if not values:
                     continue

@@ -38,7 +38,7 @@ _MULT = {"k": 1e3, "thousand": 1e3, "grand": 1e3, "m": 1e6, "mn": 1e6, "mm": 1e6
 
 _SYM_RE = r"(?:R\$|US\$|CAD?\$|AU\$|A\$|NZ\$|S\$|HK\$|MX\$|C\$|\$|€|£|¥|₹|₩|₽|₺|\bRs\.?|\bCHF)"
 _CODE_AHEAD = rf"(?=\s?(?:(?:{_CODES})\b|[€£$]|kr\b|dollars?|euros?|pounds?|francs?))"
-_NUM_RE = rf"(?:\d{{1,3}}(?:,\d{{2}})+,\d{{3}}|\d{{1,3}}(?:[ \u00a0\u202f]\d{{3}})+{_CODE_AHEAD}|\d{{1,3}}(?:['’]\d{{3}})+|\d{{1,3}}(?:[,.]\d{{3}})+(?:[.,]\d{{1,2}})?|\d+(?:[.,]\d+)?|{SMALL_WORDS}(?=\s+(?:grand|thousand|hundred|k\b))|{NUMBER_WORDS})"
+_NUM_RE = rf"(?:\d{{1,3}}(?:,\d{{2}})+,\d{{3}}|\d{{1,3}}(?:[ \u00a0\u202f]\d{{3}})+{_CODE_AHEAD}|(?<=[A-Z]{{3}}\s)\d{{1,3}}(?:[ \u00a0\u202f]\d{{3}})+|\d{{1,3}}(?:['’]\d{{3}})+|\d{{1,3}}(?:[,.]\d{{3}})+(?:[.,]\d{{1,2}})?|\d+(?:[.,]\d+)?|{SMALL_WORDS}(?=\s+(?:grand|thousand|hundred|k\b))|{NUMBER_WORDS})"
 _MULT_RE = r"(?:k|K|m|M|mn|mm|mil|million|thousand|grand|bn|billion|lakhs?|lacs?|crores?)\b"
 _WORD_RE = (r"(?:(?:canadian|australian|aussie|us|american|new\s+zealand|singapore|hong\s+kong)\s+)?"
             r"(?:dollars?|bucks|euros?|pounds?(?:\s+sterling)?|quid|sterling|yen|rupees?|reais|real|francs?|rand|"

@@ -29,7 +29,8 @@ _NONE = re.compile(
 
 # Someone else approves: the writer takes part at most.
 _DEFERS = re.compile(
-    rf"\b(?:run|check|clear|pass)\s+(?:it|this|that)\s+(?:by|with|past)\b|\b(?:convince|persuade|win\s+over|sell\s+(?:it|this)\s+to|pitch\s+(?:it|this)\s+to)\s+(?:my|our|the)\s+\w+|\bwe\s+(?:both|all)\s+(?:sign|decide|approve|have\s+to)\b|"
+    rf"\b(?:run|check|clear|pass)\s+(?:it|this|that)\s+(?:by|with|past)\b|\b(?:owner|founder|ceo|boss|md){APOS}s\s+(?:son|daughter|wife|husband|partner|assistant|ea|pa|nephew|niece|brother|sister)\b|"
+    rf"\b(?:bring|take|present|escalate)\s+(?:this|it)\s+to\s+(?:the\s+|our\s+|my\s+)?(?:\w+\s+)?(?:leadership|board|exec\w*|management|committee|boss|ceo|cfo|partners)\b|\b(?:convince|persuade|win\s+over|sell\s+(?:it|this)\s+to|pitch\s+(?:it|this)\s+to)\s+(?:my|our|the)\s+\w+|\bwe\s+(?:both|all)\s+(?:sign|decide|approve|have\s+to)\b|"
     rf"\bone\s+of\s+(?:the\s+|our\s+)?(?:two|three|four|\d)\s+(?:founders|co-?founders|partners|owners|directors)\b|\b(?:joint|shared|group|collective)\s+decision\b|\b(?:get|need|want)\s+(?:\w+\s+)?buy[- ]?in\s+from\b|"
     rf"\b(?:my|our)\s+(?:\w+\s+)?(?:husband|wife|partner|dad|father|mum|mom|mother|brother|sister|boss|uncle|aunt|son|daughter|friend|owner|founder)\s+(?:owns|runs)\b|"
     rf"\b{_BOSS}\s+(?:holds?|has|controls?|owns?)\s+the\s+(?:purse[- ]strings|budget|money|cheque\s?book|checkbook|final\s+say)\b|{_I}\s*(?:don{APOS}?t|do\s+not)\s+(?:have|hold|own)\s+(?:the\s+)?(?:sign[- ]?off|signing\s+authority|final\s+say|authority)\b|"
@@ -68,7 +69,7 @@ _DECIDER = re.compile(
     rf"\bsign(?:ing)?\s+off\s+on\s+(?:this|it|tools\s+like\s+this)\s+myself|"
     rf"\b(?:approv|sign|decid|buy|pick|choos|purchas)\w*\s+(?:\w+\s+){{0,4}}myself\b|\bmine\s+to\s+(?:approve|sign|decide|make)|"
     rf"\b(?:rests?|sits?|lies|is)\s+with\s+me\b|\b(?:down|up)\s+to\s+me\b|{_I}\s*(?:have|hold|own)\s+(?:full\s+|final\s+|the\s+)?(?:purchasing\s+|buying\s+|signing\s+|budget\s+)?(?:authority|sign[- ]?off)\b|"
-    rf"{_I}\s*(?:can\s+)?authori[sz]e\b|\b(?:decide|sign|approve|choose)\s+(?:alone|on\s+my\s+own|by\s+myself)\b|\bc{APOS}est\s+moi\s+qui\s+(?:d[ée]cide|signe)|\bich\s+entscheide\b|\b(?:yo|eu)\s+decido\b|\bdecido\s+io\b|{_I}\b[^.;]{{0,40}}\band\s+have\s+the\s+(?:final|last)\s+(?:say|word|call)\b|{_I}\s*(?:{APOS}m|am)?\s*(?:fully\s+)?authori[sz]ed\s+to\s+(?:sign|approve|buy|purchase|spend)\b|\bthe\s+one\s+who\s+(?:pays|picks|decides|signs|approves|chooses|buys)\b|{_I}\s*(?:be\s+)?(?:making|taking)\s+the\s+(?:final\s+)?(?:decision|call)|"
+    rf"{_I}\s*(?:can\s+)?authori[sz]e\b|{_I}\b[^.;]{{0,40}}\band\s+(?:also\s+)?(?:sign|approve)\s+(?:the\s+|all\s+)?(?:pos?|purchase\s+orders|contracts|invoices|off)\b|\b(?:decide|sign|approve|choose)\s+(?:alone|on\s+my\s+own|by\s+myself)\b|\bc{APOS}est\s+moi\s+qui\s+(?:d[ée]cide|signe)|\bich\s+entscheide\b|\b(?:yo|eu)\s+decido\b|\bdecido\s+io\b|{_I}\b[^.;]{{0,40}}\band\s+have\s+the\s+(?:final|last)\s+(?:say|word|call)\b|{_I}\s*(?:{APOS}m|am)?\s*(?:fully\s+)?authori[sz]ed\s+to\s+(?:sign|approve|buy|purchase|spend)\b|\bthe\s+one\s+who\s+(?:pays|picks|decides|signs|approves|chooses|buys)\b|{_I}\s*(?:be\s+)?(?:making|taking)\s+the\s+(?:final\s+)?(?:decision|call)|"
     rf"\b(?:decision|call)\s+(?:is\s+)?(?:by|with)\s+me\b|\b{_I}\s*(?:decide|pick|choose)\s+(?:on|which|what)\b", re.I)
 _TITLE_DECIDER = re.compile(
     rf"{_I}\s*(?:{APOS}m|am)?\s*(?:the\s+|a\s+)?(?:sole\s+|co-?)?(?:(?:practice|business|company|shop|store|clinic|agency|studio|firm|restaurant|salon|franchise)\s+)?(?:owner|founder|ceo|md|gesch[äa]ftsf[üu]hrer(?:in)?|inhaber(?:in)?|directeur\s+g[ée]n[ée]ral|pdg|g[ée]rante?|director\s+general|gerente\s+general|due[ñn][oa]|propriet[áa]ri[oa]|titolare|amministratore\s+delegato|chief\s+executive|managing\s+director|managing\s+partner|president|proprietor)\b(?!{APOS}s)|\bI\s+(?:run|own)\s+(?:a|an|the|this|our|my)\s+(?:[\w-]+\s+){{0,3}}?(?:company|business|firm|shop|practice|agency|store|clinic|studio)\b|"
@@ -97,7 +98,7 @@ def read_authority(parts: list[Clause], asked: str | None) -> tuple[list[Fact], 
                     continue  # "no committee", "no board approval needed"
                 elif name in ("defers", "takes_part") and re.search(r"\b(?:without|no)\b[^.]{0,20}$", t[: m.start()]):
                     continue
-                elif name == "defers" and _SELF_BEFORE.search(t[: m.start()][-30:]):
+                elif name == "defers" and _SELF_BEFORE.search(t[: m.start()][-30:]) and not re.match(r"\w+['’]s\b", m.group()):
                     continue  # "I am the co-founder who makes the decisions": the approver is the writer
                 found[name] = (m.group(), 0.7 if name == "title" else 0.85)
                 break

@@ -26,8 +26,14 @@ _NOT_A_BUYER = (
 )
 NOT_A_BUYER = re.compile(_NOT_A_BUYER, re.I)
 
+# Content with what they have: "no need", unless a contrast follows ("fine with the volume, the issue is…").
+_CONTENT = re.compile(
+    rf"\b(?:happy|satisfied|fine|good|content|pleased)\s+with\s+(?:our|what|the|it|them|how|my|\w+\s+(?:tool|setup|system|vendor|provider))\b|"
+    rf"\bwe{APOS}?re\s+(?:happy|satisfied|content)\b(?!\s+to)", re.I)
+_CONTRAST = re.compile(r"\b(?:but|however|though|except|the\s+(?:issue|problem|challenge|pain)\s+is|what\s+we\s+(?:need|lack))\b", re.I)
+
 _NO_NEED = re.compile(
-    rf"\b(?:happy|satisfied|fine|good|content|pleased)\s+with\s+(?:our|what|the|it|them|how|my|\w+\s+(?:tool|setup|system|vendor|provider))\b|\bwe{APOS}?re\s+(?:good|all\s+set|covered|fine|sorted)\b(?!\s+at)|"
+    rf"\bwe{APOS}?re\s+(?:good|all\s+set|covered|fine|sorted)\b(?!\s+(?:at|with))|"
     rf"\b(?:don{APOS}?t|do\s+not|doesn{APOS}?t|won{APOS}?t)\s+(?:really\s+|actually\s+)?need\s+(?:a|an|any|anything|this|it|the|your|one|such|more)\b|"
     rf"\b(?:don{APOS}?t|do\s+not)\s+(?:really\s+)?(?:think|believe|see)\s+(?:that\s+)?we\s+(?:need|have\s+a\s+use)|"
     rf"\bno\s+(?:real\s+)?(?:need|use)\s+for\b|\bnot\s+(?:interested|a\s+fit|relevant)\b|\bjust\s+(?:browsing|looking\s+around)\b|\b(?:setup|tool|system|solution|process|bot|crm)\s+(?:works|is\s+working|does\s+the\s+job)(?:\s+\w+)?\s+(?:great|fine|well|perfectly)|"
@@ -36,7 +42,7 @@ _NO_NEED = re.compile(
     rf"\b(?:doesn{APOS}?t|does\s+not|won{APOS}?t|wouldn{APOS}?t)\s+(?:really\s+)?(?:fit|suit|apply\s+to)\s+us|\b(?:don{APOS}?t|do\s+not)\s+think\s+(?:this|it|that|you)\s+(?:fits|suits|would\s+(?:fit|help|work)|is\s+for\s+us)|\bnot\s+(?:really\s+)?(?:a|an)\s+(?:problem|issue)\s+(?:for\s+us|we\s+(?:have|face|{APOS}ve\s+got))|"
     rf"\bwe\s+(?:don{APOS}?t|do\s+not)\s+(?:really\s+)?(?:do|get|have|generate|receive|make|run)\s+(?:any\s+|many\s+|much\s+)?(?:'|\")?(?:leads|inbound|enquiries|inquiries|sales\s+calls|sales\s+conversations|sales\s+meetings|outbound|demos)|"
     rf"\b(?:current|existing)\s+(?:\w+\s+){{0,2}}(?:process|setup|set-up|tool|system|team|flow|vendor|chatbot|bot|provider|platform|crm|solution)\s+(?:already\s+)?(?:handles|covers|does|manages|gives\s+us)\s+(?:it|that|this|everything|what\s+we\s+need|all\s+we\s+need)\b|\bno\s+(?:inbound|leads)\s+to\s+speak\s+of|"
-    rf"{_NOT_A_BUYER}|\bno\s+problem\s+with\s+(?:our|lead)|\bonly\s+here\s+because\b|\b(?:well|already)\s+(?:served|covered|looked\s+after)\b|\bwinding\s+(?:\w+\s+){{0,2}}down\b|\b(?:closing|shutting)\s+(?:down\s+)?(?:the|our)\s+(?:business|company|shop)\b|\bnothing\s+to\s+(?:fix|solve|improve)\b|\b(?:setup|set-up|process|system|tool|flow)\s+is\s+(?:solid|fine|great|good|working)\b|"
+    rf"{_NOT_A_BUYER}|\bno\s+problem\s+with\s+(?:our|lead)|\bonly\s+here\s+because\b|\bnothing\s+(?:to\s+do\s+with\s+)?sales(?:[- ]related)?\b|\bnot\s+sales[- ]related\b|\brenewing\s+(?:our\s+)?(?:current\s+|existing\s+)?(?:contract|subscription)\b|\b(?:well|already)\s+(?:served|covered|looked\s+after)\b|\bwinding\s+(?:\w+\s+){{0,2}}down\b|\b(?:closing|shutting)\s+(?:down\s+)?(?:the|our)\s+(?:business|company|shop)\b|\bnothing\s+to\s+(?:fix|solve|improve)\b|\b(?:setup|set-up|process|system|tool|flow)\s+is\s+(?:solid|fine|great|good|working)\b|"
     rf"\bthere{APOS}?s?\s+(?:is\s+)?no\s+inbound\b|\bno\s+inbound\s+(?:leads|to\s+speak\s+of|at\s+all)\b|\bonly\s+sell\s+(?:through|via)\s+(?:partners|distributors|resellers|dealers|wholesalers)\b|"
     rf"\bnot\s+(?:for\s+)?(?:sales|selling)\b(?![-\w])|\b(?:get|collect)\s+(?:\w+\s+)?(?:quotes|bids)\s+at\s+renewal", re.I)
 
@@ -48,7 +54,7 @@ _WEAK_NO_NEED = re.compile(
 # Products outside lead handling: wanting one of these is "no need" unless a lead word is there too.
 _OFF_DOMAIN = re.compile(
     r"\b(?:hr|human\s+resources|payroll|payslips?|employee\s+questions|ticketing|help\s?desk|support\s+tickets?|"
-    r"customer\s+support\s+(?:tool|system|ticketing)|accounting|bookkeeping|internal\s+(?:it|support|helpdesk|help\s+desk|comms|communications)|it\s+support|service\s+desk|invoic\w+|inventory|timesheets?|"
+    r"customer\s+support\s+(?:tool|system|ticketing)|accounting|bookkeeping|faqs?(?:\s+bot)?|customer\s+service|existing\s+customers|internal\s+(?:it|support|helpdesk|help\s+desk|comms|communications)|it\s+support|service\s+desk|invoic\w+|inventory|timesheets?|"
     r"rostering|recruiting\s+software|applicant\s+tracking|ats)\b|\bnot\s+sales\b", re.I)
 
 # What the product handles: leads and the people and steps around them.
@@ -57,7 +63,7 @@ _LEAD_OBJECT = re.compile(
     r"form\s*(?:fills?|submissions?|entries)|(?:fill|fills|filled|filling)\s+(?:in\s+|out\s+)?(?:the\s+|a\s+|our\s+)?forms?|contact\s+forms?|web\s?forms?|web\s*chats?|live\s*chats?|site\s+chat|chats?\b|visitors?|"
     r"pipeline|qualif\w+|unqualified|follow[-\s]?ups?|followed\s+up|response\s+(?:times?|quality|rates?)|first\s+response|reply\s+times?|reps?\b|sdrs?|bdrs?|aes?\b|"
     r"account\s+execs?|sales\s+(?:team|people|reps?|staff|calls?)|meetings?|demos?|no[-\s]shows?|buyers?|opportunit\w+|deals?|"
-    r"conversions?|triag\w*|screening|(?:pricing|sales|product|buying)\s+questions|consultations?|appointments?|sign[-\s]?ups?|trials?|registrations?|closers?|sales\s?(?:people|persons?|folks)|salespeople|mqls?|sqls?|crm|routing|route|hand[-\s]?offs?|callbacks?|bookings?)\b", re.I)
+    r"conversions?|traffic|(?:discovery|sales|intro|qualification)\s+calls?|triag\w*|screening|(?:pricing|sales|product|buying)\s+questions|consultations?|appointments?|sign[-\s]?ups?|trials?|registrations?|closers?|sales\s?(?:people|persons?|folks)|salespeople|mqls?|sqls?|crm|routing|route|hand[-\s]?offs?|callbacks?|bookings?)\b", re.I)
 
 _PROBLEM = re.compile(
     rf"\b(?:los(?:e|es|ing|t)|miss(?:es|ed|ing)?|drop(?:s|ped|ping)?|leak\w*|slip(?:s|ping)?)\b|\bfall(?:s|ing)?\s+through|"
@@ -65,7 +71,7 @@ _PROBLEM = re.compile(
     rf"\bcan{APOS}?t\s+(?:keep\s+up|cope|respond|answer|handle|follow|get\s+to)|\b(?:not\s+able|unable)\s+to\s+(?:\w+\s+)?(?:keep\s+up|cope|respond|answer|handle|follow|get\s+to|call|reply|reach)|\bloos(?:e|es|ing)\b|\bcannot\s+(?:keep\s+up|cope|respond|answer|handle)|"
     rf"\bstruggl\w+|\bgo(?:es)?\s+nowhere\b|\bnothing\s+but\b|\bjunk\b|\b(?:rubbish|garbage|useless|worthless|crap|low[-\s]quality|broken|chaos|chaotic)\b|\bsome\s+get\s+none\b|\bspam\b|\bnoise\b|\bt[iy]re[- ]kickers\b|\bunqualified\b|\bnot\s+(?:qualified|real\s+buyers)\b|"
     rf"\bturn\s+out\s+to\s+be\b|\b(?:students|job\s+seekers|competitors)\b|\bby\s+hand\b|\bmanual(?:ly)?\b|\bslow\b|\bdelay\w*|\bbacklog\b|\bpil(?:e|es|ing)\s+up\b|"
-    rf"\b(?:issue|problem|pain|headache|challenge|bottleneck|nightmare|mess)\b|\bignored\b|\bnever\s+(?:get|hear)|\bbehind\b|\bgone\s+cold\b|\bghost\w*|\bcould\s+be\s+(?:a\s+lot\s+|much\s+|way\s+)?(?:better|faster|quicker|smarter)\b|\b(?:argu(?:e|es|ing)|fight(?:s|ing)?|blam(?:e|es|ing)|friction|disagree\w*)\b|\b(?:unhappy|dissatisfied|frustrated|fed\s+up|not\s+happy)\b|\bend\s+up\s+(?:doing|handling|answering|chasing|sorting)\b|\buse\s+of\s+(?:their|our|my|his|her)\s+time\b|\b(?:don{APOS}?t|do\s+not)\s+know\s+(?:who|which|whether)\b|\bnever\s+(?:talk|speak|hear)\b|\b(?:the\s+)?only\s+one\s+(?:answering|handling|responding|replying|doing)\b|\blate\s+at\s+night\b|\bnever\s+(?:show|turn)\s+up\b|"
+    rf"\b(?:issue|problem|pain|headache|challenge|bottleneck|nightmare|mess)\b|\bignored\b|\bnever\s+(?:get|hear)|\bbehind\b|\bgone\s+cold\b|\bghost\w*|\b(?:don{APOS}?t|do\s+not|never|didn{APOS}?t)\s+(?:show|turn)(?:\s+up)?\b|\bout\s+of\s+(?:office\s+)?hours\b|\bafter[- ]hours\b|\bovernight\b|\bat\s+night\b|\bweekends?\b|\bprioriti[sz]\w*|\bcould\s+be\s+(?:a\s+lot\s+|much\s+|way\s+)?(?:better|faster|quicker|smarter)\b|\b(?:argu(?:e|es|ing)|fight(?:s|ing)?|blam(?:e|es|ing)|friction|disagree\w*)\b|\b(?:unhappy|dissatisfied|frustrated|fed\s+up|not\s+happy)\b|\bend\s+up\s+(?:doing|handling|answering|chasing|sorting)\b|\buse\s+of\s+(?:their|our|my|his|her)\s+time\b|\b(?:don{APOS}?t|do\s+not)\s+know\s+(?:who|which|whether)\b|\bnever\s+(?:talk|speak|hear)\b|\b(?:the\s+)?only\s+one\s+(?:answering|handling|responding|replying|doing)\b|\blate\s+at\s+night\b|\bnever\s+(?:show|turn)\s+up\b|"
     rf"\b(?:hours|days|a\s+week|weeks)\s+(?:to|before|later)\b|\b\d+\s+(?:hours|days)\b|\blike\s+\d+\s+days\b|\bcompetitors?\b|\bdoesn{APOS}?t\s+scale\b|\btoo\s+late\b|"
     rf"\b(?:awful|terrible|poor|bad|horrible|abysmal|dreadful|low|lousy)\b|\bsit(?:s|ting)?\s+(?:there|in|for|around|unanswered|untouched|idle)\b|"
     rf"\bspend(?:s|ing)?\s+(?:\w+\s+)?(?:hours|days|ages|too\s+much|half|most|all|whole|entire)\b|\bcan{APOS}?t\s+afford\s+us\b|\bdead\b|\bchas(?:e|es|ing)\b|\btakes?\s+(?:us\s+|them\s+)?(?:\S+\s+){{0,3}}?(?:hours|days|weeks|ages|forever)\b|\bburn(?:s|ing)?\s+(?:their|our|my|the)\b|\bonly\s+want(?:ed|s)?\s+(?:a|the|to)\b|\b(?:no\s+idea|can{APOS}?t\s+tell|hard\s+to\s+(?:tell|know))\s+(?:which|who|whether|if)\b|"
@@ -118,6 +124,13 @@ def read_need(parts: list[Clause], asked: str | None) -> tuple[list[Fact], bool]
         m = _NO_NEED.search(clause.text)
         if m:
             return [Fact(field="need", value="none", evidence=m.group(), confidence=0.85)], False
+    for clause in parts:
+        m = _CONTENT.search(clause.text)
+        if m:
+            rest = clause.text[m.end() :]
+            after = _CONTRAST.search(rest)
+            if not (after and _confirmed(rest[after.start() :])):
+                return [Fact(field="need", value="none", evidence=m.group(), confidence=0.8)], False
     for clause in parts:
         off = _OFF_DOMAIN.search(clause.text)
         if off and _GOAL.search(clause.text) and not _LEAD_OBJECT.search(clause.text):

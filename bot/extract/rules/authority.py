@@ -19,7 +19,7 @@ _BOSS = (r"(?:ceo|cfo|coo|cro|cto|cmo|vp|vice\s+president|director|head|boss|man
 _LOW_ROLE = r"(?:junior\s+)?(?:intern|trainee|receptionist|assistant|admin\w*|temp|secretary|apprentice|volunteer|work\s+experience)"
 
 _NONE = re.compile(
-    rf"\b(?:just|only)\s+(?:an?\s+)?(?:intern|student|trainee|temp)\b|\b(?:nur|solo|seulement|apenas|bara)\s+(?:ein\s+|una?\s+|un\s+)?(?:praktikant\w*|stagiaire|becari[oa]|estagi[áa]ri[oa]|stagista)\b|{_I}\s*(?:{APOS}m|am)?\s*(?:just\s+|only\s+)?(?:an?|the)\s+{_LOW_ROLE}\b|"
+    rf"\b(?:just|only)\s+(?:an?\s+)?(?:intern|student|trainee|temp)\b|{_I}\s*(?:{APOS}m|am)\s+(?:just\s+|only\s+)curious\b|\b(?:nur|solo|seulement|apenas|bara)\s+(?:ein\s+|una?\s+|un\s+)?(?:praktikant\w*|stagiaire|becari[oa]|estagi[áa]ri[oa]|stagista)\b|{_I}\s*(?:{APOS}m|am)?\s*(?:just\s+|only\s+)?(?:an?|the)\s+{_LOW_ROLE}\b|"
     rf"\b(?:won{APOS}?t|will\s+not|wouldn{APOS}?t)\s+be\s+(?:buying|picking|choosing|deciding|signing|involved|the\s+one)|\bnot\s+the\s+right\s+(?:person|contact|one)\b|"
     rf"\b(?:don{APOS}?t|do\s+not|never)\s+get\s+involved\s+(?:in|with)\b|\bno\s+(?:involvement|vote)\s+in\b|\bnot\s+my\s+area\b|"
     rf"\b(?:no|zero|don{APOS}?t\s+(?:get|have)\s+(?:any|a)|do\s+not\s+(?:get|have)\s+(?:any|a)|nothing)\s+(?:say|input|influence|part|vote|involvement)\b|"
@@ -29,7 +29,8 @@ _NONE = re.compile(
 
 # Someone else approves: the writer takes part at most.
 _DEFERS = re.compile(
-    rf"\b(?:run|check|clear|pass)\s+(?:it|this|that)\s+(?:by|with|past)\b|\b(?:owner|founder|ceo|boss|md){APOS}s\s+(?:son|daughter|wife|husband|partner|assistant|ea|pa|nephew|niece|brother|sister)\b|"
+    rf"\b(?:run|check|clear|pass)\s+(?:it|this|that)\s+(?:by|with|past)\b|\b(?:final\s+)?(?:approval|sign[- ]?off|decision|say)\s+(?:comes|has\s+to\s+come|must\s+come)\s+from\b|"
+    rf"\b(?:owner|founder|ceo|cfo|coo|boss|director|manager|board|partner|md|vp|gm)(?:{APOS}s|s{APOS})\s+(?:call|decision|sign[- ]?off)\b|\b(?:owner|founder|ceo|boss|md){APOS}s\s+(?:son|daughter|wife|husband|partner|assistant|ea|pa|nephew|niece|brother|sister)\b|"
     rf"\b(?:bring|take|present|escalate)\s+(?:this|it)\s+to\s+(?:the\s+|our\s+|my\s+)?(?:\w+\s+)?(?:leadership|board|exec\w*|management|committee|boss|ceo|cfo|partners)\b|\b(?:convince|persuade|win\s+over|sell\s+(?:it|this)\s+to|pitch\s+(?:it|this)\s+to)\s+(?:my|our|the)\s+\w+|\bwe\s+(?:both|all)\s+(?:sign|decide|approve|have\s+to)\b|"
     rf"\bone\s+of\s+(?:the\s+|our\s+)?(?:two|three|four|\d)\s+(?:founders|co-?founders|partners|owners|directors)\b|\b(?:joint|shared|group|collective)\s+decision\b|\b(?:get|need|want)\s+(?:\w+\s+)?buy[- ]?in\s+from\b|"
     rf"\b(?:my|our)\s+(?:\w+\s+)?(?:husband|wife|partner|dad|father|mum|mom|mother|brother|sister|boss|uncle|aunt|son|daughter|friend|owner|founder)\s+(?:owns|runs)\b|"
@@ -69,7 +70,7 @@ _DECIDER = re.compile(
     rf"\bsign(?:ing)?\s+off\s+on\s+(?:this|it|tools\s+like\s+this)\s+myself|"
     rf"\b(?:approv|sign|decid|buy|pick|choos|purchas)\w*\s+(?:\w+\s+){{0,4}}myself\b|\bmine\s+to\s+(?:approve|sign|decide|make)|"
     rf"\b(?:rests?|sits?|lies|is)\s+with\s+me\b|\b(?:down|up)\s+to\s+me\b|{_I}\s*(?:have|hold|own)\s+(?:full\s+|final\s+|the\s+)?(?:purchasing\s+|buying\s+|signing\s+|budget\s+)?(?:authority|sign[- ]?off)\b|"
-    rf"{_I}\s*(?:can\s+)?authori[sz]e\b|{_I}\b[^.;]{{0,40}}\band\s+(?:also\s+)?(?:sign|approve)\s+(?:the\s+|all\s+)?(?:pos?|purchase\s+orders|contracts|invoices|off)\b|\b(?:decide|sign|approve|choose)\s+(?:alone|on\s+my\s+own|by\s+myself)\b|\bc{APOS}est\s+moi\s+qui\s+(?:d[ée]cide|signe)|\bich\s+entscheide\b|\b(?:yo|eu)\s+decido\b|\bdecido\s+io\b|{_I}\b[^.;]{{0,40}}\band\s+have\s+the\s+(?:final|last)\s+(?:say|word|call)\b|{_I}\s*(?:{APOS}m|am)?\s*(?:fully\s+)?authori[sz]ed\s+to\s+(?:sign|approve|buy|purchase|spend)\b|\bthe\s+one\s+who\s+(?:pays|picks|decides|signs|approves|chooses|buys)\b|{_I}\s*(?:be\s+)?(?:making|taking)\s+the\s+(?:final\s+)?(?:decision|call)|"
+    rf"{_I}\s*(?:can\s+)?authori[sz]e\b|{_I}\s*(?:handle|sign|manage|own|approve)\s+(?:all\s+)?(?:the\s+|our\s+)?(?:supplier|vendor|software|tool|purchasing)\s+(?:contracts|purchases|purchasing|spend|decisions)\b|{_I}\b[^.;]{{0,40}}\band\s+(?:also\s+)?(?:sign|approve)\s+(?:the\s+|all\s+)?(?:pos?|purchase\s+orders|contracts|invoices|off)\b|\b(?:decide|sign|approve|choose)\s+(?:alone|on\s+my\s+own|by\s+myself)\b|\bc{APOS}est\s+moi\s+qui\s+(?:d[ée]cide|signe)|\bich\s+entscheide\b|\b(?:yo|eu)\s+decido\b|\bdecido\s+io\b|{_I}\b[^.;]{{0,40}}\band\s+have\s+the\s+(?:final|last)\s+(?:say|word|call)\b|{_I}\s*(?:{APOS}m|am)?\s*(?:fully\s+)?authori[sz]ed\s+to\s+(?:sign|approve|buy|purchase|spend)\b|\bthe\s+one\s+who\s+(?:pays|picks|decides|signs|approves|chooses|buys)\b|{_I}\s*(?:be\s+)?(?:making|taking)\s+the\s+(?:final\s+)?(?:decision|call)|"
     rf"\b(?:decision|call)\s+(?:is\s+)?(?:by|with)\s+me\b|\b{_I}\s*(?:decide|pick|choose)\s+(?:on|which|what)\b", re.I)
 _TITLE_DECIDER = re.compile(
     rf"{_I}\s*(?:{APOS}m|am)?\s*(?:the\s+|a\s+)?(?:sole\s+|co-?)?(?:(?:practice|business|company|shop|store|clinic|agency|studio|firm|restaurant|salon|franchise)\s+)?(?:owner|founder|ceo|md|gesch[äa]ftsf[üu]hrer(?:in)?|inhaber(?:in)?|directeur\s+g[ée]n[ée]ral|pdg|g[ée]rante?|director\s+general|gerente\s+general|due[ñn][oa]|propriet[áa]ri[oa]|titolare|amministratore\s+delegato|chief\s+executive|managing\s+director|managing\s+partner|president|proprietor)\b(?!{APOS}s)|\bI\s+(?:run|own)\s+(?:a|an|the|this|our|my)\s+(?:[\w-]+\s+){{0,3}}?(?:company|business|firm|shop|practice|agency|store|clinic|studio)\b|"

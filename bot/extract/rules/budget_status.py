@@ -32,7 +32,7 @@ UNDECIDED = re.compile(
     rf"\b(?:have|need)\s+to\s+get\s+(?:a|the|it|that|this|any)\s*(?:figure|number|budget|amount)?\s*(?:approved|signed\s+off)|"
     rf"\bstill\s+(?:to\s+be\s+)?(?:decided|set|approved|determined)|\b(?:to\s+be|will\s+be)\s+(?:decided|set|determined|agreed|confirmed)\b|"
     rf"\bnot\s+(?:decided|set)\s+yet|\bundecided\b|\bwe{APOS}?ll\s+see\b|\bopen\s+to\s+(?:suggestions|proposals)\b|\bup\s+in\s+the\s+air\b|"
-    rf"\bbudget\s+(?:planning|cycle|round|process|season)\b|\bI{APOS}?ll\s+know\s+(?:more|then|later|after|by|in|once)\b|\buntil\s+(?:we|I)\s+see\b", re.I)
+    rf"\bbudget\s+(?:planning|cycle|round|process|season)\b|\b(?:I|we){APOS}?ll\s+know\s+(?:more|then|later|after|by|in|once)\b|\buntil\s+(?:we|I)\s+see\b", re.I)
 
 NONE = re.compile(
     rf"\bno\s+budget\b(?!\s+(?:limit|constraint|cap|issue|problem))(?![^.;]*\byet\b)|"
@@ -42,7 +42,7 @@ NONE = re.compile(
     rf"\b{_MONEY}s?\s+(?:was|got|has\s+been|have\s+been|is|are)\s+(?:\w+\s+)?(?:cut|frozen|slashed|gone|pulled|scrapped|axed|cancell?ed|paused|(?:put\s+)?on\s+hold)|"
     rf"\b(?:it|that|which)\s+(?:was|got|has\s+been)\s+(?:cut|pulled|scrapped|axed|cancell?ed|slashed|frozen)\b|"
     rf"\bnot\s+in\s+(?:the|our)\s+budget|\bnothing\s+(?:left\s+)?(?:budgeted|in\s+the\s+budget|to\s+spend)|\bright\s+now\s+there{APOS}?s\s+nothing\b|"
-    rf"\b(?:budget|spending|hiring)\s+freeze|\bout\s+of\s+(?:our\s+)?budget\b|\bnot\s+(?:a|one)\s+(?:cent|penny|dime|dollar|euro|pound)\b(?!\s+(?:more|over|above))|\b(?:unable\s+to|not\s+able\s+to|can{APOS}?t|cannot)\s+commit\s+any\s+(?:funds|money|budget|spend)\b|\b(?:can{APOS}?t|cannot|unable\s+to)\s+spend\b|\bstretched\s+(?:thin|too\s+thin)\b|\bwe{APOS}?re\s+(?:broke|bootstrapped|skint)\b|\b(?:money|cash|funds?|budgets?){APOS}?s?\s+(?:is\s+|are\s+)?(?:very\s+|really\s+|super\s+)?(?:tight|scarce|short)\b|^\s*(?:zero|nil|nothing|none|nada)\s*[.!,]|\bnone\s+really\b|\bbudget\W+(?:none|zero|nil|nothing)\b|"
+    rf"\b(?:budget|spending|hiring)\s+freeze|\bout\s+of\s+(?:our\s+)?budget\b|\bnot\s+(?:a|one)\s+(?:cent|penny|dime|dollar|euro|pound)\b(?!\s+(?:more|over|above))|\b(?:unable\s+to|not\s+able\s+to|can{APOS}?t|cannot)\s+commit\s+any\s+(?:funds|money|budget|spend)\b|\b(?:can{APOS}?t|cannot|unable\s+to)\s+spend\b|\bstretched\s+(?:thin|too\s+thin)\b|\b(?:finance|the\s+cfo|our\s+cfo|the\s+board|my\s+boss|management)\s+(?:said|says|has\s+said)\s+no\b|\bbudget\s+(?:request\s+)?(?:was\s+)?(?:rejected|declined|denied|turned\s+down)\b|\bwe{APOS}?re\s+(?:broke|bootstrapped|skint)\b|\b(?:money|cash|funds?|budgets?){APOS}?s?\s+(?:is\s+|are\s+)?(?:very\s+|really\s+|super\s+)?(?:tight|scarce|short)\b|^\s*(?:zero|nil|nothing|none|nada)\s*[.!,]|\bnone\s+really\b|\bbudget\W+(?:none|zero|nil|nothing)\b|"
     rf"\bcan{APOS}?t\s+justify\s+(?:any\s+|the\s+)?(?:spend|cost|spending|expense)|\b(?:won{APOS}?t|will\s+not)\s+be\s+spending\b|"
     rf"\bnot\s+spending\s+(?:anything|any\s+money)|\bfree\s+(?:tools?|plans?|options?)\s+only\b|\bonly\s+(?:free|use\s+free)\b", re.I)
 

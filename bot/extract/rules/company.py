@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from bot.extract.rules import places
-from bot.extract.rules.text import APOS, NUMBER_WORDS, SMALL_WORDS, Clause, to_number
+from bot.extract.rules.text import APOS, NUMBER_WORDS, OTHERS_BEFORE, SMALL_WORDS, Clause, to_number
 from bot.facts import Fact
 
 _N = rf"(?:\d{{1,3}}(?:[,.]\d{{3}})+|\d+(?:[.,]\d)?\s?k\b|\d+|{SMALL_WORDS}|{NUMBER_WORDS})"
@@ -67,7 +67,7 @@ _COUNTRY_WORD = re.compile(r"\b(?:UK|U\.K\.|US|U\.S\.A?\.?|USA|UAE|[A-Z][a-z]+(?
 _DEMONYM = re.compile(r"\b(?P<d>[A-Z][a-z]+(?:\s+African)?)\s+(?:\w+\s+){0,2}?(?:company|firm|business|agency|startup|start-up|manufacturer|retailer|brand|group|chain|distributor|supplier|provider|school|clinic|hospital|bank|team|studio|shop|store)\b")
 _COMPANY_NOUN = re.compile(r"^\s+(?:\w+\s+)?(?:company|firm|business|agency|startup|start-up|group|subsidiary|entity|corporation|manufacturer)\b", re.I)
 _WE_ARE_DEMONYM = re.compile(rf"\bwe{APOS}?re\s+(?:a\s+)?(?P<d>[A-Z][a-z]+)\b(?!\s+\w)")
-_NOT_OURS = re.compile(r"\b(?:customers?|clients?|sell(?:ing|s)?\s+(?:to|into|in)|ship(?:ping)?\s+to|expand\w*|vacation|holiday|trip|conference|visit\w*|talk|event|webinar|meetup|summit|expo|trade\s+show|fair|saw\s+you|met|moved\s+from|originally|born|partners?|competitors?|dealers?|sit|offices?\s+in\s+\w+\s+and)\b[^.]{0,30}$", re.I)
+_NOT_OURS = re.compile(r"\b(?:customers?|clients?|parent|sell(?:ing|s)?\s+(?:to|into|in)|ship(?:ping)?\s+to|expand\w*|vacation|holiday|trip|conference|visit\w*|talk|event|webinar|meetup|summit|expo|trade\s+show|fair|saw\s+you|met|moved\s+from|originally|born|partners?|competitors?|dealers?|sit|offices?\s+in\s+\w+\s+and)\b[^.]{0,30}$", re.I)
 _TRAILING_NOISE = re.compile(r"[.,;:!?)\"'’]+$")
 
 
@@ -109,7 +109,7 @@ def read_headcount(parts: list[Clause], asked: str | None) -> list[Fact]:
                 if 1 <= n <= 5_000_000 and (best is None or (2, n) > best[:2]):
                     best = (2, n, m.group().strip())
         m = _ALONE.search(t)
-        if m and best is None:
+        if m and best is None and not OTHERS_BEFORE.search(t[: m.start()]):
             best = (1, 1.0, m.group())
     if best is None and asked == "company" and parts:
         m = re.match(rf"^\s*{_APPROX}(?P<n>\d{{1,3}}(?:,\d{{3}})*|\d+)\s*(?:ish|\+)?\s*[.!]?\s*$", parts[0].text, re.I)

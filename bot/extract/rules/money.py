@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from bot.extract.rules.budget_status import ALLOCATED as _STATUS_ALLOCATED
 from bot.extract.rules.budget_status import NONE as _STATUS_NONE
 from bot.extract.rules.budget_status import UNDECIDED as _STATUS_UNDECIDED
-from bot.extract.rules.text import APOS, NUMBER_WORDS, SMALL_WORDS, Clause, to_number
+from bot.extract.rules.text import APOS, NUMBER_WORDS, OTHERS_BEFORE, SMALL_WORDS, Clause, to_number
 from bot.facts import Fact
 
 _SYMBOLS = {
@@ -89,6 +89,9 @@ _CONTEXT = re.compile(
     rf"at\s+least|at\s+most|\bcomfortable\b|\bstretch\b|\bwork\s+with\b|\bhave\s+(?:\w+\s+)?[$€£¥₹]?\d|\bfor\s+(?:it|that)\b|"
     rf"\bgiven\b|\breserved\b|\bring[- ]?fenced\b|\bprepared\s+to\b|\bput\s+aside\b|\bpot\b|\bto\s+play\s+with\b", re.I)
 
+# Today's spend carried over is this purchase's budget: "we pay $600 a month and would move that spend over".
+_REUSED = re.compile(r"\b(?:move|shift|redirect|reallocate|transfer|reuse|put|switch)\s+(?:that|this|the|our|it)\s*(?:spend|money|budget)?\s+(?:over|across|to|into)\b|"
+                     r"\bkeep\s+(?:it|that|the\s+budget)\s+(?:similar|the\s+same|about\s+the\s+same)\b|\bsame\s+(?:budget|amount|spend)\b", re.I)
 # A price unit right after a bare figure marks it as money: "300 per seat per month", "500 a month".
 _PRICED = re.compile(r"^\s*(?:/\s?|per\s+|a\s+|an\s+|each\s+|every\s+)(?:seat|user|licen[cs]e|head|agent|rep|month|mo|year|yr|annum|quarter)\b", re.I)
 _COUNTED = re.compile(
@@ -205,6 +208,8 @@ def read_budget(parts: list[Clause], asked: str | None) -> tuple[list[Fact], boo
             if m and budget_talk:
                 status = ("undecided", m.group())
         gone = _STATUS_NONE.search(t)
+        if gone and OTHERS_BEFORE.search(t[: gone.start()]):
+            gone = None  # someone else's lack of money
         if status is None and gone:
             status = ("none", gone.group())
         if facts or gone:
@@ -219,7 +224,7 @@ def read_budget(parts: list[Clause], asked: str | None) -> tuple[list[Fact], boo
             if not (a.currency or last.currency) and _COUNTED.match(t[last.end :]):
                 continue  # "10k contacts", "50 people": counts, not money
             before, after = t[: a.start], t[last.end :]
-            if _NOT_BUDGET_BEFORE.search(before[-60:]) or _NOT_BUDGET_AFTER.search(after):
+            if (_NOT_BUDGET_BEFORE.search(before[-60:]) or _NOT_BUDGET_AFTER.search(after)) and not _REUSED.search(t):
                 continue
             short_answer = len(t.split()) <= 8 and (a.currency or last.currency) and _period(t, a.start, last.end)
             if asked != "budget" and not _CONTEXT.search(t) and not short_answer:

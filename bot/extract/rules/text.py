@@ -44,6 +44,9 @@ def _add(out: list[Clause], text: str, start: int, end: int) -> None:
         out.append(Clause(stripped, start + piece.index(stripped)))
 
 
+# Someone other than the writer's company is the subject: "even if they're a one-man band with no money".
+OTHERS_BEFORE = re.compile(r"\b(?:they|they['’]re|who|he|she|customers?|prospects?|clients?|leads?|people|visitors|anyone|someone)\b[^.;]{0,40}$", re.I)
+
 _WORD_NUMBERS = (
     "zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"
     "sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|"

@@ -40,7 +40,7 @@ _TOTAL = re.compile(
 _SMALL_GROUP = re.compile(r"\b(?:committee|board|panel|call|meeting|vote|voting|founders|co-?founders|partners|in\s+the\s+room)\b", re.I)
 # Parts of a team added up: "2 founders and 3 contractors", "30 engineers, 10 in sales plus 5 admins".
 _ROLE_COUNT = re.compile(
-    rf"\b(?P<n>{_N})\s+(?:full[-\s]time\s+|part[-\s]time\s+)?(?:founders?|co-?founders?|partners|contractors|freelancers|engineers|developers|consultants|"
+    rf"\b(?P<n>{_N})\s+(?:full[-\s]time\s+|part[-\s]time\s+|support\s+|back[-\s]office\s+|office\s+|admin\s+|other\s+)?(?:founders?|co-?founders?|partners|contractors|freelancers|engineers|developers|consultants|"
     rf"designers|assistants?|admins?|interns|nurses|doctors|drivers|technicians|associates|"
     rf"in\s+(?:sales|marketing|support|admin|ops|operations|engineering|the\s+office|the\s+back\s+office)|{_PEOPLE})", re.I)
 _JOIN = re.compile(r"^\s*(?:,|and|plus|\+|&|,\s*and|,\s*plus)\s*$", re.I)

@@ -48,6 +48,7 @@ _AMOUNT = re.compile(
     rf"(?:\s?(?P<code>\b(?:{_CODES})\b|{_WORD_RE}|[€£]|(?<=\d)\$|(?<=\d)\s?kr\b|(?<=\d)\s?zł))?",
     re.I,
 )
+_RANGE_START = re.compile(rf"\s*(?:-|–|to|and|or)\s*(?:{_SYM_RE}\s?)?(?:\d|{NUMBER_WORDS})", re.I)
 _RANGE_GAP = re.compile(r"^\s*(?:-|–|—|to|and|or)\s*$", re.I)
 _BETWEEN = re.compile(r"\b(?:between|from|range\s+of|somewhere\s+in)\s*$", re.I)
 
@@ -147,8 +148,8 @@ def _amounts(text: str) -> list[_Amount]:
         if mult_tok in ("lakh", "lakhs", "lac", "lacs", "crore", "crores") and currency is None:
             currency = "INR"
         has_scale = currency is not None or mult_tok in ("k", "thousand", "grand", "million", "lakh", "lakhs", "lac", "lacs", "crore", "crores", "bn", "billion", "mn")
-        if not m.group("num")[0].isdigit() and currency is None and mult == 1.0:
-            continue
+        if not m.group("num")[0].isdigit() and currency is None and mult == 1.0 and not _RANGE_START.match(text[m.end() :]):
+            continue  # a bare number word is money only as the low end of a range ("one and two thousand pounds")
         end = m.end() if (m.group("code") or m.group("mult")) else m.end("num")
         out.append(_Amount(m.start() if m.group("sym") else m.start("num"), end, num * mult, currency, has_scale, mult))
     return out
@@ -165,6 +166,9 @@ def _join_ranges(text: str, amounts: list[_Amount]) -> list[tuple[_Amount, _Amou
             if _RANGE_GAP.match(gap) and (gap.strip() not in ("and", "or") or _BETWEEN.search(text[: a.start])):
                 if a.mult == 1.0 and b.mult > 1.0 and a.value * b.mult <= b.value:  # "30-40k": the scale applies to both
                     a = _Amount(a.start, a.end, a.value * b.mult, a.currency, True, b.mult)
+                scale = 1e6 if re.search(r"million", text[b.start : b.end], re.I) else 1e3 if re.search(r"thousand", text[b.start : b.end], re.I) else 1.0
+                if a.mult == 1.0 and scale > 1.0 and a.value < scale and a.value * scale <= b.value:  # "one and two thousand"
+                    a = _Amount(a.start, a.end, a.value * scale, a.currency, True, scale)
                 cur = a.currency or b.currency
                 a = _Amount(a.start, a.end, a.value, cur, a.has_scale or b.has_scale, a.mult)
                 b = _Amount(b.start, b.end, b.value, cur, a.has_scale or b.has_scale, b.mult)

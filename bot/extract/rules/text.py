@@ -52,7 +52,8 @@ _WORD_NUMBERS = (
     "sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|"
     "hundred|thousand|million|billion"
 )
-NUMBER_WORDS = rf"(?:(?:{_WORD_NUMBERS})(?:[\s-]+(?:and[\s-]+)?(?:{_WORD_NUMBERS}))*)"
+# "and" joins number words only after a scale ("one hundred and five"), so "between one and two thousand" stays two numbers.
+NUMBER_WORDS = rf"(?:(?:{_WORD_NUMBERS})(?:(?:(?:(?<=hundred)|(?<=thousand)|(?<=million))[\s-]+and)?[\s-]+(?:{_WORD_NUMBERS}))*)"
 _SMALL = {"a": 1, "an": 1, "a couple of": 2, "a couple": 2, "couple of": 2, "a few": 3, "few": 3, "several": 3, "a dozen": 12, "dozen": 12}
 SMALL_WORDS = r"(?:a\s+couple(?:\s+of)?|couple\s+of|a\s+few|few|several|a\s+dozen|dozen|an?)"
 

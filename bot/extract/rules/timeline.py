@@ -40,14 +40,14 @@ _INTENT = re.compile(
     r"running|working|have|get|switch\w*|move|go|want|need|looking|plan\w*|aim\w*|ready|onboard\w*|like|hoping|hope|"
     r"asap|urgent\w*|immediately|timeline|timeframe|not\s+(?:before|until))\b", re.I)
 _NONE = re.compile(
-    rf"\bno\s+(?:\w+\s+)?(?:plans?|intention|intent)\s+(?:\w+\s+){{0,2}}?(?:to|of)\s+(?:buy|buying|purchas\w*|switch\w*|chang\w*|invest\w*|get\w*)|"
+    rf"\bno\s+(?:purchase|buying|buy)\s+(?:planned|scheduled|intended|in\s+sight|on\s+the\s+horizon)\b|\bno\s+(?:\w+\s+)?(?:plans?|intention|intent)\s+(?:\w+\s+){{0,2}}?(?:to|of)\s+(?:buy|buying|purchas\w*|switch\w*|chang\w*|invest\w*|get\w*)|"
     rf"(?:\bnot|n{APOS}t)\s+(?:really\s+)?(?:looking|planning|going|intending)\s+(?:on\s+|to\s+)(?:buy\w*|purchas\w*|switch\w*|chang\w*)|\bnot\s+in\s+the\s+market\b|"
     rf"\b(?:won{APOS}?t|will\s+not)\s+be\s+(?:buying|purchasing)|\bnot\s+buying\b|\bno\s+timeline\s+(?:at\s+all|whatsoever)", re.I)
 # "not for at least 18 months": a lower bound with no date, so a bucket without days.
 _NOT_FOR = re.compile(rf"\bnot\s+(?:for|within|in)\s+(?:at\s+least\s+|another\s+|the\s+next\s+)?(?P<n>\d+|{NUMBER_WORDS}|{SMALL_WORDS})\s+(?P<unit>months?|years?)\b", re.I)
 _DAY_OF_MONTH = re.compile(r"\b(?:by|before|until|till|on|no\s+later\s+than)\s+the\s+(?P<d>[1-9]|[12]\d|3[01])(?:st|nd|rd|th)\b(?!\s+(?:of|century|floor|percent))", re.I)
 _NEW_YEAR = re.compile(r"\b(?:in|after|early\s+in|at\s+the\s+start\s+of)\s+the\s+new\s+year\b", re.I)
-_NOW = re.compile(r"(?<!\bnothing\s)(?<!\bnot\s)(?<!\bno\s)(?<!\bnot\sthat\s)\b(?:asap|a\.s\.a\.p\.?|as\s+soon\s+as\s+(?:possible|we\s+can)|right\s+away|immediately|urgent(?:ly)?|straight\s+away)\b", re.I)
+_NOW = re.compile(r"(?<!\bnothing\s)(?<!\bnot\s)(?<!\bno\s)(?<!\bnot\sthat\s)\b(?:(?:ideally|like|needed\s+it|wanted\s+it|by)\s+yesterday|asap|a\.s\.a\.p\.?|as\s+soon\s+as\s+(?:possible|we\s+can)|right\s+away|immediately|urgent(?:ly)?|straight\s+away)\b", re.I)
 _NOT_BEFORE = re.compile(rf"(?:\bnot\s+(?:\w+\s+){{0,6}}?(?:before|until|till|til|this\s+side\s+of)|\bno\s+(?:earlier|sooner)\s+than|\bthis\s+side\s+of)\s+(?:(?:the\s+)?(?:end|start|beginning)\s+of\s+)?(?:(?P<mon>{_MONTH_RE})\s*)?(?P<y>20\d\d)\b", re.I)
 
 _REL_UNIT = re.compile(

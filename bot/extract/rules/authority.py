@@ -29,7 +29,7 @@ _NONE = re.compile(
 
 # Someone else approves: the writer takes part at most.
 _DEFERS = re.compile(
-    rf"\b(?:run|check|clear|pass)\s+(?:it|this|that)\s+(?:by|with|past)\b|\b(?:final\s+)?(?:approval|sign[- ]?off|decision|say)\s+(?:comes|has\s+to\s+come|must\s+come)\s+from\b|"
+    rf"\b(?:run|check|clear|pass)\s+(?:it|this|that)\s+(?:by|with|past)\b|\bco-?own\w*\s+(?:the\s+)?(?:budget|decision)\b|\bshare\s+(?:the\s+)?(?:budget|decision)\s+with\b|\b(?:that|it){APOS}?s\s+not\s+me\b|\b(?:final\s+)?(?:approval|sign[- ]?off|decision|say)\s+(?:comes|has\s+to\s+come|must\s+come)\s+from\b|"
     rf"\b(?:owner|founder|ceo|cfo|coo|boss|director|manager|board|partner|md|vp|gm)(?:{APOS}s|s{APOS})\s+(?:call|decision|sign[- ]?off)\b|\b(?:owner|founder|ceo|boss|md){APOS}s\s+(?:son|daughter|wife|husband|partner|assistant|ea|pa|nephew|niece|brother|sister)\b|"
     rf"\b(?:bring|take|present|escalate)\s+(?:this|it)\s+to\s+(?:the\s+|our\s+|my\s+)?(?:\w+\s+)?(?:leadership|board|exec\w*|management|committee|boss|ceo|cfo|partners)\b|\b(?:convince|persuade|win\s+over|sell\s+(?:it|this)\s+to|pitch\s+(?:it|this)\s+to)\s+(?:my|our|the)\s+\w+|\bwe\s+(?:both|all)\s+(?:sign|decide|approve|have\s+to)\b|"
     rf"\bone\s+of\s+(?:the\s+|our\s+)?(?:two|three|four|\d)\s+(?:founders|co-?founders|partners|owners|directors)\b|\b(?:joint|shared|group|collective)\s+decision\b|\b(?:get|need|want)\s+(?:\w+\s+)?buy[- ]?in\s+from\b|"
@@ -69,7 +69,7 @@ _DECIDER = re.compile(
     rf"\b(?:who|that)\s+makes?\s+the\s+(?:purchasing\s+|buying\s+|final\s+)?decisions?\b|{_I}\s+(?:am\s+)?the\s+(?:(?:sole|only|final|main|ultimate)\s+)?(?:decision[- ]maker|(?:one|person)\s+(?:who\s*(?:{APOS}ll|\s+will)?\s*|that\s+)?(?:signs?|decides?|approves?|signing|deciding|approving))|"
     rf"\bsign(?:ing)?\s+off\s+on\s+(?:this|it|tools\s+like\s+this)\s+myself|"
     rf"\b(?:approv|sign|decid|buy|pick|choos|purchas)\w*\s+(?:\w+\s+){{0,4}}myself\b|\bmine\s+to\s+(?:approve|sign|decide|make)|"
-    rf"\b(?:rests?|sits?|lies|is)\s+with\s+me\b|\b(?:down|up)\s+to\s+me\b|{_I}\s*(?:have|hold|own)\s+(?:full\s+|final\s+|the\s+)?(?:purchasing\s+|buying\s+|signing\s+|budget\s+)?(?:authority|sign[- ]?off)\b|"
+    rf"\b(?:rests?|sits?|lies|is)\s+with\s+me\b|\b(?:down|up)\s+to\s+me\b|{_I}\s*(?:{APOS}ve\s+got|have\s+got|got|have|hold|own)\s+(?:full\s+|final\s+|the\s+)?(?:purchasing\s+|buying\s+|signing\s+|spending\s+|budget\s+)?(?:authority|sign[- ]?off)\b|"
     rf"{_I}\s*(?:can\s+)?authori[sz]e\b|{_I}\s*(?:handle|sign|manage|own|approve)\s+(?:all\s+)?(?:the\s+|our\s+)?(?:supplier|vendor|software|tool|purchasing)\s+(?:contracts|purchases|purchasing|spend|decisions)\b|{_I}\b[^.;]{{0,40}}\band\s+(?:also\s+)?(?:sign|approve)\s+(?:the\s+|all\s+)?(?:pos?|purchase\s+orders|contracts|invoices|off)\b|\b(?:decide|sign|approve|choose)\s+(?:alone|on\s+my\s+own|by\s+myself)\b|\bc{APOS}est\s+moi\s+qui\s+(?:d[ée]cide|signe)|\bich\s+entscheide\b|\b(?:yo|eu)\s+decido\b|\bdecido\s+io\b|{_I}\b[^.;]{{0,40}}\band\s+have\s+the\s+(?:final|last)\s+(?:say|word|call)\b|{_I}\s*(?:{APOS}m|am)?\s*(?:fully\s+)?authori[sz]ed\s+to\s+(?:sign|approve|buy|purchase|spend)\b|\bthe\s+one\s+who\s+(?:pays|picks|decides|signs|approves|chooses|buys)\b|{_I}\s*(?:be\s+)?(?:making|taking)\s+the\s+(?:final\s+)?(?:decision|call)|"
     rf"\b(?:decision|call)\s+(?:is\s+)?(?:by|with)\s+me\b|\b{_I}\s*(?:decide|pick|choose)\s+(?:on|which|what)\b", re.I)
 _TITLE_DECIDER = re.compile(

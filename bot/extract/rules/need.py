@@ -95,8 +95,17 @@ _PAIN = re.compile(
     rf"\bbreaks?\s+(?:on|every|all)|\bcosting\s+us\b(?![^.]*\$)|\bpushing\s+for\s+better|\bbetter\s+lead\s+(?:routing|qualification)|"
     rf"\bspend\s+(?:most|half|all)\s+of\s+(?:their|our|my)\s+(?:day|time|week)|\bhave\s+already\s+booked\b|\bbook(?:ed)?\s+(?:somewhere\s+)?elsewhere|"
     rf"\bgo(?:ne)?\s+elsewhere\b|\blose\s+them\b|\bcome\s+last\b|\bwant(?:ed)?\s+(?:fixed|solved|sorted)\b|\bwhat\s+we\s+want\s+to\s+(?:fix|solve|sort)\b", re.I)
+# "we'd like to see a demo first" answers with a next step, not a problem.
+_GOAL_VERB = re.compile(r"[^ ]+(?:\s+\w+){0,2}?\s+(?:like|love|want|need|prefer)\s+to\s+", re.I)
+_MEETING_ONLY = re.compile(r"\b(?:see|get|book|have|do|schedule)\s+(?:a\s+|the\s+)?(?:demo|call|trial|pricing|price\s+list|quote|proposal|brochure|more\s+info\w*)\b", re.I)
 _NO = re.compile(r"^\s*(?:no|nope|nah|not\s+really|not\s+(?:at\s+the\s+moment|right\s+now|currently|at\s+present|for\s+now))\b", re.I)
 _YES = re.compile(r"^\s*(?:yes|yeah|yep|yup|definitely|absolutely|for\s+sure|100%|very\s+much|sure)\b[\s,.!]*(?:we\s+(?:do|need\s+(?:this|it)))?", re.I)
+
+
+def _names_lead_work(phrase: str) -> bool:
+    """A goal phrase about handling leads, not a next step with us ("we'd like to see a demo")."""
+    verb = _GOAL_VERB.match(phrase)
+    return _LEAD_OBJECT.search(phrase) is not None and not _MEETING_ONLY.match(phrase, verb.end() if verb else 0)
 
 
 def _confirmed(text: str) -> str | None:
@@ -110,7 +119,7 @@ def _confirmed(text: str) -> str | None:
     cue = _PROBLEM.search(text)
     if cue is None:
         # A goal counts only when its own phrase (up to the next comma) names what it is about.
-        cue = next((g for g in _GOAL.finditer(text) if _LEAD_OBJECT.search(re.split(r"[,;:]", text[g.start() :])[0])), None)
+        cue = next((g for g in _GOAL.finditer(text) if _names_lead_work(re.split(r"[,;:]", text[g.start() :])[0])), None)
         if cue is None:
             return None
         lead = _LEAD_OBJECT.search(text, cue.start()) or lead
@@ -150,7 +159,8 @@ def read_need(parts: list[Clause], asked: str | None) -> tuple[list[Fact], bool]
     if asked == "need":
         # An answer to "what problem are you solving?" that states a problem or a goal confirms a need.
         for clause in parts:
-            m = _PROBLEM.search(clause.text) or _GOAL.search(clause.text)
+            goal = _GOAL.search(clause.text)
+            m = _PROBLEM.search(clause.text) or (goal if goal and not _MEETING_ONLY.search(clause.text) else None)
             if m and not _NO.match(parts[0].text):
                 return [Fact(field="need", value="confirmed", evidence=m.group(), confidence=0.6)], False
     if asked == "need" and parts:

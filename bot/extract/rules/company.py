@@ -56,6 +56,7 @@ _NOT_HEADCOUNT_AFTER = re.compile(
     r"(?:who\s+)?(?:handle|answer|go\s+through|do\s+(?:the|all)|deal\s+with|look\s+after|sort|field|call|work\s+on)\b|"
     r"(?:can{APOS}?t|cannot|struggles?|spends?|handles?|answers?|is\s+(?:drowning|swamped|overwhelmed)))".replace("{APOS}", APOS), re.I)
 
+_GROUP_BEFORE = re.compile(r"\b(?:group|parent|holding|owned\s+by|part\s+of)\b[^.;]{0,30}$", re.I)
 _COMPANY_AFTER = re.compile(r"^\s*(?:[\w-]+\s+){0,2}(?:company|business|firm|agency|shop|practice|studio|startup|store|clinic|restaurant|group)\b", re.I)
 _CUE_HQ = r"(?:headquartered\s+in|hq(?:{0}d)?\s+(?:is\s+)?in|(?:hq|headquarters|head\s+office)\s*[:\-–]?(?=\s*(?-i:[A-Z]))|head\s+office\s+(?:is\s+)?in|main\s+office\s+(?:is\s+)?in|based\s+(?:in|out\s+of)|located\s+in)".format(APOS)
 _CUE_OTHER = r"(?:in\s+and\s+around|in|en|à|em|i|from|near|outside(?:\s+of)?|across|around|out\s+of|offices?\s+in|depots?\s+in|stores?\s+in|sites?\s+in|at)"
@@ -98,8 +99,9 @@ def read_headcount(parts: list[Clause], asked: str | None) -> list[Fact]:
                     continue
                 n = max(values)
                 found = True
-                if 1 <= n <= 5_000_000 and (best is None or (1, n) > best[:2]):
-                    best = (1, n, m.group().strip())
+                rank = 0 if _GROUP_BEFORE.search(before[-40:]) else 1  # the parent group's size yields to the unit's
+                if 1 <= n <= 5_000_000 and (best is None or (rank, n) > best[:2]):
+                    best = (rank, n, m.group().strip())
         parts_sum = _team_sum(t) if (asked == "company" or _WE.search(t)) else None
         if parts_sum and (best is None or (1, parts_sum[0]) > best[:2]):
             best = (1, parts_sum[0], parts_sum[1])

@@ -42,7 +42,7 @@ _NO_NEED = re.compile(
     rf"\b(?:doesn{APOS}?t|does\s+not|won{APOS}?t|wouldn{APOS}?t)\s+(?:really\s+)?(?:fit|suit|apply\s+to)\s+us|\b(?:don{APOS}?t|do\s+not)\s+think\s+(?:this|it|that|you)\s+(?:fits|suits|would\s+(?:fit|help|work)|is\s+for\s+us)|\bnot\s+(?:really\s+)?(?:a|an)\s+(?:problem|issue)\s+(?:for\s+us|we\s+(?:have|face|{APOS}ve\s+got))|"
     rf"\bwe\s+(?:don{APOS}?t|do\s+not)\s+(?:really\s+)?(?:do|get|have|generate|receive|make|run)\s+(?:any\s+|many\s+|much\s+)?(?:'|\")?(?:leads|inbound|enquiries|inquiries|sales\s+calls|sales\s+conversations|sales\s+meetings|outbound|demos)|"
     rf"\b(?:current|existing)\s+(?:\w+\s+){{0,2}}(?:process|setup|set-up|tool|system|team|flow|vendor|chatbot|bot|provider|platform|crm|solution)\s+(?:already\s+)?(?:handles|covers|does|manages|gives\s+us)\s+(?:it|that|this|everything|what\s+we\s+need|all\s+we\s+need)\b|\bno\s+(?:inbound|leads)\s+to\s+speak\s+of|"
-    rf"{_NOT_A_BUYER}|\bno\s+problem\s+with\s+(?:our|lead)|\bonly\s+here\s+because\b|\bnot\s+a\s+priority\b|\binbound\s+is\s+(?:a\s+trickle|tiny|minimal|negligible|very\s+low)\b|\bmostly\s+outbound\b|\bnot\s+(?:really\s+)?looking\s+for\s+anything\b|\b(?:don{APOS}?t|do\s+not)\s+(?:really\s+)?sell\s+(?:anything|much|online)\b|\bbuil[dt]\s+(?:it|this|that|our\s+own|something|one)\s+(?:\w+\s+)?(?:in[- ]house|ourselves)\b|\bbuilt\s+our\s+own\b|\bnothing\s+(?:to\s+do\s+with\s+)?sales(?:[- ]related)?\b|\bnot\s+sales[- ]related\b|\brenewing\s+(?:our\s+)?(?:current\s+|existing\s+)?(?:contract|subscription)\b|\b(?:well|already)\s+(?:served|covered|looked\s+after)\b|\bwinding\s+(?:\w+\s+){{0,2}}down\b|\b(?:closing|shutting)\s+(?:down\s+)?(?:the|our)\s+(?:business|company|shop)\b|\bnothing\s+to\s+(?:fix|solve|improve)\b|\b(?:setup|set-up|process|system|tool|flow)\s+is\s+(?:solid|fine|great|good|working)\b|"
+    rf"{_NOT_A_BUYER}|\bno\s+problem\s+with\s+(?:our|lead)|\bonly\s+here\s+because\b|\b(?:inbound|leads|enquiries|inquiries|demand)\s+(?:has|have)\s+(?:all\s+but\s+)?dried\s+up\b|\btoo\s+small\s+for\s+(?:this|it|that|you)\b|\bnot\s+a\s+priority\b|\binbound\s+is\s+(?:a\s+trickle|tiny|minimal|negligible|very\s+low)\b|\bmostly\s+outbound\b|\bnot\s+(?:really\s+)?looking\s+for\s+anything\b|\b(?:don{APOS}?t|do\s+not)\s+(?:really\s+)?sell\s+(?:anything|much|online)\b|\bbuil[dt]\s+(?:it|this|that|our\s+own|something|one)\s+(?:\w+\s+)?(?:in[- ]house|ourselves)\b|\bbuilt\s+our\s+own\b|\bnothing\s+(?:to\s+do\s+with\s+)?sales(?:[- ]related)?\b|\bnot\s+sales[- ]related\b|\brenewing\s+(?:our\s+)?(?:current\s+|existing\s+)?(?:contract|subscription)\b|\b(?:well|already)\s+(?:served|covered|looked\s+after)\b|\bwinding\s+(?:\w+\s+){{0,2}}down\b|\b(?:closing|shutting)\s+(?:down\s+)?(?:the|our)\s+(?:business|company|shop)\b|\bnothing\s+to\s+(?:fix|solve|improve)\b|\b(?:setup|set-up|process|system|tool|flow)\s+is\s+(?:solid|fine|great|good|working)\b|"
     rf"\bthere{APOS}?s?\s+(?:is\s+)?no\s+inbound\b|\bno\s+inbound\s+(?:leads|to\s+speak\s+of|at\s+all)\b|\bonly\s+sell\s+(?:through|via)\s+(?:partners|distributors|resellers|dealers|wholesalers)\b|"
     rf"\bnot\s+(?:for\s+)?(?:sales|selling)\b(?![-\w])|\b(?:get|collect)\s+(?:\w+\s+)?(?:quotes|bids)\s+at\s+renewal", re.I)
 
@@ -98,6 +98,7 @@ _PAIN = re.compile(
 # "we'd like to see a demo first" answers with a next step, not a problem.
 _GOAL_VERB = re.compile(r"[^ ]+(?:\s+\w+){0,2}?\s+(?:like|love|want|need|prefer)\s+to\s+", re.I)
 _MEETING_ONLY = re.compile(r"\b(?:see|get|book|have|do|schedule)\s+(?:a\s+|the\s+)?(?:demo|call|trial|pricing|price\s+list|quote|proposal|brochure|more\s+info\w*)\b", re.I)
+_GREETING = re.compile(r"^\s*(?:hi|hello|hey|dear|good\s+(?:morning|afternoon|evening))\b[^.!?]{0,40}[,!]?\s*$", re.I)
 _NO = re.compile(r"^\s*(?:no|nope|nah|not\s+really|not\s+(?:at\s+the\s+moment|right\s+now|currently|at\s+present|for\s+now))\b", re.I)
 _YES = re.compile(r"^\s*(?:yes|yeah|yep|yup|definitely|absolutely|for\s+sure|100%|very\s+much|sure)\b[\s,.!]*(?:we\s+(?:do|need\s+(?:this|it)))?", re.I)
 
@@ -156,18 +157,20 @@ def read_need(parts: list[Clause], asked: str | None) -> tuple[list[Fact], bool]
         m = _WEAK_NO_NEED.search(clause.text)
         if m:
             return [Fact(field="need", value="none", evidence=m.group(), confidence=0.6)], False
+    # The answer starts after a greeting line ("Hi Sam,") in an email.
+    first = next((c.text for c in parts if not _GREETING.match(c.text)), "")
     if asked == "need":
         # An answer to "what problem are you solving?" that states a problem or a goal confirms a need.
         for clause in parts:
             goal = _GOAL.search(clause.text)
             m = _PROBLEM.search(clause.text) or (goal if goal and not _MEETING_ONLY.search(clause.text) else None)
-            if m and not _NO.match(parts[0].text):
+            if m and not _NO.match(first):
                 return [Fact(field="need", value="confirmed", evidence=m.group(), confidence=0.6)], False
-    if asked == "need" and parts:
-        m = _NO.match(parts[0].text)
+    if asked == "need" and first:
+        m = _NO.match(first)
         if m:
             return [Fact(field="need", value="none", evidence=m.group().strip(), confidence=0.6)], False
-        m = _YES.match(parts[0].text)
+        m = _YES.match(first)
         if m and m.group().strip():
             return [Fact(field="need", value="confirmed", evidence=m.group().strip(), confidence=0.7)], False
     return [], asked == "need"

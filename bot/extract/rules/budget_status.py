@@ -23,7 +23,7 @@ UNDECIDED = re.compile(
     rf"\b(?:waiting|wait)\s+(?:on|for)\s+(?:the\s+|our\s+|my\s+)?(?:\w+\s+){{0,2}}?(?:approval|sign[- ]?off|board|finance|budget|cfo|ceo|boss|management|go[- ]ahead|confirmation)|"
     rf"\b(?:amount|figure|number|size)\s+(?:is\s+)?(?:still\s+)?(?:unknown|unclear|open|tbd|tbc)\b|\bnext\s+year{APOS}s\s+budget\b|"
     rf"\b(?:pending|awaiting|subject\s+to)\s+(?:\w+\s+)?(?:approval|sign[- ]?off)|\bTB[DC]\b|\bdepends?\s+(?:\w+\s+)?(?:on|what|how|whether)\b|\bdepending\s+on\b|"
-    rf"\bwill\s+depend\b|\bnot\s+sure\b|\bno\s+idea\b|\bhaven{APOS}?t\s+(?:set|decided|agreed|allocated|talked|discussed|got\s+to)|"
+    rf"\bwill\s+depend\b|\bnot\s+sure\b|\bno\s+idea\b|\bhaven{APOS}?t\s+(?:set|decided|agreed|allocated|talked|discussed|got\s+to|thought\s+about|looked\s+at|considered|worked\s+out)|"
     rf"\bnothing{APOS}?s?\s+(?:is\s+|has\s+)?(?:been\s+)?(?:set\s+aside|allocated|approved|{_SETTLED})(?:\s+in)?\s+yet|\bno\s+budget\s+(?:set\s+)?yet\b|"
     rf"\bno\s+(?:number|figure|amount|budget)\s+(?:\w+\s+)?yet\b|\bstill\s+(?:working|figuring)\s+(?:it\s+|that\s+)?out\b|"
     rf"\b(?:can{APOS}?t|cannot|won{APOS}?t|rather\s+not|not\s+(?:able|ready)\s+to)\s+(?:\w+\s+)?(?:give|commit|say|put|name)\b(?:\s+\w+){{0,3}}?\s+(?:figure|number|amount|budget|yet)\b|"

@@ -45,7 +45,7 @@ _ROLE_COUNT = re.compile(
     rf"in\s+(?:sales|marketing|support|admin|ops|operations|engineering|the\s+office|the\s+back\s+office)|{_PEOPLE})", re.I)
 _JOIN = re.compile(r"^\s*(?:,|and|plus|\+|&|,\s*and|,\s*plus)\s*$", re.I)
 _WE = re.compile(rf"\b(?:we{APOS}?re|we\s+are|there\s+are|company\s+is|company\s+has)\b", re.I)
-_ALONE = re.compile(r"\b(?:one[-\s](?:man|woman|person)\s+(?:band|show|business|shop|operation)|solo(?:preneur|\s+(?:founder|consultant|operator|practitioner|business))|sole\s+(?:trader|proprietor))\b", re.I)
+_ALONE = re.compile(r"\b(?:one[-\s](?:man|woman|person)\s+(?:band|show|business|shop|operation)|solo(?:preneur|\s+(?:consultant|operator|practitioner|business))|sole\s+(?:trader|proprietor))\b", re.I)
 _DEPARTMENT = re.compile(
     r"\b(?:sales|marketing|support|dev|engineering|it|ops|operations|service|sdr|bdr|inside\s+sales|cs|finance|hr|front\s+desk|office)\s+"
     r"(?:team\s+|department\s+|dept\.?\s+|staff\s+)?(?:of\s+|is\s+|are\s+|has\s+|counts\s+)?(?:only\s+|just\s+|about\s+|around\s+)?$", re.I)

@@ -45,7 +45,7 @@ def _add(out: list[Clause], text: str, start: int, end: int) -> None:
 
 
 # Someone other than the writer's company is the subject: "even if they're a one-man band with no money".
-OTHERS_BEFORE = re.compile(r"\b(?:they|they['’]re|who|he|she|customers?|prospects?|clients?|leads?|people|visitors|anyone|someone)\b[^.;]{0,40}$", re.I)
+OTHERS_BEFORE = re.compile(r"\b(?:they|they['’]re|who|he|she|anyone|someone)\b[^.;]{0,40}$", re.I)
 
 _WORD_NUMBERS = (
     "zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"

@@ -6,7 +6,8 @@ inline answers written between quoted lines. Header detection uses mail-parser-r
 multilingual header patterns plus a catch-all for ``… wrote:`` lines it misses (Portuguese,
 Spanish); its signature cut is not used because it treats any line starting with "Thanks" as a
 signature. Every kept line is an unchanged line of the input, so evidence quoted from the
-result is a substring of the original email.
+result is a substring of the original email. ``own_text`` is the one entry point: the rules and
+the LLM extractor both read a message through it.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ _LANGUAGES = ["en", "de", "fr", "es", "nl", "it", "pl", "sv", "da"]
 _WROTE = re.compile(
     r"(?:wrote|writes|escribió|escreveu|a\s+écrit|schrieb|schreef|ha\s+scritto|napisał|skrev|kirjoitti)\s*:\s*$", re.I)
 _SEPARATOR = re.compile(
-    r"^\s*(?:-{2,}\s*(?:original\s+message|forwarded\s+message|urspr[uü]e?ngliche\s+nachricht|message\s+d'origine|"
+    r"^\s*(?:-{2,}\s*\S[^\n]{0,40}?-{2,}\s*$|-{2,}\s*(?:original\s+message|forwarded\s+message|urspr[uü]e?ngliche\s+nachricht|message\s+d'origine|"
     r"mensaje\s+original|mensagem\s+original|oorspronkelijk\s+bericht)\s*-{2,}|_{10,}|begin\s+forwarded\s+message:)", re.I)
 _FROM = re.compile(r"^\s*(?:from|von|de|van|da|od|från)\s*:\s*\S", re.I)
 _SENT = re.compile(r"^\s*(?:sent|date|gesendet|datum|envoyé|enviado|fecha|verzonden|inviato|to|an|à|para|subject|betreff)\s*:", re.I)
@@ -66,8 +67,8 @@ def _header_index(lines: list[str]) -> int:
             return i
         if i + 1 < len(lines) and _WROTE.search(lines[i + 1].strip()) and re.match(r"^\s*(?:on|em|el|le|am|op|il|den)\b", s, re.I):
             return i
-        if _FROM.match(s) and any(_SENT.match(x) for x in lines[i + 1 : i + 4]):
-            return i
+        if _FROM.match(s) and (any(_SENT.match(x) for x in lines[i + 1 : i + 4]) or re.match(r"^\s*from:", s, re.I)):
+            return i  # an English "From:" header line starts history even without a "Sent:" after it
     return first
 
 
@@ -108,11 +109,30 @@ def _signature_start(lines: list[str]) -> int:
     return end
 
 
+_GREETING = re.compile(r"^\s*(?:hi|hello|hey|dear|good\s+(?:morning|afternoon|evening))\b[^.!?]{0,40}[,!]?\s*$", re.I)
+
+
+def _note_below_forward(history: list[str]) -> list[str]:
+    """A forward with nothing above it may carry the sender's note below: from the last greeting
+    that follows some of the forwarded body (a greeting opening that body is the original's)."""
+    body_seen = False
+    start = None
+    for i, line in enumerate(history):
+        s = line.strip()
+        if _GREETING.match(s) and body_seen:
+            start = i
+        elif s and not (_FROM.match(s) or _SENT.match(s)):
+            body_seen = True
+    return history[start:] if start is not None else []
+
+
 def strip_reply(text: str) -> str:
     """The part of an email reply the prospect wrote now (lines of ``text``, unchanged)."""
     lines = [line.rstrip("\r") for line in text.split("\n")]
     head = _header_index(lines)
     reply, history = lines[:head], lines[head + 1 :]
+    if not any(line.strip() for line in reply) and _SEPARATOR.match(lines[head] if head < len(lines) else ""):
+        reply = _note_below_forward(history)
     reply = [line for line in reply if not _quoted(line)]
     reply = reply[: _signature_start(reply)]
     # Inline answers: unquoted lines written between quoted lines of the history.
@@ -125,6 +145,16 @@ def strip_reply(text: str) -> str:
                 inline.append(line)
     kept = [line for line in reply + inline if not _DISCLAIMER.search(line)]
     return "\n".join(kept).strip()
+
+
+def own_text(text: str, channel: str) -> str:
+    """What the sender wrote in this message, the one reading both extractors use: a chat message as is;
+    an email without quoted history, signature and disclaimers, and nothing at all for an automatic reply."""
+    if channel != "email":
+        return text
+    if is_auto_reply_text(text):
+        return ""
+    return strip_reply(text)
 
 
 def is_auto_reply_text(text: str) -> bool:

@@ -17,8 +17,8 @@ through this module:
   is targeted by an instruction in the same message — so the LLM cannot comply by quoting some
   other innocent sentence either.
 
-Pure functions, no IO. Email replies also carry quoted history, where nothing is stated by the
-prospect: :func:`own_text` returns the part of a message the prospect wrote in it.
+Pure functions, no IO. Both extractors use this guard, on the text :func:`bot.extract.email_text.own_text`
+keeps (quoted history, signatures and automatic replies state nothing).
 """
 
 from __future__ import annotations
@@ -62,11 +62,20 @@ _STRONG = [
         r"\byou\s+are\s+now\s+(?:a|an|in\s+\w+\s+mode|acting|no\s+longer)\b",
         r"\bnew\s+instructions?\s*[:-]",
         r"^\s*(?:system|assistant|developer|ai|bot|llm|gpt|chatgpt)\s*:",
+        # A tag closing or opening the prospect's part of a prompt, and a role marker right after one.
+        r"</?\s*(?:prospect|user|human|assistant|system|message|input|context|customer)\s*>",
+        r"[>\]]\s*(?:system|assistant|developer|ai|bot|llm|gpt|chatgpt)\s*:",
         r"\b(?:note|message|instructions?|memo)\s+(?:to|for)\s+(?:the\s+)?(?:ai|bot|assistant|model|llm|gpt|system)\b",
         r"<\|?\s*(?:im_start|im_end|system|endoftext)",
         r"[<\[]\s*/?\s*(?:INST|SYS|system|assistant|instructions?)\s*[>\]]",
         r"\b(?:output|return|respond|reply|answer)\s+(?:with|only|in)\b.{0,30}?\b(?:json|schema|fields?)\b",
         r"\b(?:" + "|".join(_SCHEMA_IDENTIFIERS) + r")\b",
+        # Phrases the rules extractor's own guard caught, kept when the two guards became one.
+        r"\b(?:ignore|disregard|forget|override|bypass)\s+(?:all\s+|any\s+|the\s+|your\s+|my\s+)?(?:previous|prior|above|earlier|"
+        r"preceding|system|these|those|original)\s+(?:context|messages?)\b",
+        r"\b(?:mark|flag|classify|tag|label|score|rate)\s+(?:me|us|this\s+(?:lead|contact|prospect)|the\s+lead|my\s+(?:lead|account))\s+(?:as|to)\b",
+        r"\bdeveloper\s+mode\b|\bjailbreak|\bas\s+an\s+ai\s+(?:language\s+)?model\b|\bact\s+as\s+(?:an?\s+)?(?:ai|assistant|bot|system|admin|"
+        r"developer|different|unrestricted|dan)\b|\bstage\s*[:=]",
     )
 ]
 
@@ -165,21 +174,3 @@ def screen(field: str, evidence: str, text: str, instructions: list[Instruction]
     ):
         return "its evidence is an instruction to the bot, not a statement"
     return None
-
-
-_QUOTE_HEADER = re.compile(
-    # "On <date>, <name> wrote:" (possibly wrapped over two lines), "-----Original Message-----" in any
-    # language, "---------- Forwarded message ---------", and a bare "From: ..." header line.
-    r"^[ \t]*(?:On\s[^\n]{0,200}(?:\n[^\n]{0,100})?wrote:[ \t]*$|-{2,}[ \t]*\S[^\n]{0,40}?-{2,}[ \t]*$|From:[ \t]+\S)",
-    re.IGNORECASE | re.MULTILINE,
-)
-
-
-def own_text(text: str, channel: str) -> str:
-    """The part of a message its sender wrote in it: for email, without quoted history (``>`` lines and
-    everything after an "On … wrote:" or forwarded/original-message header)."""
-    if channel != "email":
-        return text
-    header = _QUOTE_HEADER.search(text)
-    body = text[: header.start()] if header else text
-    return "\n".join(line for line in body.splitlines() if not line.lstrip().startswith(">"))

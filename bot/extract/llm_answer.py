@@ -15,6 +15,7 @@ from langchain_core.utils.json_schema import dereference_refs
 from pydantic import BaseModel, ConfigDict, ValidationError, create_model
 
 from bot.extract import guard
+from bot.extract.email_text import own_text
 from bot.facts import ENUM_FIELDS, FIELDS, INTEGER_FIELDS, NUMBER_FIELDS, Fact, bucket_for_days, evidence_in_text
 
 
@@ -94,7 +95,7 @@ def facts_from_answer(answer: Any, text: str, channel: str) -> tuple[list[Fact],
         raise MalformedAnswer(f"answer is a {type(answer).__name__}, not an object")
     if answer and not any(field in answer for field in FIELDS):
         raise MalformedAnswer("answer names none of the fact fields")
-    own = guard.own_text(text, channel)
+    own = own_text(text, channel)
     instructions = guard.find_instructions(own)
     facts: list[Fact] = []
     notes: list[str] = []

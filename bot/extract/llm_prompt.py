@@ -16,7 +16,7 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError, TemplateSyntaxError
 
 from bot.extract.base import ProspectMessage
-from bot.extract.guard import own_text
+from bot.extract.email_text import own_text
 from bot.facts import FIELDS, TOPIC_FIELDS
 
 _DELIMITER = "PROSPECT_MESSAGE"

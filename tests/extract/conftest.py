@@ -17,6 +17,7 @@ REPO = Path(__file__).resolve().parents[2]
 DEV = REPO / ".." / "shared" / "eval" / "dev.jsonl"
 SCORER = REPO / ".." / "shared" / "eval" / "score.py"
 HELDOUT = Path(__file__).with_name("heldout.jsonl")
+TUNE = Path(__file__).with_name("tune.jsonl")
 REF = date(2026, 5, 4)  # a Monday
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.extract.email_text import is_auto_reply_text, strip_reply
+from bot.extract.email_text import is_auto_reply_text, own_text, strip_reply
 from tests.extract.conftest import read
 
 GMAIL = """Hello,
@@ -89,3 +89,21 @@ def test_auto_replies_state_nothing() -> None:
     assert is_auto_reply_text("Automatic reply: Re: pricing\n\nI am on annual leave until Monday.")
     assert not is_auto_reply_text("Thanks, we're in the office all week if you want to call.")
     assert read(ooo, asked="timeline", channel="email") == {}
+
+
+def test_own_text_is_the_one_reading_for_both_extractors() -> None:
+    chat = "we are 12 people\n> not quoted in chat"
+    assert own_text(chat, "chat") == chat
+    assert own_text("I am out of the office until Monday. We're 500 people.", "email") == ""
+    bare_from = "We're 25 people.\n\nFrom: Sam Lee <sam@qualbot.io>\nbudget is 50k"
+    assert own_text(bare_from, "email") == "We're 25 people."
+    separator = "Budget is about 10k.\n\n----- Message transféré -----\nWe spend 90k a year"
+    assert own_text(separator, "email") == "Budget is about 10k."
+
+
+def test_a_note_typed_below_a_forward_is_the_senders_own() -> None:
+    forward = ("---------- Forwarded message ---------\nFrom: Ana <ana@x.io>\nDate: Mon, 2 Nov 2026\nSubject: tools\n\n"
+               "Hi Leo,\nwe spend 90k a year on agencies.\n\nAna\n\nHello,\n\nSee below from our COO. We are 40 people.\n")
+    assert own_text(forward, "email") == "Hello,\n\nSee below from our COO. We are 40 people."
+    no_note = "---------- Forwarded message ---------\nFrom: Ana <ana@x.io>\n\nHi Leo,\nwe spend 90k a year on agencies.\n\nAna\n"
+    assert own_text(no_note, "email") == ""

@@ -8,12 +8,12 @@ history, signatures, auto-replies, instructions aimed at the bot) and collects t
 from __future__ import annotations
 
 from bot.extract.base import ProspectMessage
-from bot.extract.email_text import is_auto_reply_text, strip_reply
+from bot.extract.email_text import is_auto_reply_text, own_text
+from bot.extract.guard import find_instructions, screen
 from bot.extract.rules.authority import read_authority
 from bot.extract.rules.company import read_country, read_headcount
-from bot.extract.rules.guard import drop_instructions
 from bot.extract.rules.money import read_budget
-from bot.extract.rules.need import read_need
+from bot.extract.rules.need import NOT_A_BUYER, read_need
 from bot.extract.rules.shortanswers import read_short_answer
 from bot.extract.rules.text import clauses
 from bot.extract.rules.timeline import read_timeline
@@ -34,12 +34,13 @@ class RulesExtractor:
     def read(self, message: ProspectMessage) -> Extraction:
         """Return the facts ``message`` states. Pure: the same message always gives the same facts."""
         notes: list[str] = []
-        text = message.text or ""
-        if message.channel == "email":
-            if is_auto_reply_text(text):
-                return Extraction(extractor=self.name, notes=["automatic reply: states nothing"])
-            text = strip_reply(text)
-        parts, dropped = drop_instructions(clauses(text))
+        if message.channel == "email" and is_auto_reply_text(message.text or ""):
+            return Extraction(extractor=self.name, notes=["automatic reply: states nothing"])
+        text = own_text(message.text or "", message.channel)
+        instructions = find_instructions(text)
+        # A sentence that touches an instruction to the bot states nothing.
+        parts = [c for c in clauses(text) if not any(c.start < i.end and i.start < c.start + len(c.text) for i in instructions)]
+        dropped = bool(instructions)
         if dropped:
             notes.append("dropped sentences that instruct the bot")
         asked = message.asked
@@ -47,19 +48,21 @@ class RulesExtractor:
         unsure = False
         short = read_short_answer(text, asked) if not dropped else []
         facts.extend(short)
+        # A job seeker, a vendor's pitch or a student's homework has no part in a purchase (unless asked).
+        not_buying = asked != "authority" and any(NOT_A_BUYER.search(c.text) for c in parts)
         for found, was_unsure in (
             read_budget(parts, asked),
             read_timeline(parts, message.ref_date, asked, text),
-            read_authority(parts, asked),
+            read_authority(parts, asked) if not not_buying else ([], False),
             read_need(parts, asked),
         ):
             facts.extend(found)
             unsure = unsure or was_unsure
         facts.extend(read_headcount(parts, asked))
-        facts.extend(read_country(parts))
-        kept = [f for f in facts if f.evidence in message.text]
+        facts.extend(read_country(parts, asked))
+        kept = [f for f in facts if f.evidence in message.text and screen(f.field, f.evidence, text, instructions) is None]
         if len(kept) != len(facts):
-            notes.append("dropped facts whose evidence is not in the text")
+            notes.append("dropped facts whose evidence is not in the text or that an instruction targets")
         extraction = Extraction(extractor=self.name, facts=kept, notes=notes)
         answered = {f.field for f in extraction.facts}
         if short and asked and any(f.field in answered for f in short):

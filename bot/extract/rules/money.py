@@ -10,14 +10,17 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bot.extract.rules.text import APOS, NUMBER_WORDS, SMALL_WORDS, Clause, to_number
+from bot.extract.rules.budget_status import ALLOCATED as _STATUS_ALLOCATED
+from bot.extract.rules.budget_status import NONE as _STATUS_NONE
+from bot.extract.rules.budget_status import UNDECIDED as _STATUS_UNDECIDED
+from bot.extract.rules.text import APOS, NUMBER_WORDS, OTHERS_BEFORE, SMALL_WORDS, Clause, to_number
 from bot.facts import Fact
 
 _SYMBOLS = {
     "$": "USD", "us$": "USD", "ca$": "CAD", "c$": "CAD", "cad$": "CAD", "au$": "AUD", "a$": "AUD",
     "nz$": "NZD", "s$": "SGD", "hk$": "HKD", "r$": "BRL", "mx$": "MXN", "€": "EUR", "£": "GBP",
     "¥": "JPY", "₹": "INR", "rs": "INR", "rs.": "INR", "₩": "KRW", "₽": "RUB", "₺": "TRY", "zł": "PLN",
-    "chf": "CHF", "fr.": "CHF",
+    "chf": "CHF", "fr.": "CHF", "kr": "SEK", "kr.": "SEK",
 }
 _CODES = (
     "USD|EUR|GBP|CAD|AUD|NZD|INR|JPY|CNY|RMB|BRL|CHF|SEK|NOK|DKK|PLN|CZK|HUF|SGD|HKD|ZAR|MXN|AED|SAR|"
@@ -34,28 +37,35 @@ _MULT = {"k": 1e3, "thousand": 1e3, "grand": 1e3, "m": 1e6, "mn": 1e6, "mm": 1e6
          "bn": 1e9, "billion": 1e9, "lakh": 1e5, "lakhs": 1e5, "lac": 1e5, "lacs": 1e5, "crore": 1e7, "crores": 1e7}
 
 _SYM_RE = r"(?:R\$|US\$|CAD?\$|AU\$|A\$|NZ\$|S\$|HK\$|MX\$|C\$|\$|€|£|¥|₹|₩|₽|₺|\bRs\.?|\bCHF)"
-_NUM_RE = rf"(?:\d{{1,3}}(?:,\d{{2}})+,\d{{3}}|\d{{1,3}}(?:[,.]\d{{3}})+(?:[.,]\d{{1,2}})?|\d+(?:[.,]\d+)?|{SMALL_WORDS}(?=\s+(?:grand|thousand|hundred|k\b))|{NUMBER_WORDS})"
+_CODE_AHEAD = rf"(?=\s?(?:(?:{_CODES})\b|[€£$]|kr\b|dollars?|euros?|pounds?|francs?))"
+_NUM_RE = rf"(?:\d{{1,3}}(?:,\d{{2}})+,\d{{3}}|\d{{1,3}}(?:[ \u00a0\u202f]\d{{3}})+{_CODE_AHEAD}|(?<=[A-Z]{{3}}\s)\d{{1,3}}(?:[ \u00a0\u202f]\d{{3}})+|\d{{1,3}}(?:['’]\d{{3}})+|\d{{1,3}}(?:[,.]\d{{3}})+(?:[.,]\d{{1,2}})?|\d+(?:[.,]\d+)?|{SMALL_WORDS}(?=\s+(?:grand|thousand|hundred|k\b))|{NUMBER_WORDS})"
 _MULT_RE = r"(?:k|K|m|M|mn|mm|mil|million|thousand|grand|bn|billion|lakhs?|lacs?|crores?)\b"
 _WORD_RE = (r"(?:(?:canadian|australian|aussie|us|american|new\s+zealand|singapore|hong\s+kong)\s+)?"
             r"(?:dollars?|bucks|euros?|pounds?(?:\s+sterling)?|quid|sterling|yen|rupees?|reais|real|francs?|rand|"
             r"kronor|krona|yuan|pesos?|zloty)\b")
 _AMOUNT = re.compile(
     rf"(?P<sym>{_SYM_RE}|\b(?:{_CODES})\b)?\s?(?P<num>{_NUM_RE})(?:\s?(?P<mult>{_MULT_RE}))?"
-    rf"(?:\s?(?P<code>\b(?:{_CODES})\b|{_WORD_RE}))?",
+    rf"(?:\s?(?P<code>\b(?:{_CODES})\b|{_WORD_RE}|[€£]|(?<=\d)\$|(?<=\d)\s?kr\b|(?<=\d)\s?zł))?",
     re.I,
 )
+_RANGE_START = re.compile(rf"\s*(?:-|–|to|and|or)\s*(?:{_SYM_RE}\s?)?(?:\d|{NUMBER_WORDS})", re.I)
 _RANGE_GAP = re.compile(r"^\s*(?:-|–|—|to|and|or)\s*$", re.I)
 _BETWEEN = re.compile(r"\b(?:between|from|range\s+of|somewhere\s+in)\s*$", re.I)
 
-_MONTH = re.compile(r"(?:/\s?|\bper\s+|\ba\s+|\beach\s+|\bevery\s+|\bin\s+)(?:mo|mth|month)\b|\bmonthly\b|\bp/?m\b|\bper\s+calendar\s+month", re.I)
+_MONTH = re.compile(
+    rf"\b(?:{_CODES}|dollars?|euros?|pounds?)\s+(?:a\s+)?(?:mo|mth|month)\b|^\s+(?:mo|mth|month)\b|"
+    r"(?:/\s?|\bper\s+|\ba\s+|\beach\s+|\bevery\s+|\bin\s+)(?:mo|mth|month)\b|\bmonthly\b|\bp/?m\b|\bper\s+calendar\s+month|"
+    r"\b(?:per|pro|im|par|por|al|i)\s+(?:m[åa]nad(?:en)?|monat|mois|mes|mês|mese|m[åa]ned(?:en)?|maand)\b|\bmonatlich\b|\bmensuel(?:lement)?\b|\bmensual(?:mente)?\b", re.I)
 _YEAR = re.compile(
     r"(?:/\s?|\bper\s+|\ba\s+|\beach\s+|\bevery\s+)(?:yr|year|annum)\b|\bannually\b|\byearly\b|\bp\.a\.?|\bpa\b|"
-    r"\bannual\b|\bfor\s+(?:the|this|the\s+whole|the\s+full|next)\s+(?:fiscal\s+|financial\s+)?year\b", re.I)
+    rf"\b(?:{_CODES}|dollars?|euros?|pounds?)\s+(?:a\s+)?(?:yr|year)\b|^\s+(?:yr|year)\b|"
+    r"\bannual\b|\bfor\s+(?:the|this|the\s+whole|the\s+full|whole|full|entire|the\s+entire|next|the\s+first|the\s+initial|our\s+first)\s+(?:fiscal\s+|financial\s+|contract\s+)?year\b|\bin\s+year\s+(?:one|1)\b|"
+    r"\b(?:per|pro|im|par|por|al|om)\s+(?:[åa]r(?:et)?|jahr|an|année|año|jaar)\b|/\s?[åa]r\b|\bj[äa]hrlich\b|\bannuel(?:lement)?\b|\banual(?:mente)?\b", re.I)
 _ONCE = re.compile(r"\bone[-\s]?(?:off|time)\b|\bonce[-\s]off\b|\blump[-\s]sum\b|\bup[-\s]?front\b|\bsingle\s+payment\b", re.I)
 
 _MAX_BEFORE = re.compile(
     r"(?:up\s+to|max(?:imum)?(?:\s+of)?|at\s+(?:the\s+)?most|no\s+more\s+than|not\s+more\s+than|under|below|less\s+than|"
-    r"cap(?:ped)?\s+(?:at|of)|ceiling\s+of|limit\s+of|within|not\s+(?:to\s+)?exceed(?:ing)?|tops)\s*$", re.I)
+    r"cap(?:ped)?\s+(?:at|of)|ceiling\s+of|(?:ceiling|cap|max(?:imum)?|limit|upper\s+limit)\s+(?:is|would\s+be|will\s+be|=|:)|limit\s+of|within|not\s+(?:to\s+)?exceed(?:ing)?|tops)\s*$", re.I)
 _MIN_BEFORE = re.compile(r"(?:at\s+least|minimum(?:\s+of)?|min\.?|more\s+than|over|above|north\s+of|starting\s+(?:at|from))\s*$", re.I)
 _PER = r"(?:\s*/\s?\w+|\s+(?:a|per|each)\s+\w+)*"
 _MAX_AFTER = re.compile(
@@ -65,7 +75,8 @@ _APPROX = re.compile(r"(?:around|about|roughly|approximately|approx\.?|circa|ca\
 
 # Someone else's price, past or other spend, or an approval threshold: not this purchase's budget.
 _NOT_BUDGET_BEFORE = re.compile(
-    rf"\b(?:quoted|quote[sd]?\s+us|charg(?:ed|ing)|cost(?:ing|s)?|was\s+costing|(?:were|was|are|am|been)\s+paying|paid|"
+    rf"\b(?:(?:can|could|may|allowed\s+to|able\s+to)\s+(?:approve|sign\s+off|authori[sz]e)\w*\s+(?:\w+\s+){{0,2}}(?:up\s+to|under|below)|sign\s+(?:off\s+)?(?:pos?|purchase\s+orders|contracts|anything|deals)\s+(?:up\s+to|under|below)|authority\s+to\s+(?:buy|spend|approve|sign)|authori[sz]ed\s+to\s+(?:buy|spend|approve|sign)|(?:sign(?:ing)?[- ]?off|signing|approval|spending|purchasing|delegated)\s+(?:limit|threshold|authority)|"
+    rf"quoted|quote[sd]?\s+us|charg(?:ed|ing)|cost(?:ing|s)?|was\s+costing|(?:were|was|are|am|been)\s+paying|paid|"
     rf"pay(?:ing)?\s+for|already\s+pay|spent|spending|used\s+to|previous(?:ly)?|raised|revenue|turnover|ARR|MRR|salary|"
     rf"salaries|funding|(?:we|I|they)\s+(?:currently\s+|already\s+)?pay|valuation|worth|fees?|lost|saved|(?:anything|purchases?|deals?|contracts?|orders?|items?|invoices?)\s+"
     rf"(?:over|above|under|below|of\s+more\s+than|more\s+than|less\s+than))\b[^.;]*$", re.I)
@@ -76,29 +87,14 @@ _CONTEXT = re.compile(
     rf"\bbudget|\bspend\b|\bafford|set\s+aside|earmark|allocat|approv|sanction|invest|ceiling|\bcap\b|\bmax|"
     rf"up\s+to|our\s+number|looking\s+at|thinking|can\s+do|can\s+go|\bpay\b|willing|\brange\b|request|per\s+seat|"
     rf"(?:we|I){APOS}?(?:ve|\s+have)\s+got|\bwe\s+have\b|\bgot\b|for\s+this|for\s+the\s+(?:tool|project|year)|"
-    rf"at\s+least|at\s+most|\bcomfortable\b|\bstretch\b|\bwork\s+with\b", re.I)
+    rf"at\s+least|at\s+most|\bcomfortable\b|\bstretch\b|\bwork\s+with\b|\bhave\s+(?:\w+\s+)?[$€£¥₹]?\d|\bfor\s+(?:it|that)\b|"
+    rf"\bgiven\b|\breserved\b|\bring[- ]?fenced\b|\bprepared\s+to\b|\bput\s+aside\b|\bpot\b|\bto\s+play\s+with\b", re.I)
 
-_STATUS_UNDECIDED = re.compile(
-    rf"\bnot\s+(?:been\s+|yet\s+)?(?:decided|set|approved|finali[sz]ed|confirmed|fixed|defined|allocated|agreed|signed\s+off)\b|"
-    rf"\b(?:has|have)(?:n{APOS}t|\s+not)\s+(?:yet\s+)?(?:been\s+)?(?:set|decided|approved|agreed|allocated|finali[sz]ed|signed\s+off|confirmed)|"
-    rf"\b(?:waiting|wait)\s+(?:on|for)\s+(?:approval|sign[- ]?off|the\s+board|finance|budget)|"
-    rf"\b(?:pending|awaiting|subject\s+to)\s+(?:\w+\s+)?(?:approval|sign[- ]?off)|\bTB[DC]\b|\bdepends?\s+(?:on|what|how|whether)\b|\bdepending\s+on\b|"
-    rf"\bwill\s+depend\b|\bnot\s+sure\b|\bno\s+idea\b|\bhaven{APOS}t\s+(?:set|decided|agreed|allocated)|"
-    rf"\bnothing{APOS}?s?\s+(?:has\s+)?been\s+(?:set\s+aside|allocated|approved)\s+yet|\bno\s+budget\s+(?:set\s+)?yet\b|"
-    rf"\bstill\s+(?:working|figuring)\s+(?:it\s+|that\s+)?out\b|\bcan{APOS}t\s+give\s+you\s+a\s+(?:figure|number)|"
-    rf"\bunder\s+review\b|\bneeds?\s+to\s+be\s+approved|\bmust\s+be\s+approved|\bstill\s+(?:to\s+be\s+)?(?:decided|set|approved)|"
-    rf"\bnot\s+(?:decided|set)\s+yet|\bundecided\b|\bwe{APOS}?ll\s+see\b|\bopen\s+to\s+(?:suggestions|proposals)\b", re.I)
-_STATUS_NONE = re.compile(
-    rf"\bno\s+budget\b(?!\s+(?:limit|constraint|cap|issue|problem|yet|set\s+yet))|"
-    rf"\b(?:can{APOS}?t|cannot|can\s+not|couldn{APOS}?t|unable\s+to|not\s+able\s+to)\s+afford|\bzero\s+budget|"
-    rf"\bbudget\s+(?:is|of)\s+(?:zero|nil|nothing)\b|\bno\s+(?:money|funds|funding|cash)\s+(?:for|left|available|at\s+all)|"
-    rf"\b(?:don{APOS}?t|do\s+not|doesn{APOS}?t|does\s+not)\s+have\s+(?:a|any|the)\s+budget|"
-    rf"\bbudget\s+(?:was|got|has\s+been|is)\s+(?:cut|frozen|slashed|gone)|\bnot\s+in\s+(?:the|our)\s+budget|\bnothing\s+budgeted|"
-    rf"\b(?:budget|spending)\s+freeze|\bout\s+of\s+(?:our\s+)?budget\b", re.I)
-_STATUS_ALLOCATED = re.compile(
-    rf"\b(?:we|I|they)\s*(?:{APOS}ve|\s+have|\s+do\s+have)\s+(?:got\s+)?(?:a|the|some)\s+budget\b|"
-    rf"\bbudget\s+(?:is|has\s+been|was)\s+(?:already\s+)?(?:approved|allocated|set|signed\s+off|in\s+place|available|secured)\b|"
-    rf"\b(?:approved|allocated|secured)\s+budget\b", re.I)
+# Today's spend carried over is this purchase's budget: "we pay $600 a month and would move that spend over".
+_REUSED = re.compile(r"\b(?:move|shift|redirect|reallocate|transfer|reuse|put|switch)\s+(?:that|this|the|our|it)\s*(?:spend|money|budget)?\s+(?:over|across|to|into)\b|"
+                     r"\bkeep\s+(?:it|that|the\s+budget)\s+(?:similar|the\s+same|about\s+the\s+same)\b|\bsame\s+(?:budget|amount|spend)\b", re.I)
+# A price unit right after a bare figure marks it as money: "300 per seat per month", "500 a month".
+_PRICED = re.compile(r"^\s*(?:/\s?|per\s+|a\s+|an\s+|each\s+|every\s+)(?:seat|user|licen[cs]e|head|agent|rep|month|mo|year|yr|annum|quarter)\b", re.I)
 _COUNTED = re.compile(
     r"^\s*(?:\w+\s+)?(?:people|employees|staff|users|seats|leads|contacts|visitors|records|emails|messages|chats|customers|"
     r"subscribers|followers|downloads|requests|units|orders|sessions|calls|tickets|members|students|patients|%|days|weeks|"
@@ -152,8 +148,8 @@ def _amounts(text: str) -> list[_Amount]:
         if mult_tok in ("lakh", "lakhs", "lac", "lacs", "crore", "crores") and currency is None:
             currency = "INR"
         has_scale = currency is not None or mult_tok in ("k", "thousand", "grand", "million", "lakh", "lakhs", "lac", "lacs", "crore", "crores", "bn", "billion", "mn")
-        if not m.group("num")[0].isdigit() and currency is None and mult == 1.0:
-            continue
+        if not m.group("num")[0].isdigit() and currency is None and mult == 1.0 and not _RANGE_START.match(text[m.end() :]):
+            continue  # a bare number word is money only as the low end of a range ("one and two thousand pounds")
         end = m.end() if (m.group("code") or m.group("mult")) else m.end("num")
         out.append(_Amount(m.start() if m.group("sym") else m.start("num"), end, num * mult, currency, has_scale, mult))
     return out
@@ -170,6 +166,9 @@ def _join_ranges(text: str, amounts: list[_Amount]) -> list[tuple[_Amount, _Amou
             if _RANGE_GAP.match(gap) and (gap.strip() not in ("and", "or") or _BETWEEN.search(text[: a.start])):
                 if a.mult == 1.0 and b.mult > 1.0 and a.value * b.mult <= b.value:  # "30-40k": the scale applies to both
                     a = _Amount(a.start, a.end, a.value * b.mult, a.currency, True, b.mult)
+                scale = 1e6 if re.search(r"million", text[b.start : b.end], re.I) else 1e3 if re.search(r"thousand", text[b.start : b.end], re.I) else 1.0
+                if a.mult == 1.0 and scale > 1.0 and a.value < scale and a.value * scale <= b.value:  # "one and two thousand"
+                    a = _Amount(a.start, a.end, a.value * scale, a.currency, True, scale)
                 cur = a.currency or b.currency
                 a = _Amount(a.start, a.end, a.value, cur, a.has_scale or b.has_scale, a.mult)
                 b = _Amount(b.start, b.end, b.value, cur, a.has_scale or b.has_scale, b.mult)
@@ -208,26 +207,28 @@ def read_budget(parts: list[Clause], asked: str | None) -> tuple[list[Fact], boo
     for clause in parts:
         t = clause.text
         budget_talk = asked == "budget" or _BUDGET_WORD.search(t) is not None
-        if status is None or status[0] == "allocated":
+        if status is None or status[0] != "undecided":  # not settled yet beats both "have" and "have none"
             m = _STATUS_UNDECIDED.search(t)
             if m and budget_talk:
                 status = ("undecided", m.group())
-        if status is None:
-            m = _STATUS_NONE.search(t)
-            if m:
-                status = ("none", m.group())
-        if facts:
-            continue
+        gone = _STATUS_NONE.search(t)
+        if gone and OTHERS_BEFORE.search(t[: gone.start()]):
+            gone = None  # someone else's lack of money
+        if status is None and gone:
+            status = ("none", gone.group())
+        if facts or gone:
+            continue  # a figure next to "it got cut" or "no money" is not a budget they have
         for a, b in _join_ranges(t, _amounts(t)):
             last = b or a
-            if not (a.has_scale or last.has_scale or (budget_talk and last.value >= 100)):
+            priced = _PRICED.match(t[last.end :]) is not None and _CONTEXT.search(t) is not None
+            if not (a.has_scale or last.has_scale or priced or (budget_talk and last.value >= 100)):
                 continue
             if not (a.has_scale or last.has_scale) and (1900 <= last.value <= 2100 or re.search(r"\b(?:in|since|until|by|before|after|from|of)\s*$", t[: a.start])):
                 continue  # a year or a date, not an amount
             if not (a.currency or last.currency) and _COUNTED.match(t[last.end :]):
                 continue  # "10k contacts", "50 people": counts, not money
             before, after = t[: a.start], t[last.end :]
-            if _NOT_BUDGET_BEFORE.search(before[-60:]) or _NOT_BUDGET_AFTER.search(after):
+            if (_NOT_BUDGET_BEFORE.search(before[-60:]) or _NOT_BUDGET_AFTER.search(after)) and not _REUSED.search(t):
                 continue
             short_answer = len(t.split()) <= 8 and (a.currency or last.currency) and _period(t, a.start, last.end)
             if asked != "budget" and not _CONTEXT.search(t) and not short_answer:
@@ -245,12 +246,13 @@ def read_budget(parts: list[Clause], asked: str | None) -> tuple[list[Fact], boo
                 facts.append(Fact(field="budget_min", value=lo, evidence=evidence, confidence=conf))
             if hi is not None:
                 facts.append(Fact(field="budget_max", value=hi, evidence=evidence, confidence=conf))
-            currency = a.currency or last.currency or _dollar_hint(t)
+            # A figure with no currency reads as dollars, like a bare "$" (the benchmark's convention).
+            currency = a.currency or last.currency or _dollar_hint(t) or "USD"
             if currency:
                 facts.append(Fact(field="budget_currency", value=currency, evidence=evidence, confidence=conf))
             if period:
                 facts.append(Fact(field="budget_period", value=period, evidence=t[max(0, a.start - 45) : last.end + 40].strip(), confidence=conf))
-            if status is None or status[0] == "none":
+            if status is None:
                 status = ("allocated", evidence)
             break
         else:
@@ -261,6 +263,9 @@ def read_budget(parts: list[Clause], asked: str | None) -> tuple[list[Fact], boo
             m = _STATUS_ALLOCATED.search(clause.text)
             if m:
                 status = ("allocated", m.group())
+                period = _period(clause.text, m.start(), m.end())
+                if period and not facts:  # "low five figures annually": a period without a figure
+                    facts.append(Fact(field="budget_period", value=period, evidence=clause.text, confidence=0.7))
                 break
     if status is not None:
         facts.append(Fact(field="budget_status", value=status[0], evidence=status[1], confidence=0.85))

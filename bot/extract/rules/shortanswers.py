@@ -15,6 +15,11 @@ _SHORT_NO = re.compile(rf"^\s*{_NO}{_TAIL}$", re.I)
 _ME = re.compile(rf"^\s*(?:(?:it{APOS}?s\s+|that{APOS}?s\s+|just\s+|only\s+)?me|myself|i\s+do|i\s+am|i{APOS}?m\s+the\s+one|yes,?\s+(?:it{APOS}?s\s+)?me|me,?\s+(?:myself|alone)){_TAIL}$", re.I)
 _ME_FIRST = re.compile(rf"^\s*(?:{_YES}[\s,.!]+)?(?:it{APOS}?s|that{APOS}?s|that\s+would\s+be)\s+me\b", re.I)
 _UNDECIDED = re.compile(rf"^\s*(?:not\s+yet|tbd|tbc|not\s+sure|no\s+idea|dunno|don{APOS}?t\s+know|depends|it\s+depends|maybe|unsure|pending){_TAIL}$", re.I)
+_APPROVER = (r"(?:ceo|cfo|coo|cro|cto|cmo|vp|director|head|boss|manager|board|owner|founder|president|procurement|finance|"
+             r"partners?|md|gm|committee|leadership|management|chairman|chair)")
+# "my boss", "the CFO", "nope, that's Jenny our COO": someone else signs.
+_SOMEONE_ELSE = re.compile(rf"^\s*(?:(?:no|nope|nah|not\s+me)[\s,.!]+)?(?:that{APOS}?s\s+|it{APOS}?s\s+|that\s+would\s+be\s+)?(?:\w+\s+)?(?:my|our|the)\s+(?:\w+\s+)?{_APPROVER}\b", re.I)
+_BUDGET_SET = re.compile(rf"^\s*(?:{_YES}[\s,.!]*)?(?:it{APOS}?s\s+|budget{APOS}?s?\s+(?:is\s+|has\s+been\s+)?)?(?:already\s+)?(?:approved|allocated|signed\s+off|in\s+place|set\s+aside|confirmed|secured){_TAIL}$", re.I)
 _NOW = re.compile(rf"^\s*(?:now|today|right\s+now|immediately|this\s+week|asap){_TAIL}$", re.I)
 
 
@@ -26,7 +31,7 @@ def read_short_answer(text: str, asked: str | None) -> list[Fact]:
     if not asked or len(t) > 40 or len(t.split()) > 6:
         return []
     if asked == "budget":
-        if _SHORT_YES.match(t):
+        if _SHORT_YES.match(t) or _BUDGET_SET.match(t):
             return [Fact(field="budget_status", value="allocated", evidence=t, confidence=0.6)]
         if _UNDECIDED.match(t):
             return [Fact(field="budget_status", value="undecided", evidence=t, confidence=0.6)]
@@ -35,6 +40,8 @@ def read_short_answer(text: str, asked: str | None) -> list[Fact]:
     if asked == "authority":
         if _ME.match(t) or _SHORT_YES.match(t) or _ME_FIRST.match(t):
             return [Fact(field="authority", value="decision_maker", evidence=t, confidence=0.6)]
+        if _SOMEONE_ELSE.match(t):
+            return [Fact(field="authority", value="influencer", evidence=t, confidence=0.5)]
         if _SHORT_NO.match(t):
             return [Fact(field="authority", value="influencer", evidence=t, confidence=0.5)]
     if asked == "need":

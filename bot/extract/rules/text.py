@@ -44,12 +44,16 @@ def _add(out: list[Clause], text: str, start: int, end: int) -> None:
         out.append(Clause(stripped, start + piece.index(stripped)))
 
 
+# Someone other than the writer's company is the subject: "even if they're a one-man band with no money".
+OTHERS_BEFORE = re.compile(r"\b(?:they|they['’]re|who|he|she|anyone|someone)\b[^.;]{0,40}$", re.I)
+
 _WORD_NUMBERS = (
     "zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"
     "sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|"
     "hundred|thousand|million|billion"
 )
-NUMBER_WORDS = rf"(?:(?:{_WORD_NUMBERS})(?:[\s-]+(?:and[\s-]+)?(?:{_WORD_NUMBERS}))*)"
+# "and" joins number words only after a scale ("one hundred and five"), so "between one and two thousand" stays two numbers.
+NUMBER_WORDS = rf"(?:(?:{_WORD_NUMBERS})(?:(?:(?:(?<=hundred)|(?<=thousand)|(?<=million))[\s-]+and)?[\s-]+(?:{_WORD_NUMBERS}))*)"
 _SMALL = {"a": 1, "an": 1, "a couple of": 2, "a couple": 2, "couple of": 2, "a few": 3, "few": 3, "several": 3, "a dozen": 12, "dozen": 12}
 SMALL_WORDS = r"(?:a\s+couple(?:\s+of)?|couple\s+of|a\s+few|few|several|a\s+dozen|dozen|an?)"
 
@@ -68,7 +72,7 @@ def word_number(words: str) -> float | None:
 
 def to_number(token: str) -> float | None:
     """A figure as typed: ``1,200`` / ``1.200`` (thousands) / ``4.5`` / ``12,00,000`` / ``six``."""
-    t = token.strip().replace("\u00a0", "").replace(" ", "")
+    t = token.strip().replace("\u00a0", "").replace("\u202f", "").replace(" ", "").replace("'", "").replace("\u2019", "")
     if not t:
         return None
     if not t[0].isdigit():

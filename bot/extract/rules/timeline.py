@@ -16,7 +16,7 @@ from datetime import date, timedelta
 
 from dateutil.relativedelta import relativedelta
 
-from bot.extract.rules.text import APOS, NUMBER_WORDS, SMALL_WORDS, Clause, word_number
+from bot.extract.rules.text import APOS, NUMBER_WORDS, SMALL_WORDS, Clause, to_number, word_number
 from bot.facts import Fact, bucket_for_days
 
 _MONTHS = {m.lower(): i for i, m in enumerate(calendar.month_name) if m}
@@ -28,9 +28,11 @@ _END = r"(?:(?:the\s+)?(?:end|close|middle|start|beginning)\s+of\s+(?:the\s+)?)"
 _ORD = r"(?:st|nd|rd|th)?"
 _NEXT_YEAR = r"(?P<ny>(?:,?\s+|\s+of\s+)next\s+year)"
 
-_MEETING = re.compile(r"\b(?:demo|call|meeting|meet|talk|speak|catch\s+up|walk\s*through|webinar|minutes|invite|chat\s+(?:then|on|at)|available|free\s+(?:on|at))\b", re.I)
+_MEETING = re.compile(r"\b(?:demo|(?<!\bmake\s)(?<!\bmake\sa\s)(?<!\bmake\sthe\s)(?<!\bmaking\sa\s)(?<!\bmaking\sthe\s)call|meeting|session|workshop|meet|talk|speak|catch\s+up|walk\s*through|webinar|minutes|invite|chat\s+(?:then|on|at)|available|free\s+(?:on|at))\b", re.I)
 _NOT_PAST_ED = "interested|based|located|focused|planned|scheduled|supposed|expected|required|needed|excited|committed|prepared|aimed|hoped"
 _PAST = re.compile(rf"\b(?:we|I|i|they)\s+(?:(?:just|already|recently|also|then|finally|originally|previously|actually)\s+)?(?!(?:{_NOT_PAST_ED}|need|feed|speed|proceed|succeed|exceed)\b)\w{{2,}}ed\b|\b(?:started|began|joined|since|was|were|ago|launched|moved|left|founded|established|had|did|went|last|used|previous(?:ly)?)\b|{APOS}d\s+been", re.I)
+# Internal planning is not a buying date: "finishing our 2027 planning in October".
+_PLANNING = re.compile(r"\b(?:planning|budget(?:ing)?\s+(?:round|cycle|season|process)|board\s+meeting|offsite|reorg\w*)\s*$", re.I)
 _BUDGETY = re.compile(r"[$€£¥₹]|\d\s?k\b|\bbudget|\bafford|\bmoney\b|\bfunds\b|\breforecast|\bfiscal|\bfinancial\s+year|\brevenue|\bspend", re.I)
 
 _INTENT = re.compile(
@@ -38,15 +40,20 @@ _INTENT = re.compile(
     r"running|working|have|get|switch\w*|move|go|want|need|looking|plan\w*|aim\w*|ready|onboard\w*|like|hoping|hope|"
     r"asap|urgent\w*|immediately|timeline|timeframe|not\s+(?:before|until))\b", re.I)
 _NONE = re.compile(
-    rf"\bno\s+(?:plans?|intention|intent)\s+(?:\w+\s+){{0,2}}?(?:to|of)\s+(?:buy|buying|purchas\w*|switch\w*|chang\w*|invest\w*|get\w*)|"
+    rf"\bno\s+(?:purchase|buying|buy)\s+(?:planned|scheduled|intended|in\s+sight|on\s+the\s+horizon)\b|\bno\s+(?:\w+\s+)?(?:plans?|intention|intent)\s+(?:\w+\s+){{0,2}}?(?:to|of)\s+(?:buy|buying|purchas\w*|switch\w*|chang\w*|invest\w*|get\w*)|"
     rf"(?:\bnot|n{APOS}t)\s+(?:really\s+)?(?:looking|planning|going|intending)\s+(?:on\s+|to\s+)(?:buy\w*|purchas\w*|switch\w*|chang\w*)|\bnot\s+in\s+the\s+market\b|"
     rf"\b(?:won{APOS}?t|will\s+not)\s+be\s+(?:buying|purchasing)|\bnot\s+buying\b|\bno\s+timeline\s+(?:at\s+all|whatsoever)", re.I)
-_NOW = re.compile(r"\b(?:asap|a\.s\.a\.p\.?|as\s+soon\s+as\s+(?:possible|we\s+can)|right\s+away|immediately|urgent(?:ly)?|straight\s+away)\b", re.I)
-_NOT_BEFORE = re.compile(rf"\bnot\s+(?:before|until|till|til)\s+(?:(?:the\s+)?(?:end|start|beginning)\s+of\s+)?(?:(?P<mon>{_MONTH_RE})\s*)?(?P<y>20\d\d)\b", re.I)
+# "not for at least 18 months": a lower bound with no date, so a bucket without days.
+_NOT_FOR = re.compile(rf"\bnot\s+(?:for|within|in)\s+(?:at\s+least\s+|another\s+|the\s+next\s+)?(?P<n>\d+|{NUMBER_WORDS}|{SMALL_WORDS})\s+(?P<unit>months?|years?)\b", re.I)
+_DAY_OF_MONTH = re.compile(r"\b(?:by|before|until|till|on|no\s+later\s+than)\s+the\s+(?P<d>[1-9]|[12]\d|3[01])(?:st|nd|rd|th)\b(?!\s+(?:of|century|floor|percent))", re.I)
+_NEW_YEAR = re.compile(r"\b(?:in|after|early\s+in|at\s+the\s+start\s+of)\s+the\s+new\s+year\b", re.I)
+_NOW = re.compile(r"(?<!\bnothing\s)(?<!\bnot\s)(?<!\bno\s)(?<!\bnot\sthat\s)\b(?:(?:ideally|like|needed\s+it|wanted\s+it|by)\s+yesterday|asap|a\.s\.a\.p\.?|as\s+soon\s+as\s+(?:possible|we\s+can)|right\s+away|immediately|urgent(?:ly)?|straight\s+away)\b", re.I)
+_NOT_BEFORE = re.compile(rf"(?:\bnot\s+(?:\w+\s+){{0,6}}?(?:before|until|till|til|this\s+side\s+of)|\bno\s+(?:earlier|sooner)\s+than|\bthis\s+side\s+of)\s+(?:(?:the\s+)?(?:end|start|beginning)\s+of\s+)?(?:(?P<mon>{_MONTH_RE})\s*)?(?P<y>20\d\d)\b", re.I)
 
 _REL_UNIT = re.compile(
-    rf"\b(?P<cue>in|within|inside|over|during|for)\s+(?:the\s+)?(?P<nx>next\s+|coming\s+)?(?:(?:about|around|roughly|approximately|~)\s*)?(?:(?P<n>\d+|{NUMBER_WORDS}|{SMALL_WORDS})\s+)?"
-    rf"(?P<unit>days?|weeks?|months?|years?|quarters?)\b|\b(?:next|coming)\s+(?P<n2>\d+|{NUMBER_WORDS}|{SMALL_WORDS})\s+(?P<unit2>days?|weeks?|months?)\b", re.I)
+    rf"\b(?P<cue>in|within|inside|over|during|for)\s+(?:the\s+)?(?P<nx>next\s+|coming\s+)?(?:(?:about|around|roughly|approximately|~)\s*)?(?:(?P<n>\d+|{NUMBER_WORDS}|{SMALL_WORDS})(?:\s*(?:-|–|to|or)\s*(?P<n3>\d+|{NUMBER_WORDS}))?\s+)?"
+    rf"(?P<unit>days?|weeks?|fortnights?|months?|years?|quarters?)\b|\b(?:next|coming)\s+(?P<n2>\d+|{NUMBER_WORDS}|{SMALL_WORDS})\s+(?P<unit2>days?|weeks?|months?)\b", re.I)
+_BARE_REL = re.compile(rf"\s*(?:(?:about|around|roughly|approximately|~)\s*)?(?P<n>\d+|{NUMBER_WORDS}|{SMALL_WORDS})\s+(?P<unit>days?|weeks?|fortnights?|months?)\s*[.!]?\s*", re.I)
 _WEEK = re.compile(r"\b(?P<which>this|next|the\s+coming|end\s+of\s+(?:the|this))\s+week\b(?!{0}s)".format(APOS), re.I)
 _MONTH_REL = re.compile(rf"\b(?:{_END})?(?P<which>this|next|the)\s+month\b(?!{APOS}s)", re.I)
 _QUARTER_REL = re.compile(rf"\b(?:{_END})?(?P<which>this|next|the\s+current|the)\s+quarter\b(?!{APOS}s)", re.I)
@@ -54,7 +61,7 @@ _YEAR_REL = re.compile(
     rf"\b(?P<mod>early|late|later|sometime|end\s+of|the\s+end\s+of|by\s+the\s+end\s+of|by\s+end\s+of|start\s+of|beginning\s+of)?\s*"
     rf"(?:in\s+)?(?P<which>this|next|the)\s+year\b(?!{APOS}s)|\b(?P<ye>year[-\s]end|EOY|end\s+of\s+(?:the\s+)?year)\b", re.I)
 _QUARTER = re.compile(
-    rf"\b(?P<cue>{_CUE}\s+{_END}?|{_END})?(?:Q(?P<q>[1-4])|(?P<qw>first|second|third|fourth|1st|2nd|3rd|4th)\s+quarter)"
+    rf"\b(?P<cue>{_CUE}\s+{_END}?|{_END})?(?:the\s+)?(?:Q(?P<q>[1-4])|(?P<qw>first|second|third|fourth|1st|2nd|3rd|4th)\s+quarter)"
     rf"(?:\s*(?:of\s+)?(?:FY\s?)?'?(?P<y>20\d\d|\d\d)\b)?(?:{_NEXT_YEAR})?", re.I)
 _HALF = re.compile(rf"\b(?P<cue>{_CUE}\s+{_END}?|{_END})(?:H(?P<h>[12])|(?P<hw>first|second)\s+half)(?:\s+(?:of\s+)?(?P<y>20\d\d))?(?:{_NEXT_YEAR})?", re.I)
 _MONTH_DATE = re.compile(
@@ -121,18 +128,28 @@ def _candidates(t: str, ref: date, asked: str | None, fy_start: int | None) -> l
         return _PAST.search(t[: m.start()][-40:]) is not None
 
     budgety = _BUDGETY.search(t) is not None
-    for m in _NONE.finditer(t):
+    for m in _NONE.finditer(t) if not _NOT_BEFORE.search(t) else ():  # "not buying before 2028" is later, not never
         out.append(_When(m.start(), m.group(), None, "none", False))
     for m in _NOW.finditer(t):
         out.append(_When(m.start(), m.group(), None, "now", False))
+    for m in _NOT_FOR.finditer(t):
+        n = to_number(m.group("n")) or 0
+        days = int(n * (30.44 if m.group("unit").lower().startswith("month") else 365.25))
+        out.append(_When(m.start(), m.group(), None, bucket_for_days(days).value, False))
     for m in _NOT_BEFORE.finditer(t):
         y = int(m.group("y"))
         mon = _MONTHS[m.group("mon").lower().rstrip(".")] if m.group("mon") else 1
         days = (date(y, mon, 1) - ref).days
         out.append(_When(m.start(), m.group(), None, bucket_for_days(max(days, 0)).value if days > 30 else "now", False))
+    bare = _BARE_REL.fullmatch(t) if asked == "timeline" else None
+    if bare:  # "2 months" answering "when?" means within two months
+        n = to_number(bare.group("n")) or 0
+        unit = bare.group("unit").lower().rstrip("s")
+        weeks = {"day": 1 / 7, "week": 1, "fortnight": 2}.get(unit)
+        pin(bare, ref + (relativedelta(days=int(round(n * 7 * weeks))) if weeks else relativedelta(months=int(n))))
     for m in _REL_UNIT.finditer(t):
         unit = (m.group("unit") or m.group("unit2")).lower().rstrip("s")
-        n_text = m.group("n") or m.group("n2")
+        n_text = m.group("n3") or m.group("n") or m.group("n2")  # a range counts to its far end
         if n_text is None:
             if unit not in ("week", "month", "year", "quarter") or not re.search(r"\b(?:next|coming)\s", m.group()):
                 continue
@@ -143,7 +160,7 @@ def _candidates(t: str, ref: date, asked: str | None, fy_start: int | None) -> l
             continue  # "for 15 years" is a duration, not a deadline
         if n <= 0 or past(m) or (unit == "year" and budgety):
             continue
-        delta = {"day": relativedelta(days=int(n)), "week": relativedelta(weeks=int(n)),
+        delta = {"day": relativedelta(days=int(n)), "week": relativedelta(weeks=int(n)), "fortnight": relativedelta(weeks=2 * int(n)),
                  "month": relativedelta(months=int(n)), "year": relativedelta(years=int(n)),
                  "quarter": relativedelta(months=3 * int(n))}[unit]
         if n != int(n) and unit == "month":
@@ -160,12 +177,15 @@ def _candidates(t: str, ref: date, asked: str | None, fy_start: int | None) -> l
         pin(m, _month_end(first.year, first.month))
     for m in _QUARTER_REL.finditer(t):
         which = m.group("which").lower()
-        if which == "the" and not re.match(r"\s*(?:the\s+)?(?:end|close)", m.group(), re.I):
+        if which == "the" and not re.match(r"\s*(?:the\s+)?(?:end|close)", m.group(), re.I) and not re.search(r"\b(?:within|during|in)\s*$", t[: m.start()], re.I):
             continue
         q = (ref.month - 1) // 3 + 1
         y = ref.year
         if which == "next":
             q, y = (1, y + 1) if q == 4 else (q + 1, y)
+        if re.search(r"\b(?:start|beginning)\b", m.group(), re.I):  # "by the start of next quarter": its first day
+            pin(m, _quarter_end(y, q) - relativedelta(months=3) + timedelta(days=1) if which == "next" else _quarter_end(y, q), 2)
+            continue
         pin(m, _quarter_end(y, q), 2)
     for m in _YEAR_REL.finditer(t):
         if budgety or past(m):
@@ -182,15 +202,15 @@ def _candidates(t: str, ref: date, asked: str | None, fy_start: int | None) -> l
     for m in _QUARTER.finditer(t):
         if not m.group("cue") and not (asked == "timeline" and len(t) < 25):
             continue
-        if past(m):
-            continue
+        if past(m) or (budgety and (m.group("cue") or "").lower().startswith("for")):
+            continue  # "$10k set aside for Q3" is a budget's period, not a buying date
         q = int(m.group("q")) if m.group("q") else {"first": 1, "second": 2, "third": 3, "fourth": 4, "1st": 1, "2nd": 2, "3rd": 3, "4th": 4}[m.group("qw").lower()]
         pin(m, _next_occurrence(ref, lambda y, q=q: _quarter_end(y, q), _year(m.group("y"), ref), bool(m.group("ny"))), 2)
     for m in _HALF.finditer(t):
         h = int(m.group("h")) if m.group("h") else (1 if m.group("hw").lower() == "first" else 2)
         pin(m, _next_occurrence(ref, lambda y, h=h: _quarter_end(y, 2 * h), _year(m.group("y"), ref), bool(m.group("ny"))), 2)
     for m in _MONTH_DATE.finditer(t):
-        if past(m) or (m.group("mon").lower() == "may" and not (m.group("d1") or m.group("d2") or m.group("y"))
+        if past(m) or _PLANNING.search(t[: m.start()][-40:]) or (m.group("mon").lower() == "may" and not (m.group("d1") or m.group("d2") or m.group("y"))
                        and not re.search(r"(?:by|before|in|until|end\s+of)\s+(?:the\s+)?(?:end\s+of\s+)?may$", m.group(), re.I)):
             continue
         mon = _MONTHS[m.group("mon").lower().rstrip(".")]
@@ -204,6 +224,13 @@ def _candidates(t: str, ref: date, asked: str | None, fy_start: int | None) -> l
         if day is not None and day > 31:
             continue
         pin(m, _next_occurrence(ref, lambda y, mon=mon, day=day: _safe_date(y, mon, day), _year(m.group("y"), ref), bool(m.group("ny"))))
+    for m in _DAY_OF_MONTH.finditer(t):  # "by the 15th": the next such day
+        d = int(m.group("d"))
+        y, mo = (ref.year, ref.month) if d >= ref.day else ((ref.year + 1, 1) if ref.month == 12 else (ref.year, ref.month + 1))
+        pin(m, _safe_date(y, mo, d))
+    for m in _NEW_YEAR.finditer(t):  # early next year, no day pinned
+        days = (date(ref.year + 1, 1, 31) - ref).days
+        out.append(_When(m.start(), m.group(), None, bucket_for_days(days).value, False))
     for m in _HOLIDAY.finditer(t):
         h = m.group("h").lower()
         md = (12, 25) if h in ("christmas", "xmas") else (12, 31) if h.startswith("new") else (11, 27)

@@ -17,6 +17,7 @@ from bot.api.leads import leads_router
 from bot.apikeys import ensure_api_key
 from bot.channels.web import chat_router
 from bot.config import Settings
+from bot.console import install_console
 from bot.conversations import ConversationService
 from bot.db.session import create_engine, create_sessionmaker
 from bot.engine.flow import load_flows
@@ -60,6 +61,7 @@ def create_app(settings: Settings, *, extractor: Extractor | None = None) -> Fas
     app.include_router(leads_router())
     app.include_router(conversations_router())
     _include_widget(app, settings)
+    install_console(app, settings)
 
     @app.get("/healthz", include_in_schema=False)
     async def healthz() -> dict[str, str]:

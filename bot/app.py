@@ -17,7 +17,7 @@ from bot.api.leads import leads_router
 from bot.apikeys import ensure_api_key
 from bot.channels.web import chat_router
 from bot.config import Settings
-from bot.console import install_console
+from bot.console.router import install_console
 from bot.conversations import ConversationService
 from bot.db.session import create_engine, create_sessionmaker
 from bot.engine.flow import load_flows

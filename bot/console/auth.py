@@ -26,8 +26,15 @@ from bot.tokens import new_token, token_hash
 
 MIN_PASSWORD_CHARS = 10
 _hasher = PasswordHasher()
-# Verified against when the account does not exist, so both cases take the same time.
-_DUMMY_HASH = _hasher.hash("not a real password, only spends time")
+_dummy_hash: str | None = None
+
+
+def _dummy() -> str:
+    """A hash verified against when the account does not exist, so both cases take the same time."""
+    global _dummy_hash
+    if _dummy_hash is None:
+        _dummy_hash = _hasher.hash("not a real password, only spends time")
+    return _dummy_hash
 
 
 class InvalidUser(QualbotError):
@@ -86,7 +93,7 @@ async def authenticate(session: AsyncSession, email: str, password: str, now: da
         address = ""
     user = await session.scalar(select(ConsoleUser).where(ConsoleUser.email == address)) if address else None
     if user is None or user.disabled_at is not None:
-        verify_password(_DUMMY_HASH, password)
+        verify_password(_dummy(), password)
         return None
     if not verify_password(user.password_hash, password):
         return None

@@ -98,6 +98,47 @@ def duration(minutes: float | None) -> str:
     return f"{minutes / 1440:.1f} d"
 
 
+def summary(facts: dict[str, Any]) -> list[tuple[str, str]]:
+    """A lead's facts as a few labelled phrases: Budget "USD 40,000 / year", Timeline "within 30 days"…"""
+    out: list[tuple[str, str]] = []
+    if "need" in facts:
+        out.append(("Need", "need confirmed" if facts["need"] == "confirmed" else "no need"))
+    low, high = facts.get("budget_min"), facts.get("budget_max")
+    if low is not None or high is not None:
+        amount = fact_value(low if low is not None else high)
+        if low is not None and high is not None and low != high:
+            amount = f"{fact_value(low)}–{fact_value(high)}"
+        currency = facts.get("budget_currency")
+        period = facts.get("budget_period")
+        text = f"{currency + ' ' if currency else ''}{amount}{' / ' + fact_value(period, 'budget_period') if period else ''}"
+        out.append(("Budget", text))
+    elif "budget_status" in facts:
+        out.append(("Budget", {"none": "no budget"}.get(facts["budget_status"], str(facts["budget_status"]))))
+    if "authority" in facts:
+        out.append(("Authority", {"none": "not involved"}.get(facts["authority"], fact_value(facts["authority"]))))
+    if "timeline_bucket" in facts:
+        out.append(("Timeline", {"none": "no plans"}.get(facts["timeline_bucket"], fact_value(facts["timeline_bucket"]))))
+    elif "timeline_days" in facts:
+        out.append(("Timeline", f"in {facts['timeline_days']} days"))
+    if "employees" in facts:
+        out.append(("Size", f"{fact_value(facts['employees'])} people"))
+    if "country" in facts:
+        out.append(("Country", str(facts["country"])))
+    return out
+
+
+def clock(value: datetime | str | None) -> str:
+    """``14:05`` (UTC)."""
+    moment = _parse(value)
+    return moment.astimezone(UTC).strftime("%H:%M") if moment else ""
+
+
+def day(value: datetime | str | None) -> str:
+    """``23 Nov 2026``."""
+    moment = _parse(value)
+    return moment.astimezone(UTC).strftime("%d %b %Y") if moment else "—"
+
+
 def _parse(value: datetime | str | None) -> datetime | None:
     if value is None or value == "":
         return None
@@ -111,6 +152,9 @@ FILTERS = {
     "stage_label": stage_label,
     "fact_value": fact_value,
     "when": when,
+    "clock": clock,
+    "day": day,
+    "summary": summary,
     "ago": ago,
     "iso": iso,
     "percent": percent,

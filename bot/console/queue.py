@@ -75,6 +75,7 @@ class QueueRow:
     channels: tuple[str, ...] = ()
     last_activity: datetime | None = None
     last_message: str = ""
+    facts: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -153,12 +154,16 @@ async def queue_page(session: AsyncSession, f: QueueFilter, me: str) -> QueuePag
     result = await session.execute(query.limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE))
     rows = [(lead, outcome, bool(waiting)) for lead, outcome, waiting in result.all()]
     details = await _details(session, [lead.id for lead, _, _ in rows])
+    facts = await _facts(session, [lead.id for lead, _, _ in rows])
     waiting_total = await session.scalar(
         select(func.count(models.Lead.id)).outerjoin(LeadOutcome, LeadOutcome.lead_id == models.Lead.id).where(waiting_condition())
     ) or 0
     counts = dict((await session.execute(select(models.Lead.stage, func.count()).group_by(models.Lead.stage))).all())
     return QueuePage(
-        rows=[QueueRow(lead, outcome, waiting, *details.get(lead.id, ((), None, ""))) for lead, outcome, waiting in rows],
+        rows=[
+            QueueRow(lead, outcome, waiting, *details.get(lead.id, ((), None, "")), facts=facts.get(lead.id, {}))
+            for lead, outcome, waiting in rows
+        ],
         total=total,
         page=page,
         pages=pages,
@@ -197,6 +202,19 @@ async def _details(session: AsyncSession, lead_ids: list[str]) -> dict[str, tupl
         lead_id: (tuple(sorted(channels.get(lead_id, ()))), activity.get(lead_id), _short(last.get(lead_id, (0, ""))[1]))
         for lead_id in lead_ids
     }
+
+
+async def _facts(session: AsyncSession, lead_ids: list[str]) -> dict[str, dict[str, Any]]:
+    """Per lead, its active facts ``{field: value}``."""
+    known: dict[str, dict[str, Any]] = {}
+    rows = await session.execute(
+        select(models.Fact.lead_id, models.Fact.field, models.Fact.value).where(
+            models.Fact.lead_id.in_(lead_ids), models.Fact.active.is_(True)
+        )
+    )
+    for lead_id, name, value in rows.all():
+        known.setdefault(lead_id, {})[name] = value
+    return known
 
 
 def _short(text: str, limit: int = 90) -> str:

@@ -48,6 +48,7 @@ class Story:
     """Everything the lead page shows."""
 
     record: dict[str, Any]
+    known: dict[str, Any]
     facts: list[dict[str, Any]]
     timeline: list[TimelineItem]
     reasons: list[dict[str, Any]]
@@ -101,6 +102,7 @@ async def lead_story(session: AsyncSession, lead_id: str, policy: Policy, known:
         reasons, source = decide(known, policy, complete=ended).to_json()["reasons"], "computed"
     return Story(
         record=record,
+        known=dict(known),
         facts=facts,
         timeline=timeline,
         reasons=reasons,

@@ -7,6 +7,7 @@ seed moves, so facts, stages, scores and timestamps are what the product itself 
 from __future__ import annotations
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -78,10 +79,18 @@ def settings_for(db: Path, **overrides: object) -> Settings:
 
 
 def seed(db: Path, scripts: list[Script] = SCRIPTS, now: datetime | None = None) -> dict[str, str]:
-    """Run the scripts into the database at ``db`` (migrated first); returns ``{name: lead_id}``."""
+    """Run the scripts into the database at ``db`` (migrated first); returns ``{name: lead_id}``.
+
+    Runs in a thread of its own, so it works while Playwright's event loop runs in this one.
+    """
     settings = settings_for(db)
-    upgrade(settings)
-    return asyncio.run(_seed(settings, scripts, now or datetime.now(UTC)))
+
+    def run() -> dict[str, str]:
+        upgrade(settings)
+        return asyncio.run(_seed(settings, scripts, now or datetime.now(UTC)))
+
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(run).result()
 
 
 async def _seed(settings: Settings, scripts: list[Script], now: datetime) -> dict[str, str]:

@@ -22,6 +22,8 @@ from bot.conversations import ConversationService
 from bot.db.session import create_engine, create_sessionmaker
 from bot.engine.flow import load_flows
 from bot.errors import QualbotError
+from bot.live import Bus, LocalBus
+from bot.live_pg import PostgresBus
 from bot.extract.base import Extractor
 from bot.qualify.policy import load_policy
 
@@ -40,15 +42,20 @@ def create_app(settings: Settings, *, extractor: Extractor | None = None) -> Fas
         extractor = build_extractor(settings)
     engine = create_engine(settings)
     sessionmaker = create_sessionmaker(engine)
+    bus = _live_bus(settings)
     service = ConversationService(
-        settings=settings, sessionmaker=sessionmaker, flows=flows, extractor=extractor, policy=policy
+        settings=settings, sessionmaker=sessionmaker, flows=flows, extractor=extractor, policy=policy, bus=bus
     )
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         await ensure_api_key(settings, sessionmaker)
+        if isinstance(bus, PostgresBus):
+            await bus.start()
         log.info("qualbot ready: flows %s, extractor %s", ", ".join(sorted(flows)), extractor.name)
         yield
+        if isinstance(bus, PostgresBus):
+            await bus.stop()
         await engine.dispose()
 
     app = FastAPI(title="qualbot", version="0.1.0", lifespan=lifespan)
@@ -68,6 +75,13 @@ def create_app(settings: Settings, *, extractor: Extractor | None = None) -> Fas
         return {"status": "ok"}
 
     return app
+
+
+def _live_bus(settings: Settings) -> Bus:
+    """Across processes on PostgreSQL (LISTEN/NOTIFY); inside the one process SQLite allows otherwise."""
+    if settings.database_url.startswith("postgresql"):
+        return PostgresBus(settings.database_url)
+    return LocalBus()
 
 
 def _include_widget(app: FastAPI, settings: Settings) -> None:

@@ -11,6 +11,7 @@ from typing import Any
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 from starlette.websockets import WebSocketState
 
+from bot.channels.widget_http import origin_allowed
 from bot.conversations import ConversationService, Opened, TurnOutcome
 from bot.engine.dialogue import Reply
 from bot.errors import QualbotError
@@ -180,6 +181,9 @@ def chat_router(service: ConversationService) -> APIRouter:
 
     @router.websocket("/ws/chat")
     async def chat(websocket: WebSocket, flow: str | None = None, resume: str | None = None) -> None:
+        if not origin_allowed(service.settings, websocket.headers.get("origin"), own=str(websocket.url)):
+            await websocket.close(code=1008, reason="origin not allowed")  # before accept: HTTP 403
+            return
         await websocket.accept()
         session = ChatSession(websocket, service, service.settings.max_frame_bytes)
         try:

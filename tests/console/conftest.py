@@ -5,10 +5,12 @@ from __future__ import annotations
 import asyncio
 import re
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TypeVar
 
 import httpx
 import pytest
@@ -23,6 +25,13 @@ from tests.support.browser import browser, playwright_instance  # noqa: F401  (f
 from tests.support.servers import serve_asgi
 
 PASSWORD = "correct horse battery"
+T = TypeVar("T")
+
+
+def in_thread(function: Callable[[], T]) -> T:
+    """Run ``function`` in a thread of its own: it may start an event loop even while Playwright's runs here."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(function).result()
 
 
 def add_user(settings: Settings, email: str, role: str = "sdr", password: str = PASSWORD) -> None:
@@ -37,7 +46,7 @@ def add_user(settings: Settings, email: str, role: str = "sdr", password: str = 
         finally:
             await engine.dispose()
 
-    asyncio.run(run())
+    in_thread(lambda: asyncio.run(run()))
 
 
 class Console(httpx.Client):
@@ -87,7 +96,7 @@ def make_site(tmp_path: Path) -> Iterator[Callable[..., Site]]:
         def make(db: Path | None = None, **overrides: object) -> Site:
             path = db or tmp_path / "console.db"
             settings = settings_for(path, api_key_file=tmp_path / "key.txt", **overrides)
-            upgrade(settings)
+            in_thread(lambda: upgrade(settings))
             url = stack.enter_context(serve_asgi(create_app(settings)))
             return Site(url, settings, path)
 

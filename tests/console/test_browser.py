@@ -66,7 +66,7 @@ def test_sdr_reads_a_lead_sees_a_quote_and_corrects_a_fact(browser: Browser, see
     try:
         page = _sign_in(context, seeded_server, "dana@example.com")
         alarms = _watch(page)
-        expect(page.locator("tr.waiting .lead-link")).to_have_text("Priya Natarajan")
+        expect(page.locator("tr.waiting .lead-link", has_text="Priya Natarajan")).to_be_visible()
         expect(page.get_by_text(XSS).first).to_be_visible()  # the markup shows as text
         page.screenshot(path=artifact_path("console-queue.png"), full_page=True)
 

@@ -62,13 +62,18 @@ def test_queue_is_sorted_by_score_and_filters(seeded: tuple[Site, dict[str, str]
 
 def test_sqls_waiting_for_contact_stand_out(seeded: tuple[Site, dict[str, str]]) -> None:
     site, ids = seeded
+    with _db(site) as db:
+        decided = set(db.scalars(select(LeadOutcome.lead_id)))
+        waiting = {lead.name for lead in db.scalars(select(models.Lead).where(models.Lead.stage == "sql")) if lead.id not in decided}
+    assert "Priya Natarajan" in waiting
     with site.signed_in("dana@example.com") as client:
         page = client.get("/console/").text
-        assert "1 SQL waiting for contact" in page
-        assert _names(client.get("/console/?waiting=1").text) == ["Priya Natarajan"]
-        row = re.search(r'<tr class="waiting">.*?</tr>', page, re.S)
-        assert row and "Priya Natarajan" in row.group(0) and "Contact now" in row.group(0)
-        client.submit(f"/console/leads/{ids['Priya Natarajan']}/outcome", {"outcome": "won"})
+        assert f"{len(waiting)} SQL{'s' if len(waiting) > 1 else ''} waiting for contact" in page
+        assert set(_names(client.get("/console/?waiting=1").text)) == waiting
+        rows = re.findall(r'<tr class="waiting">.*?</tr>', page, re.S)
+        assert len(rows) == len(waiting) and all("Contact now" in row for row in rows)
+        for name in waiting:
+            client.submit(f"/console/leads/{ids[name]}/outcome", {"outcome": "won"})
         assert "waiting for contact" not in client.get("/console/").text, "an outcome means someone handled it"
 
 
@@ -176,8 +181,11 @@ def test_bad_corrections_are_refused_and_nothing_changes(seeded: tuple[Site, dic
 def test_stage_outcome_and_owner_changes_are_audited(seeded: tuple[Site, dict[str, str]]) -> None:
     site, ids = seeded
     lead_id = ids["Tom Becker"]
+    with _db(site) as db:
+        before = db.get(models.Lead, lead_id).stage
+    new_stage = "nurture" if before != "nurture" else "sql"
     with site.signed_in("dana@example.com") as client:
-        assert client.submit(f"/console/leads/{lead_id}/stage", {"stage": "sql", "note": "COO confirmed on a call"}).status_code == 303
+        assert client.submit(f"/console/leads/{lead_id}/stage", {"stage": new_stage, "note": "COO confirmed on a call"}).status_code == 303
         assert client.submit(f"/console/leads/{lead_id}/stage", {"stage": "hot", "note": "x"}).status_code == 422
         assert client.submit(f"/console/leads/{lead_id}/outcome", {"outcome": "won", "note": "signed"}).status_code == 303
         assert client.submit(f"/console/leads/{lead_id}/owner", {"owner": "me"}).status_code == 303
@@ -186,9 +194,9 @@ def test_stage_outcome_and_owner_changes_are_audited(seeded: tuple[Site, dict[st
         lead = db.get(models.Lead, lead_id)
         outcome = db.get(LeadOutcome, lead_id)
         audit = [(a.kind, a.old_value, a.new_value) for a in db.scalars(select(Correction).where(Correction.lead_id == lead_id).order_by(Correction.id))]
-    assert lead.stage == "sql" and lead.owner == "dana@example.com"
-    assert outcome.outcome == "won" and outcome.stage == "sql" and outcome.decided_by == "dana@example.com"
-    assert audit == [("stage", "mql", "sql"), ("outcome", None, "won"), ("owner", None, "dana@example.com")]
+    assert lead.stage == new_stage and lead.owner == "dana@example.com"
+    assert outcome.outcome == "won" and outcome.stage == new_stage and outcome.decided_by == "dana@example.com"
+    assert audit == [("stage", before, new_stage), ("outcome", None, "won"), ("owner", None, "dana@example.com")]
     assert "sdr_override" in page and "COO confirmed on a call" in page
 
 

@@ -70,7 +70,6 @@ def render(request: Request, template: str, *, status: int = 200, headers: dict[
         me=me,
         csrf_token=me.csrf_token if me else "",
         path=request.url.path,
-        request_query=request.url.query,
         **context,
     )
     return HTMLResponse(html, status_code=status, headers=headers)

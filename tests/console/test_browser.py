@@ -1,7 +1,7 @@
 """The console in a real browser (Debian's headless Chromium): read a lead, see a quote, correct a fact,
 take over a live chat with a visitor on the demo page, and no prospect text ever runs as code.
 
-Screenshots of the queue, a lead and the analytics go to ``test-artifacts/``.
+Screenshots of the queue, a lead, a live chat and the analytics go to ``test-artifacts/``.
 """
 
 from __future__ import annotations
@@ -52,8 +52,9 @@ def _sign_in(context: BrowserContext, server: LiveServer, email: str) -> Page:
 
 @pytest.fixture
 def seeded_server(tmp_path: Path) -> Iterator[LiveServer]:
-    seed(tmp_path / "qualbot.db", [*SCRIPTS, Script(XSS, XSS, "x@evil.example", [f"We lose leads {XSS}"], 0.5)])
-    server = LiveServer(tmp_path).start()
+    db = tmp_path / "seeded.db"
+    seed(db, [*SCRIPTS, Script(XSS, XSS, "x@evil.example", [f"We lose leads {XSS}"], 0.5)])
+    server = LiveServer(tmp_path, database_url=f"sqlite+aiosqlite:///{db}").start()
     try:
         _cli_user(server, "dana@example.com", "admin")
         yield server
@@ -139,6 +140,7 @@ def test_sdr_takes_over_a_live_chat_with_the_visitor(browser: Browser, live_serv
         visitor.fill("qualbot-widget input", "We lose inbound leads because nobody replies fast enough")
         visitor.press("qualbot-widget input", "Enter")
         expect(chatlog.locator(".role-prospect").last).to_contain_text("nobody replies fast enough")
+        sdr.screenshot(path=artifact_path("console-live.png"), full_page=True)
 
         sdr.click("#handback")
         expect(widget_log).to_contain_text("The team member left the chat.")

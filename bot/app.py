@@ -13,9 +13,10 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from bot.api.conversations import conversations_router
+from bot.api.guards import BodySizeLimit, rate_limit_api
 from bot.api.leads import leads_router
 from bot.apikeys import ensure_api_key
-from bot.channels.web import chat_router
+from bot.channels.web import ChatSessions, chat_router
 from bot.config import Settings
 from bot.console.router import install_console
 from bot.conversations import ConversationService
@@ -26,6 +27,7 @@ from bot.live import Bus, LocalBus
 from bot.live_pg import PostgresBus
 from bot.extract.base import Extractor
 from bot.qualify.policy import load_policy
+from bot.ratelimit import RateLimits
 
 log = logging.getLogger(__name__)
 
@@ -64,7 +66,12 @@ def create_app(settings: Settings, *, extractor: Extractor | None = None) -> Fas
     app.state.service = service
     app.state.flows = flows
     _install_error_handlers(app)
-    app.include_router(chat_router(service))
+    chat_sessions = ChatSessions()
+    app.state.drain = chat_sessions.drain
+    app.state.rate_limits = RateLimits(settings)
+    app.middleware("http")(rate_limit_api)
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes, exempt_prefixes=("/inbound/",))
+    app.include_router(chat_router(service, chat_sessions, app.state.rate_limits))
     app.include_router(leads_router())
     app.include_router(conversations_router())
     _include_widget(app, settings)

@@ -128,7 +128,7 @@ def test_sdr_takes_over_a_live_chat_with_the_visitor(browser: Browser, live_serv
         sdr.click("#takeover")
         expect(sdr.locator("#live")).to_have_attribute("data-connected", "yes")
         expect(sdr.locator("#live")).to_have_attribute("data-status", "agent")
-        expect(widget_log).to_contain_text("A person from our team joined the chat.")
+        expect(widget_log).to_contain_text("Dana joined the chat.")
 
         sdr.fill("#agent-text", "Hi, I'm Dana from the sales team. How can I help?")
         sdr.press("#agent-text", "Enter")
@@ -143,7 +143,7 @@ def test_sdr_takes_over_a_live_chat_with_the_visitor(browser: Browser, live_serv
         sdr.screenshot(path=artifact_path("console-live.png"), full_page=True)
 
         sdr.click("#handback")
-        expect(widget_log).to_contain_text("The team member left the chat.")
+        expect(widget_log).to_contain_text("Dana left the chat.")
         expect(visitor.locator("qualbot-widget .m.bot").last).to_contain_text("budget")
         assert sdr.evaluate("window.__xss") is None and visitor.evaluate("window.__xss") is None
         assert alarms == [] and visitor_alarms == []

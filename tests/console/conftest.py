@@ -10,7 +10,7 @@ from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, Awaitable, TypeVar
 
 import httpx
 import pytest
@@ -20,12 +20,14 @@ from bot.config import Settings
 from bot.console.auth import create_user
 from bot.db.migrate import upgrade
 from bot.db.session import create_engine, create_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncSession
 from tests.console.seed import settings_for
 from tests.support.browser import browser, playwright_instance  # noqa: F401  (fixtures)
 from tests.support.servers import serve_asgi
 
 PASSWORD = "correct horse battery"
 T = TypeVar("T")
+M = TypeVar("M")
 
 
 def in_thread(function: Callable[[], T]) -> T:
@@ -70,13 +72,54 @@ class Console(httpx.Client):
         return self.post(path, data={**(data or {}), "csrf_token": self.csrf()})
 
 
+class Reader:
+    """Reads rows for assertions on any backend; each call runs on an engine and event loop of its own."""
+
+    def __init__(self, database_url: str) -> None:
+        self.database_url = database_url
+
+    def __enter__(self) -> "Reader":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+    def _run(self, read: Callable[[AsyncSession], Awaitable[T]]) -> T:
+        async def go() -> T:
+            engine = create_engine(Settings(database_url=self.database_url))
+            try:
+                async with create_sessionmaker(engine)() as session:
+                    return await read(session)
+            finally:
+                await engine.dispose()
+
+        return in_thread(lambda: asyncio.run(go()))
+
+    def get(self, model: type[M], key: object) -> M:
+        found = self._run(lambda session: session.get(model, key))
+        assert found is not None, f"no {model.__name__} {key!r}"
+        return found
+
+    def scalars(self, statement: Any) -> list[Any]:
+        async def read(session: AsyncSession) -> list[Any]:
+            return list(await session.scalars(statement))
+
+        return self._run(read)
+
+
 @dataclass
 class Site:
-    """A running app: its URL, settings and database file."""
+    """A running app: its URL, settings and database."""
 
     base_url: str
     settings: Settings
-    db: Path
+
+    @property
+    def database_url(self) -> str:
+        return self.settings.database_url
+
+    def db(self) -> Reader:
+        return Reader(self.database_url)
 
     def client(self) -> Console:
         return Console(base_url=self.base_url, timeout=10, follow_redirects=False)
@@ -89,16 +132,16 @@ class Site:
 
 
 @pytest.fixture
-def make_site(tmp_path: Path) -> Iterator[Callable[..., Site]]:
-    """Start ``create_app`` under uvicorn on a fresh migrated database; settings overrides as keywords."""
+def make_site(tmp_path: Path, database_url: str) -> Iterator[Callable[..., Site]]:
+    """Start ``create_app`` under uvicorn on a fresh migrated database (SQLite, or PostgreSQL in
+    the PostgreSQL pass); settings overrides as keywords. Call it once per test."""
     with ExitStack() as stack:
 
-        def make(db: Path | None = None, **overrides: object) -> Site:
-            path = db or tmp_path / "console.db"
-            settings = settings_for(path, api_key_file=tmp_path / "key.txt", **overrides)
+        def make(**overrides: object) -> Site:
+            settings = settings_for(database_url, api_key_file=tmp_path / "key.txt", **overrides)
             in_thread(lambda: upgrade(settings))
             url = stack.enter_context(serve_asgi(create_app(settings)))
-            return Site(url, settings, path)
+            return Site(url, settings)
 
         yield make
 

@@ -10,7 +10,6 @@ import asyncio
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 from bot.config import Settings
 from bot.conversations import ConversationService
@@ -74,16 +73,16 @@ class _Clock:
         return self.now
 
 
-def settings_for(db: Path, **overrides: object) -> Settings:
-    return Settings(database_url=f"sqlite+aiosqlite:///{db}", extractor="rules", **overrides)  # type: ignore[arg-type]
+def settings_for(database_url: str, **overrides: object) -> Settings:
+    return Settings(database_url=database_url, extractor="rules", **overrides)  # type: ignore[arg-type]
 
 
-def seed(db: Path, scripts: list[Script] = SCRIPTS, now: datetime | None = None) -> dict[str, str]:
-    """Run the scripts into the database at ``db`` (migrated first); returns ``{name: lead_id}``.
+def seed(database_url: str, scripts: list[Script] = SCRIPTS, now: datetime | None = None) -> dict[str, str]:
+    """Run the scripts into the database (migrated first); returns ``{name: lead_id}``.
 
     Runs in a thread of its own, so it works while Playwright's event loop runs in this one.
     """
-    settings = settings_for(db)
+    settings = settings_for(database_url)
 
     def run() -> dict[str, str]:
         upgrade(settings)

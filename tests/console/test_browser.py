@@ -51,10 +51,9 @@ def _sign_in(context: BrowserContext, server: LiveServer, email: str) -> Page:
 
 
 @pytest.fixture
-def seeded_server(tmp_path: Path) -> Iterator[LiveServer]:
-    db = tmp_path / "seeded.db"
-    seed(db, [*SCRIPTS, Script(XSS, XSS, "x@evil.example", [f"We lose leads {XSS}"], 0.5)])
-    server = LiveServer(tmp_path, database_url=f"sqlite+aiosqlite:///{db}").start()
+def seeded_server(tmp_path: Path, database_url: str) -> Iterator[LiveServer]:
+    seed(database_url, [*SCRIPTS, Script(XSS, XSS, "x@evil.example", [f"We lose leads {XSS}"], 0.5)])
+    server = LiveServer(tmp_path, database_url=database_url).start()
     try:
         _cli_user(server, "dana@example.com", "admin")
         yield server

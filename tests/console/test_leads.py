@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-import asyncio
 import csv
 import io
 import re
-from collections.abc import Callable
-from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, select
-from sqlalchemy.orm import Session
+from sqlalchemy import select
 
 from bot.console.models import Correction, LeadOutcome
 from bot.db import models
@@ -21,23 +17,17 @@ from tests.console.seed import SQL_ANSWERS, Script, seed
 
 
 @pytest.fixture
-def seeded(make_site: Callable[..., Site], tmp_path: Path) -> tuple[Site, dict[str, str]]:
-    db = tmp_path / "seeded.db"
-    ids = seed(db)
-    return make_site(db=db), ids
+def seeded(site: Site) -> tuple[Site, dict[str, str]]:
+    return site, seed(site.database_url)
 
 
 def _names(html: str) -> list[str]:
     return re.findall(r'class="lead-link" href="/console/leads/[0-9a-f]+">([^<]+)</a>', html)
 
 
-def _db(site: Site) -> Session:
-    return Session(create_engine(f"sqlite:///{site.db}"))
-
-
 def test_queue_is_sorted_by_score_and_filters(seeded: tuple[Site, dict[str, str]]) -> None:
     site, ids = seeded
-    with _db(site) as db:
+    with site.db() as db:
         leads = {lead.id: lead for lead in db.scalars(select(models.Lead))}
     with site.signed_in("dana@example.com") as client:
         everyone = _names(client.get("/console/").text)
@@ -62,7 +52,7 @@ def test_queue_is_sorted_by_score_and_filters(seeded: tuple[Site, dict[str, str]
 
 def test_sqls_waiting_for_contact_stand_out(seeded: tuple[Site, dict[str, str]]) -> None:
     site, ids = seeded
-    with _db(site) as db:
+    with site.db() as db:
         decided = set(db.scalars(select(LeadOutcome.lead_id)))
         waiting = {lead.name for lead in db.scalars(select(models.Lead).where(models.Lead.stage == "sql")) if lead.id not in decided}
     assert "Priya Natarajan" in waiting
@@ -77,10 +67,8 @@ def test_sqls_waiting_for_contact_stand_out(seeded: tuple[Site, dict[str, str]])
         assert "waiting for contact" not in client.get("/console/").text, "an outcome means someone handled it"
 
 
-def test_queue_pages(make_site: Callable[..., Site], tmp_path: Path) -> None:
-    db = tmp_path / "many.db"
-    seed(db, [Script(f"Lead {n:02d}", "Acme", f"l{n}@acme.example", [], 1) for n in range(30)])
-    site = make_site(db=db)
+def test_queue_pages(site: Site) -> None:
+    seed(site.database_url, [Script(f"Lead {n:02d}", "Acme", f"l{n}@acme.example", [], 1) for n in range(30)])
     with site.signed_in("dana@example.com") as client:
         first = _names(client.get("/console/").text)
         second_page = client.get("/console/?page=2").text
@@ -90,14 +78,12 @@ def test_queue_pages(make_site: Callable[..., Site], tmp_path: Path) -> None:
         assert _names(client.get("/console/?page=99").text) == second, "past the end shows the last page"
 
 
-def test_csv_export_follows_the_filters_and_defuses_formulas(make_site: Callable[..., Site], tmp_path: Path) -> None:
-    db = tmp_path / "csv.db"
-    seed(db, [
+def test_csv_export_follows_the_filters_and_defuses_formulas(site: Site) -> None:
+    seed(site.database_url, [
         Script('=HYPERLINK("http://evil.example","x")', "+cmd|' /C calc'!A0", "a@b.example", SQL_ANSWERS, 1),
         Script("Plain Name", "-2+3", "@sum.example", ["No budget"], 2),
         Script("Other", "Other Co", "o@o.example", [], 3),
     ])
-    site = make_site(db=db)
     with site.signed_in("dana@example.com") as client:
         response = client.get("/console/leads.csv?q=example&stage=sql")
         assert response.headers["content-type"].startswith("text/csv")
@@ -126,7 +112,7 @@ def test_lead_page_tells_the_story(seeded: tuple[Site, dict[str, str]]) -> None:
     assert len(budget_keys) >= 3, "one quote can stand for several facts (amount, currency, status)"
     quote_links = re.findall(r'<a class="quote" href="#m-(\d+)" data-fact="(f\d+)"', page)
     assert quote_links and all(f'id="m-{m}"' in page for m, _ in quote_links), "each quote points at its message"
-    with _db(site) as db:
+    with site.db() as db:
         score = db.get(models.Lead, ids["Priya Natarajan"]).score
     assert "Why SQL" in page and f"Score {score}</h2>" in page and "need confirmed" in page
     with site.signed_in("sam@example.com") as client:
@@ -140,13 +126,13 @@ def test_correcting_a_fact_requalifies_and_is_audited(seeded: tuple[Site, dict[s
         response = client.submit(f"/console/leads/{lead_id}/facts", {"field": "authority", "value": "none", "note": "Call: she only researches"})
         assert response.status_code == 303
         page = client.get(f"/console/leads/{lead_id}").text
-    with _db(site) as db:
+    with site.db() as db:
         lead = db.get(models.Lead, lead_id)
         facts = {f.field: f for f in db.scalars(select(models.Fact).where(models.Fact.lead_id == lead_id, models.Fact.active.is_(True)))}
-        audit = db.scalars(select(Correction).where(Correction.lead_id == lead_id)).all()
+        audit = db.scalars(select(Correction).where(Correction.lead_id == lead_id))
         decision = db.scalars(
             select(models.Qualification).where(models.Qualification.lead_id == lead_id).order_by(models.Qualification.id.desc())
-        ).first()
+        )[0]
     expected = decide({f: row.value for f, row in facts.items()}, load_policy(site.settings.policy_dir / "policy.yaml"), complete=True)
     assert lead.stage == expected.stage != "sql"
     assert decision.stage == expected.stage and decision.reasons == expected.to_json()["reasons"]
@@ -172,16 +158,18 @@ def test_bad_corrections_are_refused_and_nothing_changes(seeded: tuple[Site, dic
             response = client.submit(f"/console/leads/{lead_id}/facts", form)
             assert response.status_code == 422 and says in response.text, form
         assert client.submit(f"/console/leads/{lead_id}/facts", {"field": "employees", "value": "1,500", "note": "LinkedIn"}).status_code == 303
-    with _db(site) as db:
-        audit = db.scalars(select(Correction).where(Correction.lead_id == lead_id)).all()
-        employees = db.scalars(select(models.Fact).where(models.Fact.lead_id == lead_id, models.Fact.field == "employees", models.Fact.active.is_(True))).one()
+    with site.db() as db:
+        audit = db.scalars(select(Correction).where(Correction.lead_id == lead_id))
+        (employees,) = db.scalars(
+            select(models.Fact).where(models.Fact.lead_id == lead_id, models.Fact.field == "employees", models.Fact.active.is_(True))
+        )
     assert len(audit) == 1 and employees.value == 1500
 
 
 def test_stage_outcome_and_owner_changes_are_audited(seeded: tuple[Site, dict[str, str]]) -> None:
     site, ids = seeded
     lead_id = ids["Tom Becker"]
-    with _db(site) as db:
+    with site.db() as db:
         before = db.get(models.Lead, lead_id).stage
     new_stage = "nurture" if before != "nurture" else "sql"
     with site.signed_in("dana@example.com") as client:
@@ -190,7 +178,7 @@ def test_stage_outcome_and_owner_changes_are_audited(seeded: tuple[Site, dict[st
         assert client.submit(f"/console/leads/{lead_id}/outcome", {"outcome": "won", "note": "signed"}).status_code == 303
         assert client.submit(f"/console/leads/{lead_id}/owner", {"owner": "me"}).status_code == 303
         page = client.get(f"/console/leads/{lead_id}").text
-    with _db(site) as db:
+    with site.db() as db:
         lead = db.get(models.Lead, lead_id)
         outcome = db.get(LeadOutcome, lead_id)
         audit = [(a.kind, a.old_value, a.new_value) for a in db.scalars(select(Correction).where(Correction.lead_id == lead_id).order_by(Correction.id))]
@@ -200,11 +188,9 @@ def test_stage_outcome_and_owner_changes_are_audited(seeded: tuple[Site, dict[st
     assert "sdr_override" in page and "COO confirmed on a call" in page
 
 
-def test_prospect_text_is_escaped_on_every_page(make_site: Callable[..., Site], tmp_path: Path) -> None:
-    db = tmp_path / "xss.db"
+def test_prospect_text_is_escaped_on_every_page(site: Site) -> None:
     evil = '<img src=x onerror="alert(1)"><script>alert(2)</script>'
-    seed(db, [Script(evil, evil, "x@x.example", [f"We lose leads {evil}"], 0)])
-    site = make_site(db=db)
+    seed(site.database_url, [Script(evil, evil, "x@x.example", [f"We lose leads {evil}"], 0)])
     with site.signed_in("ada@example.com", "admin") as client:
         lead_id = re.search(r"/console/leads/([0-9a-f]+)", client.get("/console/").text).group(1)  # type: ignore[union-attr]
         conversation = re.search(r'href="/console/live/([0-9a-f]+)"', client.get("/console/live").text).group(1)  # type: ignore[union-attr]

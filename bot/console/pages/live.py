@@ -111,12 +111,13 @@ async def _show(request: Request, conversation_id: str, *, error: str = "", stat
         if conversation is None:
             raise PageNotFound("There is no such conversation.")
         lead = await session.get(models.Lead, conversation.lead_id)
+        known = await request.app.state.service.known_facts(session, conversation.lead_id)
         messages = list(
             await session.scalars(
                 select(models.Message).where(models.Message.conversation_id == conversation_id).order_by(models.Message.created_at, models.Message.id)
             )
         )
-    return render(request, "live.html", status=status, conversation=conversation, lead=lead, messages=messages, error=error, now=now())
+    return render(request, "live.html", status=status, conversation=conversation, lead=lead, known=known, messages=messages, error=error, now=now())
 
 
 async def _last_messages(session: Any, conversation_ids: list[str]) -> dict[str, models.Message]:

@@ -51,7 +51,7 @@
     var meta = el("div", "meta");
     meta.appendChild(el("b", null, who || WHO[role] || role));
     meta.appendChild(document.createTextNode(" "));
-    meta.appendChild(el("time", null, new Date().toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" })));
+    meta.appendChild(el("time", null, new Date().toISOString().slice(11, 16))); // UTC, like the server's times
     li.appendChild(meta);
     li.appendChild(el("div", "bubble", String(text == null ? "" : text)));
     log.appendChild(li);

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import UTC, datetime
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -26,6 +28,7 @@ from bot.errors import QualbotError
 from bot.live import Bus, LocalBus
 from bot.live_pg import PostgresBus
 from bot.extract.base import Extractor
+from bot.privacy import PrivacyService
 from bot.qualify.policy import load_policy
 from bot.ratelimit import RateLimits
 
@@ -49,13 +52,18 @@ def create_app(settings: Settings, *, extractor: Extractor | None = None) -> Fas
         settings=settings, sessionmaker=sessionmaker, flows=flows, extractor=extractor, policy=policy, bus=bus
     )
 
+    privacy = PrivacyService(sessionmaker)
+
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         await ensure_api_key(settings, sessionmaker)
+        retention = asyncio.create_task(_retention_loop(privacy, settings)) if settings.retention_days > 0 else None
         if isinstance(bus, PostgresBus):
             await bus.start()
         log.info("qualbot ready: flows %s, extractor %s", ", ".join(sorted(flows)), extractor.name)
         yield
+        if retention is not None:
+            retention.cancel()
         if isinstance(bus, PostgresBus):
             await bus.stop()
         await engine.dispose()
@@ -64,6 +72,7 @@ def create_app(settings: Settings, *, extractor: Extractor | None = None) -> Fas
     app.state.settings = settings
     app.state.sessionmaker = sessionmaker
     app.state.service = service
+    app.state.privacy = privacy
     app.state.flows = flows
     _install_error_handlers(app)
     chat_sessions = ChatSessions()
@@ -82,6 +91,16 @@ def create_app(settings: Settings, *, extractor: Extractor | None = None) -> Fas
         return {"status": "ok"}
 
     return app
+
+
+async def _retention_loop(privacy: PrivacyService, settings: Settings) -> None:
+    """Purge old transcripts now and then, for as long as the server runs."""
+    while True:
+        try:
+            await privacy.purge_transcripts(settings.retention_days, datetime.now(UTC))
+        except Exception:  # noqa: BLE001 - a failed purge is retried next round, never kills the server
+            log.exception("retention purge failed")
+        await asyncio.sleep(settings.retention_check_seconds)
 
 
 def _live_bus(settings: Settings) -> Bus:

@@ -58,6 +58,8 @@ class Settings(BaseSettings):
 
     max_message_chars: int = 4096  # a chat text longer than this is refused (4 KB in the protocol)
     max_frame_bytes: int = 16384
+    retention_days: int = 0  # purge transcripts older than this many days; 0 keeps them
+    retention_check_seconds: float = 3600.0
     storage_retry_seconds: float = 30.0  # how long a turn waits out a database outage before giving up
     timezone: str = "UTC"  # the day a message was written is taken in this zone
 

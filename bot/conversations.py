@@ -298,6 +298,16 @@ class ConversationService:
             conversation.state = result.state.model_dump(mode="json")
             conversation.updated_at = now
             self._add_bot_messages(session, conversation.id, result.replies, now)
+            for question in result.prospect_questions:  # recorded for the SDR, answered or not
+                session.add(
+                    models.EngagementEvent(
+                        lead_id=lead.id,
+                        conversation_id=conversation.id,
+                        name="prospect_question",
+                        properties={"text": question, "answered": question not in result.unanswered},
+                        occurred_at=now,
+                    )
+                )
             previous_stage = lead.stage
             lead.stage = stage
             lead.score = await self._score(session, lead.id, known, now)

@@ -18,6 +18,8 @@ from bot.api.conversations import conversations_router
 from bot.api.guards import BodySizeLimit, rate_limit_api
 from bot.api.leads import leads_router
 from bot.apikeys import ensure_api_key
+from bot.channels.email import EmailSetup
+from bot.channels.email.privacy import erase_email
 from bot.channels.web import ChatSessions, chat_router
 from bot.config import Settings
 from bot.console.router import install_console
@@ -51,8 +53,9 @@ def create_app(settings: Settings, *, extractor: Extractor | None = None) -> Fas
     service = ConversationService(
         settings=settings, sessionmaker=sessionmaker, flows=flows, extractor=extractor, policy=policy, bus=bus
     )
+    email = EmailSetup.build(service)
 
-    privacy = PrivacyService(sessionmaker)
+    privacy = PrivacyService(sessionmaker, erasers=[erase_email])
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -60,8 +63,10 @@ def create_app(settings: Settings, *, extractor: Extractor | None = None) -> Fas
         retention = asyncio.create_task(_retention_loop(privacy, settings)) if settings.retention_days > 0 else None
         if isinstance(bus, PostgresBus):
             await bus.start()
+        await email.start()
         log.info("qualbot ready: flows %s, extractor %s", ", ".join(sorted(flows)), extractor.name)
         yield
+        await email.stop()
         if retention is not None:
             retention.cancel()
         if isinstance(bus, PostgresBus):
@@ -74,6 +79,7 @@ def create_app(settings: Settings, *, extractor: Extractor | None = None) -> Fas
     app.state.service = service
     app.state.privacy = privacy
     app.state.flows = flows
+    app.state.email = email
     _install_error_handlers(app)
     chat_sessions = ChatSessions()
     app.state.drain = chat_sessions.drain
@@ -83,6 +89,7 @@ def create_app(settings: Settings, *, extractor: Extractor | None = None) -> Fas
     app.include_router(chat_router(service, chat_sessions, app.state.rate_limits))
     app.include_router(leads_router())
     app.include_router(conversations_router())
+    app.include_router(email.router())
     _include_widget(app, settings)
     install_console(app, settings)
 

@@ -1,4 +1,4 @@
-"""The ``qualbot`` command: serve, migrate, extract, flows check, users (console accounts)."""
+"""The ``qualbot`` command: serve, migrate, extract, flows check, email send, users (console accounts)."""
 
 from __future__ import annotations
 
@@ -42,6 +42,15 @@ def _parser() -> argparse.ArgumentParser:
     add.add_argument("--role", choices=["admin", "sdr"], required=True)
     add.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
     users_commands.add_parser("list", help="list console users")
+
+    email = commands.add_parser("email", help="the email channel")
+    email_commands = email.add_subparsers(dest="email_command", metavar="SUBCOMMAND", required=True)
+    send = email_commands.add_parser("send", help="start an email conversation: queue the first email and send it")
+    send.add_argument("--to", required=True, help="the prospect's email address")
+    send.add_argument("--name", help="the prospect's name")
+    send.add_argument("--company", help="the prospect's company")
+    send.add_argument("--flow", help="the flow to qualify with (default: QUALBOT_DEFAULT_FLOW)")
+    send.add_argument("--downloaded", help="what the prospect downloaded, for the first email")
     return parser
 
 
@@ -168,8 +177,22 @@ def _users(args: argparse.Namespace) -> int:
     return asyncio.run(run())
 
 
+def _email(args: argparse.Namespace) -> int:
+    import asyncio
+
+    from bot.channels.email.cli import send_outreach
+    from bot.db.migrate import upgrade
+
+    settings = _settings()
+    upgrade(settings)
+    return asyncio.run(send_outreach(settings, to=args.to, name=args.name, company=args.company, flow=args.flow,
+                                     downloaded=args.downloaded))
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``qualbot`` command and ``python -m bot``."""
     args = _parser().parse_args(argv)
-    handlers = {"serve": _serve, "migrate": _migrate, "extract": _extract, "flows": _flows, "users": _users}
+    handlers = {
+        "serve": _serve, "migrate": _migrate, "extract": _extract, "flows": _flows, "email": _email, "users": _users,
+    }
     return handlers[args.command](args)

@@ -72,6 +72,27 @@ class Settings(BaseSettings):
     console_login_limit_account: str = "5 per 5 minutes"
     console_live_minutes: int = 30  # a conversation counts as live when it changed this recently
 
+    # ---- email (docs/email.md) ----
+    smtp_host: str = ""  # the outgoing relay; empty: emails are queued but not sent
+    smtp_port: int = 587
+    smtp_security: Literal["starttls", "tls", "none"] = "starttls"
+    smtp_username: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_timeout_seconds: float = 20.0
+    email_from: str = "Sales Team <sales@example.com>"  # the From header of every email
+    email_sender_name: str = ""  # the name signing emails; defaults to the display name of email_from
+    reply_domain: str = "reply.example.com"  # reply addresses are reply+TOKEN@<reply_domain>
+    smtp_listen: str = ""  # host:port for the built-in SMTP receiver; empty: not started
+    inbound_secret: SecretStr | None = None  # shared secret of POST /inbound/email; unset: route refused
+    email_max_message_bytes: int = 10_000_000  # bigger inbound messages are refused (SMTP 552 / HTTP 413)
+    email_max_body_chars: int = 20_000  # text kept from one inbound body
+    email_followups: int = 2  # follow-ups after an unanswered email
+    email_followup_spacing_seconds: float = 3 * 86400.0  # wait before each follow-up
+    email_scheduler_interval_seconds: float = 30.0  # how often due follow-ups and retries are looked for
+    email_send_retries: int = 8  # attempts per outgoing email before it is marked failed
+    email_retry_base_seconds: float = 30.0  # retry backoff doubles from here (capped at one hour)
+    email_inbound_new_leads: bool = False  # an email from an unknown sender starts a new lead (else: unthreaded)
+
     log_level: str = "INFO"
 
     def secret_values(self) -> list[str]:

@@ -1,7 +1,7 @@
 """console users sessions corrections outcomes
 
 Revision ID: 0004_console
-Revises: 0002_privacy
+Revises: 0003_email
 Create Date: 2026-11-23 15:57:55.676014
 """
 from typing import Sequence, Union
@@ -12,7 +12,7 @@ import bot.db.models
 
 
 revision: str = '0004_console'
-down_revision: Union[str, Sequence[str], None] = '0002_privacy'
+down_revision: Union[str, Sequence[str], None] = '0003_email'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 

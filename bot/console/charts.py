@@ -47,13 +47,13 @@ def _text(x: float, y: float, text: str, anchor: str = "start", cls: str = "") -
 
 
 def funnel_chart(funnel: Funnel, title: str) -> Markup:
-    """Horizontal bars, one per funnel step, with the count and the step-to-step conversion."""
+    """Horizontal bars, one per funnel step, with the count and the share of the step before (``42 · 50%``)."""
     bar_h, gap, top, label_w = 30, 10, 8, 130
     height = top + len(STEPS) * (bar_h + gap)
     largest = max(funnel.counts) or 1
     describe = ", ".join(f"{STEP_LABELS[s]} {funnel.count(s)}" for s in STEPS)
     head, parts = _open(title, describe, height)
-    room = _WIDTH - label_w - 150
+    room = _WIDTH - label_w - 110
     for i, step in enumerate(STEPS):
         y = top + i * (bar_h + gap)
         width = max(2.0, room * funnel.count(step) / largest)
@@ -62,7 +62,7 @@ def funnel_chart(funnel: Funnel, title: str) -> Markup:
         note = f"{funnel.count(step)}"
         conversion = funnel.conversion(step)
         if conversion is not None:
-            note += f"  ({_pct(conversion)} of previous)"
+            note += f" · {_pct(conversion)}"
         parts.append(_text(label_w + width + 8, y + bar_h * 0.65, note, "start", "value"))
     return Markup(head + "".join(parts) + "</svg>")
 

@@ -56,7 +56,7 @@ def analytics_router() -> APIRouter:
             funnel_svg=charts.funnel_chart(overall, f"Funnel, last {weeks} weeks"),
             week_svg=charts.weekly_chart(by_week, "Conversations, SQLs and wins per week"),
             drop_svg=charts.bar_chart(
-                [(d.topic, d.dropped, f"{d.dropped} left of {d.asked} asked") for d in drops if d.dropped],
+                [(d.topic.capitalize(), d.dropped, f"{d.dropped} left of {d.asked} asked") for d in drops if d.dropped],
                 "Where unfinished conversations stopped",
                 "No unfinished conversations",
             ),

@@ -121,9 +121,14 @@ async def _show(request: Request, conversation_id: str, *, error: str = "", stat
 
 
 async def _last_messages(session: Any, conversation_ids: list[str]) -> dict[str, models.Message]:
+    """The last thing the visitor wrote in each conversation."""
     if not conversation_ids:
         return {}
-    last_ids = select(func.max(models.Message.id)).where(models.Message.conversation_id.in_(conversation_ids)).group_by(models.Message.conversation_id)
+    last_ids = (
+        select(func.max(models.Message.id))
+        .where(models.Message.conversation_id.in_(conversation_ids), models.Message.role == "prospect")
+        .group_by(models.Message.conversation_id)
+    )
     return {m.conversation_id: m for m in await session.scalars(select(models.Message).where(models.Message.id.in_(last_ids)))}
 
 

@@ -51,7 +51,8 @@ def create_app(settings: Settings, *, extractor: Extractor | None = None) -> Fas
     sessionmaker = create_sessionmaker(engine)
     bus = _live_bus(settings)
     service = ConversationService(
-        settings=settings, sessionmaker=sessionmaker, flows=flows, extractor=extractor, policy=policy, bus=bus
+        settings=settings, sessionmaker=sessionmaker, flows=flows, extractor=extractor, policy=policy, bus=bus,
+        inline_extraction=extractor.name == "rules",
     )
     email = EmailSetup.build(service)
 

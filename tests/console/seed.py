@@ -40,6 +40,7 @@ class Script:
     days_ago: float
     channel: str = "chat"
     pages: list[str] = field(default_factory=list)
+    questions: list[tuple[str, bool]] = field(default_factory=list)  # the visitor's own questions, answered?
 
 
 SCRIPTS = [
@@ -114,6 +115,8 @@ async def _seed(settings: Settings, scripts: list[Script], now: datetime) -> dic
             opened = await service.start(flow_name="bant", channel=script.channel, contact=contact, seed=1)
             for page in script.pages:
                 await service.record_event(opened.conversation_id, "page_view", {"url": f"https://ledgerline.example{page}", "seconds": 40})
+            for question, answered in script.questions:
+                await service.record_event(opened.conversation_id, "prospect_question", {"text": question, "answered": answered})
             for text in script.answers:
                 await service.handle_message(opened.conversation_id, text)
             ids[script.name or "anonymous"] = opened.lead_id

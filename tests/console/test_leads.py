@@ -176,8 +176,9 @@ def test_stage_outcome_and_owner_changes_are_audited(seeded: tuple[Site, dict[st
         assert client.submit(f"/console/leads/{lead_id}/stage", {"stage": new_stage, "note": "COO confirmed on a call"}).status_code == 303
         assert client.submit(f"/console/leads/{lead_id}/stage", {"stage": "hot", "note": "x"}).status_code == 422
         assert client.submit(f"/console/leads/{lead_id}/outcome", {"outcome": "won", "note": "signed"}).status_code == 303
-        assert client.submit(f"/console/leads/{lead_id}/owner", {"owner": "me"}).status_code == 303
+        assert client.submit(f"/console/leads/{lead_id}/owner", {"owner": "", "assign": "me"}).status_code == 303
         page = client.get(f"/console/leads/{lead_id}").text
+        assert client.submit(f"/console/leads/{lead_id}/owner", {"owner": "dana@example.com"}).status_code == 303, "no change, no audit row"
     with site.db() as db:
         lead = db.get(models.Lead, lead_id)
         outcome = db.get(LeadOutcome, lead_id)
@@ -190,7 +191,7 @@ def test_stage_outcome_and_owner_changes_are_audited(seeded: tuple[Site, dict[st
 
 def test_prospect_text_is_escaped_on_every_page(site: Site) -> None:
     evil = '<img src=x onerror="alert(1)"><script>alert(2)</script>'
-    seed(site.database_url, [Script(evil, evil, "x@x.example", [f"We lose leads {evil}"], 0)])
+    seed(site.database_url, [Script(evil, evil, "x@x.example", [f"We lose leads {evil}"], 0, questions=[(f"Do you {evil}?", False)])])
     with site.signed_in("ada@example.com", "admin") as client:
         lead_id = re.search(r"/console/leads/([0-9a-f]+)", client.get("/console/").text).group(1)  # type: ignore[union-attr]
         conversation = re.search(r'href="/console/live/([0-9a-f]+)"', client.get("/console/live").text).group(1)  # type: ignore[union-attr]
@@ -198,3 +199,5 @@ def test_prospect_text_is_escaped_on_every_page(site: Site) -> None:
             html = client.get(path).text
             assert "<img src=x" not in html and "<script>alert" not in html, path
             assert "&lt;img src=x onerror=&#34;alert(1)&#34;&gt;&lt;script&gt;alert(2)&lt;/script&gt;" in html, path
+        lead_page = client.get(f"/console/leads/{lead_id}").text
+        assert "Visitor asked: “Do you &lt;img" in lead_page and "not answered — reply in person" in lead_page

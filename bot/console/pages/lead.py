@@ -10,6 +10,7 @@ from fastapi.responses import Response
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.console import corrections
+from bot.console.auth import list_users
 from bot.console.corrections import InvalidCorrection
 from bot.console.format import FIELD_LABELS
 from bot.console.models import OUTCOMES
@@ -43,9 +44,10 @@ def lead_router() -> APIRouter:
                 story = await lead_story(session, lead_id, service.policy, known, now())
             except LeadNotFound:
                 raise PageNotFound("There is no such lead. It may have been deleted.") from None
+            people = [user.email for user in await list_users(session) if user.disabled_at is None]
         return render(
             request, "lead.html", status=status, story=story, lead=story.record, error=error, form=form or {},
-            fields=FIELDS, field_labels=FIELD_LABELS, hints=VALUE_HINTS, stages=STAGES, outcomes=OUTCOMES, now=now(),
+            people=people, fields=FIELDS, field_labels=FIELD_LABELS, hints=VALUE_HINTS, stages=STAGES, outcomes=OUTCOMES, now=now(),
         )
 
     @router.get("/leads/{lead_id}")
@@ -90,7 +92,8 @@ def lead_router() -> APIRouter:
     @router.post("/leads/{lead_id}/owner")
     async def set_owner(request: Request, lead_id: str, me: CsrfSigned) -> Response:
         async def act(session: AsyncSession, form: dict[str, str]) -> None:
-            owner = me.user.email if form.get("owner") == "me" else form.get("owner", "")
+            mine = "me" in (form.get("assign"), form.get("owner"))
+            owner = me.user.email if mine else form.get("owner", "")
             await corrections.set_owner(session, lead_id, owner=owner, who=_who(me), now=now())
 
         return await change(request, lead_id, act, "owner")

@@ -77,7 +77,7 @@ def test_sdr_reads_a_lead_sees_a_quote_and_corrects_a_fact(browser: Browser, see
         assert mark.evaluate("m => getComputedStyle(m).backgroundColor") == "rgba(0, 0, 0, 0)", "quotes are not marked until asked"
         page.click("#fact-authority a.quote")
         expect(mark).to_have_class("q on")
-        assert mark.evaluate("m => getComputedStyle(m).backgroundColor") != "rgba(0, 0, 0, 0)"
+        expect(mark).not_to_have_css("background-color", "rgba(0, 0, 0, 0)")
         expect(page.locator(".lead-head .stage")).to_have_text("SQL")
         page.screenshot(path=artifact_path("console-lead.png"), full_page=True)
 

@@ -121,6 +121,7 @@ class ConversationService:
         # True for an extractor without IO (rules): storing the message, reading it and stepping
         # share one transaction. Otherwise the message is stored first, so a slow LLM loses nothing.
         self.inline_extraction = inline_extraction
+        self._serialize_writes = asyncio.Lock() if settings.database_url.startswith("sqlite") else None
         self._zone = ZoneInfo(settings.timezone)
         # Turns of one conversation run one at a time; entries vanish once no turn holds them.
         self._locks: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
@@ -373,9 +374,10 @@ class ConversationService:
         events = [{**base, "type": "message", "role": "prospect", "text": text}]
         events += [{**base, "type": "message", "role": "bot", "text": r.text, "field": r.field} for r in outcome.replies]
         events.append({**base, "type": "turn", "status": outcome.status, "stage": outcome.stage})
-        for event in events:
-            await self.bus.publish(conversation.id, {**event, "origin": "visitor"})
-            await self.bus.publish(CONSOLE_TOPIC, event)
+        await self.bus.publish_many(
+            [(conversation.id, {**event, "origin": "visitor"}) for event in events]
+            + [(CONSOLE_TOPIC, event) for event in events]
+        )
 
     # ---- a person takes over ---------------------------------------------------------------
     async def take_over(self, conversation_id: str, agent: str) -> None:
@@ -438,8 +440,7 @@ class ConversationService:
     async def _broadcast(self, conversation: models.Conversation, frame: dict[str, Any]) -> None:
         """Send a protocol frame to the visitor's connection and the console."""
         event = {**frame, "conversation_id": conversation.id, "lead_id": conversation.lead_id}
-        await self.bus.publish(conversation.id, {**event, "origin": "service"})
-        await self.bus.publish(CONSOLE_TOPIC, event)
+        await self.bus.publish_many([(conversation.id, {**event, "origin": "service"}), (CONSOLE_TOPIC, event)])
 
     async def _conversation(self, session: AsyncSession, conversation_id: str) -> models.Conversation:
         conversation = await session.get(models.Conversation, conversation_id, with_for_update=True)
@@ -527,7 +528,7 @@ class ConversationService:
         return lock
 
     def _unit_of_work(self) -> "_UnitOfWork":
-        return _UnitOfWork(self.sessionmaker)
+        return _UnitOfWork(self.sessionmaker, self._serialize_writes)
 
 
 class _Retry:
@@ -556,13 +557,21 @@ class _Retry:
 
 
 class _UnitOfWork:
-    """A session for one unit of work that turns database outages into :class:`StorageUnavailable`."""
+    """A session for one unit of work that turns database outages into :class:`StorageUnavailable`.
 
-    def __init__(self, sessionmaker: async_sessionmaker[AsyncSession]) -> None:
+    With ``serialize`` (SQLite) units of work take turns: SQLite has one writer at a time and
+    its busy handler makes waiting writers sleep in steps of up to 100 ms, which under
+    concurrent chats costs far more than queueing them here.
+    """
+
+    def __init__(self, sessionmaker: async_sessionmaker[AsyncSession], serialize: asyncio.Lock | None) -> None:
         self._sessionmaker = sessionmaker
         self._session: AsyncSession | None = None
+        self._serialize = serialize
 
     async def __aenter__(self) -> AsyncSession:
+        if self._serialize is not None:
+            await self._serialize.acquire()
         self._session = self._sessionmaker()
         return self._session
 
@@ -572,6 +581,9 @@ class _UnitOfWork:
             await self._session.close()
         except _storage_errors():
             log.warning("closing a database session failed", exc_info=True)
+        finally:
+            if self._serialize is not None:
+                self._serialize.release()
         if exc is not None and isinstance(exc, _storage_errors()):
             raise StorageUnavailable("the database is not reachable right now; try again shortly") from exc
         return False

@@ -22,6 +22,7 @@ from bot.channels.email import EmailSetup
 from bot.channels.email.privacy import erase_email
 from bot.channels.web import ChatSessions, chat_router
 from bot.config import Settings
+from bot.console.router import install_console
 from bot.conversations import ConversationService
 from bot.db.session import create_engine, create_sessionmaker
 from bot.engine.flow import load_flows
@@ -91,6 +92,7 @@ def create_app(settings: Settings, *, extractor: Extractor | None = None) -> Fas
     app.include_router(conversations_router())
     app.include_router(email.router())
     _include_widget(app, settings)
+    install_console(app, settings)
 
     @app.get("/healthz", include_in_schema=False)
     async def healthz() -> dict[str, str]:

@@ -63,6 +63,15 @@ class Settings(BaseSettings):
     storage_retry_seconds: float = 30.0  # how long a turn waits out a database outage before giving up
     timezone: str = "UTC"  # the day a message was written is taken in this zone
 
+    # SDR console (docs/console.md). Cookies get the Secure flag when the request came over
+    # HTTPS or the public URL is https ("auto"), always, or never (plain-HTTP development).
+    secure_cookies: Literal["auto", "always", "never"] = "auto"
+    console_session_hours: float = 12.0
+    # Failed sign-ins allowed per client address and per account ("N per M minutes", limits syntax).
+    console_login_limit_ip: str = "20 per 5 minutes"
+    console_login_limit_account: str = "5 per 5 minutes"
+    console_live_minutes: int = 30  # a conversation counts as live when it changed this recently
+
     # ---- email (docs/email.md) ----
     smtp_host: str = ""  # the outgoing relay; empty: emails are queued but not sent
     smtp_port: int = 587

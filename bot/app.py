@@ -13,6 +13,8 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from bot.api.conversations import conversations_router
+from bot.api.deliveries import deliveries_router
+from bot.api.events import events_router
 from bot.api.leads import leads_router
 from bot.apikeys import ensure_api_key
 from bot.channels.web import chat_router
@@ -22,6 +24,7 @@ from bot.db.session import create_engine, create_sessionmaker
 from bot.engine.flow import load_flows
 from bot.errors import QualbotError
 from bot.extract.base import Extractor
+from bot.handoff.service import build_handoff
 from bot.qualify.policy import load_policy
 
 log = logging.getLogger(__name__)
@@ -39,15 +42,23 @@ def create_app(settings: Settings, *, extractor: Extractor | None = None) -> Fas
         extractor = build_extractor(settings)
     engine = create_engine(settings)
     sessionmaker = create_sessionmaker(engine)
+    handoff = build_handoff(settings, sessionmaker, policy)
     service = ConversationService(
-        settings=settings, sessionmaker=sessionmaker, flows=flows, extractor=extractor, policy=policy
+        settings=settings,
+        sessionmaker=sessionmaker,
+        flows=flows,
+        extractor=extractor,
+        policy=policy,
+        listeners=[handoff.listener],
     )
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         await ensure_api_key(settings, sessionmaker)
+        await handoff.start()
         log.info("qualbot ready: flows %s, extractor %s", ", ".join(sorted(flows)), extractor.name)
         yield
+        await handoff.stop()
         await engine.dispose()
 
     app = FastAPI(title="qualbot", version="0.1.0", lifespan=lifespan)
@@ -55,10 +66,13 @@ def create_app(settings: Settings, *, extractor: Extractor | None = None) -> Fas
     app.state.sessionmaker = sessionmaker
     app.state.service = service
     app.state.flows = flows
+    app.state.handoff = handoff
     _install_error_handlers(app)
     app.include_router(chat_router(service))
     app.include_router(leads_router())
     app.include_router(conversations_router())
+    app.include_router(events_router())
+    app.include_router(deliveries_router())
     _include_widget(app, settings)
 
     @app.get("/healthz", include_in_schema=False)

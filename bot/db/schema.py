@@ -4,5 +4,6 @@ A new area with tables of its own (``bot/<area>/models.py``) adds one import lin
 """
 
 from bot.db.models import Base
+from bot.handoff import models as _handoff_models  # noqa: F401
 
 __all__ = ["Base"]

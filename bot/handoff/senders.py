@@ -18,7 +18,7 @@ from bot.config import Settings
 from bot.handoff.models import Delivery
 from bot.handoff.notify import build_email
 from bot.handoff.slack import slack_message
-from bot.handoff.webhooks import encode_body, webhook_headers
+from bot.handoff.webhooks import IDEMPOTENCY_HEADER, encode_body, webhook_headers
 
 _ERROR_CHARS = 500
 
@@ -70,7 +70,8 @@ class SlackSender:
         if not self.url:
             return Attempt(False, error="QUALBOT_SLACK_WEBHOOK_URL is not set", permanent=True)
         body = encode_body(slack_message(delivery.payload))
-        return await _post(self.client, self.url, body, {"Content-Type": "application/json; charset=utf-8"})
+        headers = {"Content-Type": "application/json; charset=utf-8", IDEMPOTENCY_HEADER: delivery.idempotency_key}
+        return await _post(self.client, self.url, body, headers)
 
 
 class EmailSender:

@@ -1,8 +1,9 @@
 """The handoff's turn listener: after each turn, in the turn's transaction, score, route and announce.
 
 - The score is recomputed with its explanation and stored (``lead_scores``).
-- A lead at a routed stage (``routing.yaml``: ``route_stages``) without an assignment is routed:
-  an existing owner wins, else territory and round-robin with counters in the database.
+- A lead at a routed stage (``routing.yaml``: ``route_stages``) without an assignment is routed
+  once its country is known or the flow ends: an existing owner wins, else territory and
+  round-robin with counters in the database.
 - An SQL's rep meeting link is handed to the channel (``TurnEvent.handoff["meeting_link"]``).
 - Deliveries are enqueued when the flow ends (the outcome event: ``lead.qualified``,
   ``lead.nurture`` for MQL and nurture, ``lead.disqualified``, ``lead.updated`` for an
@@ -33,8 +34,9 @@ class HandoffListener:
         session, lead = event.session, event.lead
         score = await rescore(session, lead, self.policy, now=event.now, known=event.known)
         new_owner = None
-        if self.rules is not None and lead.stage in self.rules.route_stages:
-            country = event.known.get("country")
+        country = event.known.get("country")
+        # Mid-conversation the country may still be asked: route then only when it is known.
+        if self.rules is not None and lead.stage in self.rules.route_stages and (event.ended or country):
             _, new_owner = await assign(session, lead, self.rules, country=str(country) if country else None, now=event.now)
             await session.flush()
         if lead.stage == "sql":

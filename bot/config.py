@@ -101,6 +101,9 @@ class Settings(BaseSettings):
     def _handoff(self) -> "Settings":
         from bot.handoff.payloads import EVENTS
 
+        for url in self.webhook_urls:
+            if not url.startswith(("http://", "https://")):
+                raise ValueError(f"webhook URL {url!r} is not an http(s) URL")
         if self.webhook_urls and self.webhook_secret is None:
             raise ValueError("QUALBOT_WEBHOOK_SECRET is required when QUALBOT_WEBHOOK_URLS is set")
         for name in (*self.webhook_events, *self.slack_events):

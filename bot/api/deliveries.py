@@ -1,10 +1,13 @@
-"""``GET /api/deliveries``: the outbox log — what was sent where, how often, and what went wrong."""
+"""``/api/deliveries``: the outbox log — what was sent where, how often, what went wrong — and retrying a dead delivery."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Depends, Query, Request
+from datetime import UTC, datetime
+from urllib.parse import urlsplit, urlunsplit
+
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from sqlalchemy import select
 
 from bot.api.auth import require_scope
@@ -15,14 +18,24 @@ def _iso(value: Any) -> str | None:
     return value.isoformat() if value is not None else None
 
 
+def shown_target(row: Delivery) -> str:
+    """Where the row goes, without credentials: a URL loses its user info and query string."""
+    if row.kind != "webhook":
+        return row.target
+    parts = urlsplit(row.target)
+    host = parts.hostname or ""
+    netloc = f"{host}:{parts.port}" if parts.port else host
+    return urlunsplit((parts.scheme, netloc, parts.path, "", ""))
+
+
 def delivery_json(row: Delivery) -> dict[str, Any]:
-    """A delivery as the API shows it; Slack's secret URL is never shown."""
+    """A delivery as the API shows it; Slack's secret URL is never stored, a webhook URL is shown without secrets."""
     return {
         "id": row.id,
         "idempotency_key": row.idempotency_key,
         "lead_id": row.lead_id,
         "kind": row.kind,
-        "target": row.target,
+        "target": shown_target(row),
         "event": row.event,
         "status": row.status,
         "attempts": row.attempts,
@@ -57,4 +70,31 @@ def deliveries_router() -> APIRouter:
             rows = await session.scalars(query.limit(limit).offset(offset))
             return {"deliveries": [delivery_json(r) for r in rows], "limit": limit, "offset": offset}
 
+    @router.get("/{delivery_id}")
+    async def show(request: Request, delivery_id: str) -> dict[str, Any]:
+        async with request.app.state.sessionmaker() as session:
+            row = await _row(session, delivery_id)
+            return {**delivery_json(row), "payload": row.payload}
+
+    @router.post("/{delivery_id}/retry", dependencies=[Depends(require_scope("leads:write"))])
+    async def retry(request: Request, delivery_id: str) -> dict[str, Any]:
+        """Send a dead delivery again (same idempotency key), with a fresh allowance of attempts."""
+        async with request.app.state.sessionmaker() as session:
+            row = await _row(session, delivery_id, lock=True)
+            if row.status != "dead":
+                raise HTTPException(409, {"code": "not_dead", "message": f"the delivery is {row.status}; only a dead one is retried"})
+            row.status, row.attempts, row.next_attempt_at = "pending", 0, datetime.now(UTC)
+            row.claimed_by = row.claimed_until = None
+            await session.commit()
+            result = delivery_json(row)
+        request.app.state.handoff.worker.wake()
+        return result
+
     return router
+
+
+async def _row(session: Any, delivery_id: str, *, lock: bool = False) -> Delivery:
+    row = await session.get(Delivery, delivery_id, with_for_update=lock)
+    if row is None:
+        raise HTTPException(404, {"code": "delivery_not_found", "message": f"no delivery {delivery_id!r}"})
+    return row

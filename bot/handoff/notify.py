@@ -15,7 +15,9 @@ from email.utils import format_datetime
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined
+
+from bot.resources import resource_path
 
 _TITLES = {
     "lead.qualified": "New sales-qualified lead for you",
@@ -29,8 +31,10 @@ class RepEmailRenderer:
     """Renders the rep email (subject, text, HTML) from a webhook payload; templates are customer-editable."""
 
     def __init__(self, templates_dir: Path) -> None:
+        # A customer's prompts folder without handoff templates falls back to the shipped ones.
+        shipped = resource_path("prompts") / "handoff"
         self.env = Environment(
-            loader=FileSystemLoader(str(templates_dir)),
+            loader=ChoiceLoader([FileSystemLoader(str(templates_dir)), FileSystemLoader(str(shipped))]),
             undefined=StrictUndefined,
             autoescape=lambda name: bool(name) and str(name).endswith(".html.j2"),
             keep_trailing_newline=True,

@@ -30,9 +30,12 @@ def handoff_env(receiver: WebhookReceiver, **extra: str) -> dict[str, str]:
     }
 
 
-async def qualify(server: LiveServer, answers: dict[str, str] = ANSWERS) -> dict:
+async def qualify(server: LiveServer, answers: dict[str, str] = ANSWERS, pages: tuple[str, ...] = ()) -> dict:
+    """Answer the BANT flow over the websocket (after viewing ``pages``); return the ``qualified`` frame."""
     client = await ChatClient.connect(server.ws_url, "flow=bant")
     frames = await client.until_question()
+    for url in pages:
+        await client.send({"type": "event", "name": "page_view", "url": url})
     while frames[-1]["type"] != "qualified":
         frames = await client.say(answers[frames[-1]["field"]])
     await client.close()
@@ -45,7 +48,7 @@ async def test_sql_is_routed_offered_a_meeting_and_announced_everywhere(tmp_path
                           QUALBOT_EMAIL_FROM="qualbot@acme.example")  # fmt: skip
         server = LiveServer(tmp_path, env=env).start()
         try:
-            qualified = await qualify(server)
+            qualified = await qualify(server, pages=("https://acme.example/pricing",))
             assert qualified["stage"] == "sql"
             # Canada is in the americas territory; its first rep takes the first lead.
             assert qualified["meeting_link"] == "https://cal.example.com/ana"
@@ -61,7 +64,7 @@ async def test_sql_is_routed_offered_a_meeting_and_announced_everywhere(tmp_path
     assert record["assignment"]["team"] == "americas" and "round-robin" in record["assignment"]["reason"]
     parts = record["score_explanation"]
     assert parts and round(sum(p["points"] for p in parts)) == record["score"] > 0
-    assert {p["source"] for p in parts} >= {"need", "authority"}
+    assert {p["source"] for p in parts} >= {"need", "authority", "event:pricing_page_view"}, "widget page views count"
 
     # Mid-conversation changes are lead.updated; the flow's outcome is announced once per URL.
     hooks = [r for r in receiver.accepted() if r.path in ("/a", "/b") and r.json()["event"] == "lead.qualified"]

@@ -1,0 +1,57 @@
+"""``/api/deliveries/{id}``: the payload as sent, secrets kept out of the log, and re-sending a dead delivery."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from bot.config import Settings
+from tests.api.test_events import new_lead
+from tests.support.appserver import migrated_settings, running_app
+from tests.support.receiver import WebhookReceiver
+
+SECRET = b"whsec_retry"
+
+
+@pytest.fixture
+def receiver() -> Iterator[WebhookReceiver]:
+    with WebhookReceiver(secret=SECRET) as receiver:
+        yield receiver
+
+
+@pytest.fixture
+def settings(tmp_path: Path, receiver: WebhookReceiver) -> Settings:
+    url = receiver.url("/hooks?token=hush").replace("http://", "http://user:pw@")
+    return migrated_settings(
+        tmp_path, webhook_urls=[url], webhook_secret=SECRET.decode(), outbox_poll_seconds=0.05, outbox_max_attempts=1
+    )
+
+
+async def test_a_dead_delivery_is_retried_on_request_with_the_same_key(settings: Settings, receiver: WebhookReceiver) -> None:
+    receiver.fail(1, status=500)
+    with running_app(settings) as app:
+        lead_id = await new_lead(app)
+        with app.api() as api:
+            api.post("/api/events", json={"lead_id": lead_id, "name": "webinar_signup"})
+            receiver.wait_for(lambda: len(receiver.requests) == 1, what="the failed attempt")
+            (dead,) = api.get("/api/deliveries", params={"lead_id": lead_id}).json()["deliveries"]
+            for _ in range(50):
+                if dead["status"] == "dead":
+                    break
+                time.sleep(0.05)
+                dead = api.get(f"/api/deliveries/{dead['id']}").json()
+            detail = api.get(f"/api/deliveries/{dead['id']}").json()
+            retried = api.post(f"/api/deliveries/{dead['id']}/retry")
+            receiver.wait_for(lambda: len(receiver.accepted()) == 1, what="the retried delivery")
+            again = api.post(f"/api/deliveries/{dead['id']}/retry")
+            missing = api.get("/api/deliveries/nope")
+    assert dead["status"] == "dead" and dead["attempts"] == 1 and dead["last_error"].startswith("HTTP 500")
+    assert dead["target"] == receiver.url("/hooks"), "no user info, no query string"
+    assert detail["payload"]["id"] == dead["idempotency_key"] and detail["payload"]["event"] == "lead.updated"
+    assert retried.status_code == 200 and retried.json()["status"] == "pending"
+    assert [r.key for r in receiver.requests] == [dead["idempotency_key"]] * 2
+    assert receiver.accepted()[0].path == "/hooks?token=hush" and receiver.accepted()[0].verified
+    assert again.status_code == 409 and missing.status_code == 404

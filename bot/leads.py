@@ -121,7 +121,7 @@ async def _add_handoff(session: AsyncSession, lead_id: str, record: dict[str, An
 
 @dataclass(frozen=True)
 class LeadFilter:
-    """Which leads a listing or export holds: stage, owner, created/updated date ranges (``from`` inclusive, ``to`` exclusive)."""
+    """Which leads a listing or export holds: stage, owner, created and updated ranges (from inclusive, to exclusive)."""
 
     stage: str | None = None
     owner: str | None = None

@@ -63,7 +63,8 @@ def deliveries_router() -> APIRouter:
         offset: int = Query(default=0, ge=0),
     ) -> dict[str, Any]:
         query = select(Delivery).order_by(Delivery.created_at.desc(), Delivery.id)
-        for column, value in ((Delivery.status, status), (Delivery.lead_id, lead_id), (Delivery.kind, kind), (Delivery.event, event)):
+        filters = {Delivery.status: status, Delivery.lead_id: lead_id, Delivery.kind: kind, Delivery.event: event}
+        for column, value in filters.items():
             if value is not None:
                 query = query.where(column == value)
         async with request.app.state.sessionmaker() as session:
@@ -82,7 +83,8 @@ def deliveries_router() -> APIRouter:
         async with request.app.state.sessionmaker() as session:
             row = await _row(session, delivery_id, lock=True)
             if row.status != "dead":
-                raise HTTPException(409, {"code": "not_dead", "message": f"the delivery is {row.status}; only a dead one is retried"})
+                message = f"the delivery is {row.status}; only a dead one is retried"
+                raise HTTPException(409, {"code": "not_dead", "message": message})
             row.status, row.attempts, row.next_attempt_at = "pending", 0, datetime.now(UTC)
             row.claimed_by = row.claimed_until = None
             await session.commit()

@@ -72,7 +72,8 @@ async def _page_extras(session: AsyncSession, ids: list[str]) -> tuple[dict[str,
         .order_by(models.Qualification.decided_at, models.Qualification.id)
     ):
         reasons[row.lead_id] = row.reasons
-    scores = {r.lead_id: r.parts for r in await session.scalars(select(LeadScoreRecord).where(LeadScoreRecord.lead_id.in_(ids)))}
+    scored = await session.scalars(select(LeadScoreRecord).where(LeadScoreRecord.lead_id.in_(ids)))
+    scores = {r.lead_id: r.parts for r in scored}
     return facts, assignments, reasons, scores
 
 

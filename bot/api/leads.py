@@ -37,7 +37,9 @@ def leads_router() -> APIRouter:
         sessionmaker = request.app.state.sessionmaker
         if format != "json":  # an export: every matching lead, streamed, no paging
             stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-            stream, media = (csv_stream, "text/csv; charset=utf-8") if format == "csv" else (jsonl_stream, "application/x-ndjson")
+            csv_export = format == "csv"
+            stream = csv_stream if csv_export else jsonl_stream
+            media = "text/csv; charset=utf-8" if csv_export else "application/x-ndjson"
             headers = {"Content-Disposition": f'attachment; filename="leads-{stamp}.{format}"'}
             return StreamingResponse(stream(sessionmaker, where), media_type=media, headers=headers)
         async with sessionmaker() as session:

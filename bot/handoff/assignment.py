@@ -72,7 +72,10 @@ async def _locked_counter(session: AsyncSession, team: str) -> RoutingCounter:
     # this write also takes the database write lock for the rest of the transaction.
     await session.execute(insert(RoutingCounter).values(team=team, value=0).on_conflict_do_nothing())
     row = await session.scalar(
-        select(RoutingCounter).where(RoutingCounter.team == team).with_for_update().execution_options(populate_existing=True)
+        select(RoutingCounter)
+        .where(RoutingCounter.team == team)
+        .with_for_update()
+        .execution_options(populate_existing=True)
     )
     assert row is not None
     return row

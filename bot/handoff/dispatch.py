@@ -27,7 +27,12 @@ from bot.qualify.policy import Decision, Reason
 from bot.qualify.routing import Assignment, Rep, RoutingRules
 from bot.qualify.scoring import LeadScore
 
-OUTCOME_EVENTS = {"sql": "lead.qualified", "mql": "lead.nurture", "nurture": "lead.nurture", "disqualified": "lead.disqualified"}
+OUTCOME_EVENTS = {
+    "sql": "lead.qualified",
+    "mql": "lead.nurture",
+    "nurture": "lead.nurture",
+    "disqualified": "lead.disqualified",
+}
 
 
 def outcome_event(stage: str) -> str:
@@ -74,7 +79,11 @@ class Dispatcher:
         rows: list[Delivery] = []
 
         def add(kind: str, target: str, payload: dict[str, Any], key: str) -> None:
-            rows.append(enqueue(session, lead_id=lead.id, kind=kind, target=target, event=event, payload=payload, now=now, idempotency_key=key))
+            row = enqueue(
+                session, lead_id=lead.id, kind=kind, target=target, event=event, payload=payload, now=now,
+                idempotency_key=key,
+            )  # fmt: skip
+            rows.append(row)
 
         if webhook:
             for url in s.webhook_urls:
@@ -121,9 +130,15 @@ class Dispatcher:
                 .limit(1)
             )
         rows = await session.scalars(
-            select(models.Fact).where(models.Fact.lead_id == lead.id, models.Fact.active.is_(True)).order_by(models.Fact.id)
+            select(models.Fact)
+            .where(models.Fact.lead_id == lead.id, models.Fact.active.is_(True))
+            .order_by(models.Fact.id)
         )
-        facts = {r.field: Fact.model_construct(field=r.field, value=r.value, evidence=r.evidence, confidence=r.confidence) for r in rows}
+        # Stored values are already normalised: no need to validate them again.
+        facts = {
+            r.field: Fact.model_construct(field=r.field, value=r.value, evidence=r.evidence, confidence=r.confidence)
+            for r in rows
+        }
         record = {
             "id": lead.id,
             "name": lead.name,

@@ -69,7 +69,8 @@ class RepEmailRenderer:
             "transcript_url": lead.get("url"),
         }
         rendered = {part: template.render(context) for part, template in self.templates.items()}
-        return {"to": to, "subject": _one_line(rendered["subject"])[:250], "text": rendered["text"], "html": rendered["html"]}
+        subject = _one_line(rendered["subject"])[:250]
+        return {"to": to, "subject": subject, "text": rendered["text"], "html": rendered["html"]}
 
 
 def build_email(message: Mapping[str, str], *, sender: str, idempotency_key: str, now: datetime) -> EmailMessage:

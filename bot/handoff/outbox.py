@@ -118,7 +118,14 @@ def next_delay(attempts: int, attempt: Attempt, settings: Settings, jitter: floa
 
 
 async def record(
-    session: AsyncSession, delivery_id: str, attempt: Attempt, *, worker_id: str, now: datetime, settings: Settings, jitter: float
+    session: AsyncSession,
+    delivery_id: str,
+    attempt: Attempt,
+    *,
+    worker_id: str,
+    now: datetime,
+    settings: Settings,
+    jitter: float,
 ) -> Delivery | None:
     """Store the outcome of one attempt; None when the claim was lost (another worker owns the row now)."""
     row = await session.get(Delivery, delivery_id, with_for_update=True, populate_existing=True)

@@ -1,13 +1,17 @@
-"""Rows for handoff tests: leads with facts, written straight to a test database."""
+"""Rows for handoff tests: leads with facts, written straight to a test database; concurrent routing."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.db import models
+from bot.handoff.assignment import assign
+from bot.handoff.models import RoutingCounter
+from bot.qualify.routing import RoutingRules
 
 
 async def add_lead(
@@ -31,3 +35,26 @@ async def add_lead(
         )  # fmt: skip
     await session.flush()
     return lead
+
+
+async def route_concurrently(
+    db: async_sessionmaker[AsyncSession], rules: RoutingRules, *, country: str, count: int
+) -> tuple[list[str | None], int | None]:
+    """Route ``count`` new SQL leads at once, each in its own transaction; the owners and the team's counter after."""
+    async with db() as session:
+        ids = [(await add_lead(session, stage="sql")).id for _ in range(count)]
+        await session.commit()
+
+    async def route_one(lead_id: str) -> str | None:
+        async with db() as session:
+            lead = await session.get(models.Lead, lead_id)
+            assert lead is not None
+            result, _ = await assign(session, lead, rules, country=country, now=lead.created_at)
+            await session.commit()
+            return result.owner
+
+    owners = await asyncio.gather(*(route_one(i) for i in ids))
+    team = rules.team_for(country)
+    async with db() as session:
+        counter = await session.get(RoutingCounter, team) if team else None
+    return list(owners), counter.value if counter else None

@@ -6,10 +6,9 @@ loopback ports.
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
-from tests.channels.test_chat_e2e import ANSWERS, answer_until_done
+from tests.channels.test_chat_e2e import ANSWERS
 from tests.support.chat import ChatClient
 from tests.support.receiver import MailSink, WebhookReceiver
 from tests.support.server import LiveServer

@@ -12,14 +12,12 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.config import Settings
-from bot.db import models
 from bot.db.migrate import upgrade
 from bot.db.session import create_engine, create_sessionmaker
-from bot.handoff.assignment import assign
-from bot.handoff.models import Delivery, RoutingCounter
+from bot.handoff.models import Delivery
 from bot.handoff.outbox import OutboxWorker, claim, default_senders, enqueue
 from bot.qualify.routing import load_routing
-from tests.handoff.factories import add_lead
+from tests.handoff.factories import add_lead, route_concurrently
 from tests.support.postgres import PostgresCluster
 from tests.support.receiver import WebhookReceiver
 
@@ -71,22 +69,8 @@ async def test_concurrent_assignments_share_the_round_robin_exactly(
     settings: Settings, db: async_sessionmaker[AsyncSession]
 ) -> None:
     rules = load_routing(settings.policy_dir / "routing.yaml")
-    async with db() as session:
-        ids = [(await add_lead(session, stage="sql")).id for _ in range(10)]
-        await session.commit()
-
-    async def route_one(lead_id: str) -> str | None:
-        async with db() as session:
-            lead = await session.get(models.Lead, lead_id)
-            assert lead is not None
-            result, _ = await assign(session, lead, rules, country="CA", now=lead.created_at)
-            await session.commit()
-            return result.owner
-
-    owners = await asyncio.gather(*(route_one(i) for i in ids))
-    async with db() as session:
-        counter = await session.get(RoutingCounter, "americas")
-    assert counter is not None and counter.value == 10
+    owners, counter = await route_concurrently(db, rules, country="CA", count=10)
+    assert counter == 10
     assert Counter(owners) == {"ana@example.com": 5, "ben@example.com": 5}
 
 

@@ -4,12 +4,12 @@ winning, and the round-robin counter staying exact under concurrent turns (the s
 
 from __future__ import annotations
 
-import asyncio
 from collections import Counter
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.config import Settings
@@ -18,13 +18,12 @@ from bot.db import models
 from bot.db.session import create_engine, create_sessionmaker
 from bot.engine.flow import load_flows
 from bot.extract.rules import RulesExtractor
-from bot.handoff.assignment import assign
 from bot.handoff.models import RoutingCounter
 from bot.handoff.service import build_handoff
 from bot.qualify.policy import load_policy
 from bot.qualify.routing import load_routing
 from tests.channels.test_chat_e2e import ANSWERS
-from tests.handoff.factories import add_lead
+from tests.handoff.factories import add_lead, route_concurrently
 from tests.handoff.test_handoff_e2e import qualify
 from tests.support.appserver import migrated_settings
 from tests.support.server import LiveServer
@@ -84,7 +83,7 @@ async def test_an_existing_owner_wins_over_territory(settings: Settings, db: asy
         field = outcome.replies[-1].field
     async with db() as session:
         stored = await session.get(models.Lead, lead.id)
-        counters = list(await session.scalars(RoutingCounter.__table__.select()))
+        counters = list(await session.scalars(select(RoutingCounter)))
     assert outcome.stage == "sql" and stored is not None and stored.owner == "chloe@example.com"
     assert outcome.handoff["meeting_link"] == "https://cal.example.com/chloe"
     assert counters == [], "keeping an owner does not use up anyone's turn"
@@ -94,20 +93,6 @@ async def test_concurrent_assignments_share_the_round_robin_exactly(
     settings: Settings, db: async_sessionmaker[AsyncSession]
 ) -> None:
     rules = load_routing(settings.policy_dir / "routing.yaml")
-    async with db() as session:
-        ids = [(await add_lead(session, stage="sql")).id for _ in range(10)]
-        await session.commit()
-
-    async def route_one(lead_id: str) -> str | None:
-        async with db() as session:
-            lead = await session.get(models.Lead, lead_id)
-            assert lead is not None
-            result, _ = await assign(session, lead, rules, country="US", now=lead.created_at)
-            await session.commit()
-            return result.owner
-
-    owners = await asyncio.gather(*(route_one(i) for i in ids))
-    async with db() as session:
-        counter = await session.get(RoutingCounter, "americas")
-    assert counter is not None and counter.value == 10
+    owners, counter = await route_concurrently(db, rules, country="US", count=10)
+    assert counter == 10
     assert Counter(owners) == {"ana@example.com": 5, "ben@example.com": 5}

@@ -17,8 +17,13 @@ $(STAMP): pyproject.toml requirements.lock
 run: $(STAMP)
 	$(BIN)/qualbot serve --host 127.0.0.1 --port 8000
 
+# The suite on SQLite; then, when a PostgreSQL server is given (CI starts one: .ci/postgres.sh),
+# every test that stores data again on PostgreSQL.
 test: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	@if [ -n "$$QUALBOT_TEST_POSTGRES_URL" ]; then \
+	  echo "== again on PostgreSQL"; QUALBOT_TEST_DB=postgresql $(BIN)/python -m pytest $(PYTEST_ARGS); \
+	elif [ "$$CI" = "true" ]; then echo "CI needs QUALBOT_TEST_POSTGRES_URL (see .ci/run)"; exit 1; fi
 
 bench: $(STAMP)
 	$(BIN)/python -m bench

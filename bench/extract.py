@@ -24,9 +24,11 @@ DEFAULT_GOLD = ROOT / ".." / "shared" / "eval" / "dev.jsonl"
 REPEATS = 5
 
 
-def load_scorer(gold: Path) -> ModuleType:
-    """The ``score.py`` module that sits beside the gold file."""
-    path = gold.parent / "score.py"
+DEFAULT_SCORER = ROOT / ".." / "shared" / "eval" / "score.py"
+
+
+def load_scorer(path: Path = DEFAULT_SCORER) -> ModuleType:
+    """The shared scorer, imported from its file (never copied)."""
     spec = importlib.util.spec_from_file_location("shared_eval_score", path)
     if spec is None or spec.loader is None:
         raise FileNotFoundError(path)
@@ -62,9 +64,9 @@ def _p95(values: list[float]) -> float:
     return statistics.quantiles(values, n=20, method="inclusive")[-1]
 
 
-def run(gold: Path) -> dict[str, Any]:
+def run(gold: Path, scorer_path: Path = DEFAULT_SCORER) -> dict[str, Any]:
     """Score and time the rules extractor on ``gold``; the scorer's result plus ``timing_ms``."""
-    scorer = load_scorer(gold)
+    scorer = load_scorer(scorer_path)
     preds, timings = predict(gold, RulesExtractor())
     result = scorer.score(scorer.load(str(gold)), preds)
     result["timing_ms"] = {
@@ -77,13 +79,14 @@ def main(argv: list[str]) -> int:
     """Print the report; exit 1 when the gold file is missing."""
     ap = argparse.ArgumentParser(prog="python -m bench extract", description=__doc__)
     ap.add_argument("gold", nargs="?", default=str(DEFAULT_GOLD), help="labelled JSONL (default ../shared/eval/dev.jsonl)")
+    ap.add_argument("--scorer", default=str(DEFAULT_SCORER), help="score.py to grade with (default ../shared/eval/score.py)")
     ap.add_argument("--json", action="store_true", help="print one JSON object")
     args = ap.parse_args(argv)
     gold = Path(args.gold)
     if not gold.exists():
         print(f"no labelled set at {gold}")
         return 1
-    result = run(gold)
+    result = run(gold, Path(args.scorer))
     if args.json:
         print(json.dumps(result, indent=2))
         return 0

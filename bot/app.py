@@ -17,12 +17,14 @@ from bot.api.deliveries import deliveries_router
 from bot.api.events import events_router
 from bot.api.leads import leads_router
 from bot.apikeys import ensure_api_key
-from bot.channels.web import chat_router
+from bot.channels.web import ChatSessions, chat_router
 from bot.config import Settings
 from bot.conversations import ConversationService
 from bot.db.session import create_engine, create_sessionmaker
 from bot.engine.flow import load_flows
 from bot.errors import QualbotError
+from bot.live import Bus, LocalBus
+from bot.live_pg import PostgresBus
 from bot.extract.base import Extractor
 from bot.handoff.service import build_handoff
 from bot.qualify.policy import load_policy
@@ -42,6 +44,7 @@ def create_app(settings: Settings, *, extractor: Extractor | None = None) -> Fas
         extractor = build_extractor(settings)
     engine = create_engine(settings)
     sessionmaker = create_sessionmaker(engine)
+    bus = _live_bus(settings)
     handoff = build_handoff(settings, sessionmaker, policy)
     service = ConversationService(
         settings=settings,
@@ -49,16 +52,21 @@ def create_app(settings: Settings, *, extractor: Extractor | None = None) -> Fas
         flows=flows,
         extractor=extractor,
         policy=policy,
+        bus=bus,
         listeners=[handoff.listener],
     )
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         await ensure_api_key(settings, sessionmaker)
+        if isinstance(bus, PostgresBus):
+            await bus.start()
         await handoff.start()
         log.info("qualbot ready: flows %s, extractor %s", ", ".join(sorted(flows)), extractor.name)
         yield
         await handoff.stop()
+        if isinstance(bus, PostgresBus):
+            await bus.stop()
         await engine.dispose()
 
     app = FastAPI(title="qualbot", version="0.1.0", lifespan=lifespan)
@@ -68,7 +76,9 @@ def create_app(settings: Settings, *, extractor: Extractor | None = None) -> Fas
     app.state.flows = flows
     app.state.handoff = handoff
     _install_error_handlers(app)
-    app.include_router(chat_router(service))
+    chat_sessions = ChatSessions()
+    app.state.drain = chat_sessions.drain
+    app.include_router(chat_router(service, chat_sessions))
     app.include_router(leads_router())
     app.include_router(conversations_router())
     app.include_router(events_router())
@@ -80,6 +90,13 @@ def create_app(settings: Settings, *, extractor: Extractor | None = None) -> Fas
         return {"status": "ok"}
 
     return app
+
+
+def _live_bus(settings: Settings) -> Bus:
+    """Across processes on PostgreSQL (LISTEN/NOTIFY); inside the one process SQLite allows otherwise."""
+    if settings.database_url.startswith("postgresql"):
+        return PostgresBus(settings.database_url)
+    return LocalBus()
 
 
 def _include_widget(app: FastAPI, settings: Settings) -> None:

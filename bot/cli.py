@@ -63,13 +63,12 @@ def _configure_logging(level: str) -> None:
 
 
 def _serve(args: argparse.Namespace) -> int:
-    import uvicorn
-
     from bot.app import create_app
     from bot.db.migrate import upgrade
     from bot.engine.flow import FlowError
     from bot.errors import QualbotError
     from bot.qualify.policy import PolicyError
+    from bot.server import serve
 
     settings = _settings(host=args.host, port=args.port)
     _configure_logging(settings.log_level)
@@ -79,14 +78,7 @@ def _serve(args: argparse.Namespace) -> int:
         print(f"qualbot: cannot start: {exc}", file=sys.stderr)
         return 1
     upgrade(settings)
-    uvicorn.run(
-        app,
-        host=settings.host,
-        port=settings.port,
-        log_level=settings.log_level.lower(),
-        timeout_graceful_shutdown=10,
-        ws_max_size=settings.max_frame_bytes * 4,
-    )
+    serve(app, settings)
     return 0
 
 

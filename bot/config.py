@@ -40,11 +40,11 @@ class Settings(BaseSettings):
     # origin (the demo). The server's own public URL is always allowed.
     widget_allowed_origins: list[str] = Field(default_factory=list)
 
-    extractor: Literal["rules", "llm", "hybrid", "auto"] = "auto"  # auto: hybrid with an API key, else rules
+    extractor: Literal["rules", "llm", "hybrid", "auto"] = "auto"  # auto: hybrid with an LLM key or base URL, else rules
     llm_model: str = "gpt-4o-mini"
     llm_base_url: str | None = None
     llm_api_key: SecretStr | None = None
-    llm_timeout_seconds: float = 8.0
+    llm_timeout_seconds: float = 8.0  # bounds the whole LLM step of one message, retries included
     llm_max_retries: int = 1
     # How the LLM is made to answer in the fact schema: json_schema (OpenAI structured outputs;
     # vLLM, Ollama and llama.cpp honour it as guided decoding), function_calling (a forced tool
@@ -53,6 +53,7 @@ class Settings(BaseSettings):
 
     max_message_chars: int = 4096  # a chat text longer than this is refused (4 KB in the protocol)
     max_frame_bytes: int = 16384
+    storage_retry_seconds: float = 30.0  # how long a turn waits out a database outage before giving up
     timezone: str = "UTC"  # the day a message was written is taken in this zone
 
     log_level: str = "INFO"

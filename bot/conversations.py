@@ -11,10 +11,10 @@ from __future__ import annotations
 import asyncio
 import logging
 import weakref
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select, update
@@ -42,6 +42,7 @@ from bot.qualify.scoring import EngagementEvent, score_lead
 from bot.tokens import new_token, token_hash
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -92,7 +93,7 @@ class TurnListener(Protocol):
 
 
 def _storage_errors() -> tuple[type[BaseException], ...]:
-    return (OperationalError, DBAPIError, OSError, ConnectionError)
+    return (OperationalError, DBAPIError, OSError, ConnectionError, TimeoutError)
 
 
 class ConversationService:
@@ -208,14 +209,26 @@ class ConversationService:
             raise InvalidMessage(f"text is {size} bytes; the limit is {self.settings.max_message_chars}")
         return stripped
 
-    async def handle_message(self, conversation_id: str, text: str) -> TurnOutcome:
-        """Store a prospect message, extract its facts, decide the stage and step the dialogue."""
+    async def handle_message(
+        self,
+        conversation_id: str,
+        text: str,
+        *,
+        on_delay: Callable[[], Awaitable[None]] | None = None,
+    ) -> TurnOutcome:
+        """Store a prospect message, extract its facts, decide the stage and step the dialogue.
+
+        While the database is unreachable each step is retried (``on_delay`` is awaited once so
+        the channel can ask the visitor to wait) for up to ``storage_retry_seconds``; the message
+        is stored exactly once, then :class:`StorageUnavailable` if the outage lasts longer.
+        """
         text = self.validate_text(text)
+        retry = _Retry(self.settings.storage_retry_seconds, on_delay)
         async with self._lock(conversation_id):
             now = self.clock()
-            message_id, conversation, topic = await self._store_prospect_message(conversation_id, text, now)
+            message_id, conversation, topic = await retry(lambda: self._store_prospect_message(conversation_id, text, now))
             extraction = await self._extract(text, topic, conversation.channel, now)
-            return await self._advance(conversation_id, message_id, text, extraction, now)
+            return await retry(lambda: self._advance(conversation_id, message_id, text, extraction, now))
 
     async def _store_prospect_message(
         self, conversation_id: str, text: str, now: datetime
@@ -479,6 +492,31 @@ class ConversationService:
 
     def _unit_of_work(self) -> "_UnitOfWork":
         return _UnitOfWork(self.sessionmaker)
+
+
+class _Retry:
+    """Retries a unit of work through a database outage with capped exponential back-off."""
+
+    def __init__(self, budget_seconds: float, on_delay: Callable[[], Awaitable[None]] | None) -> None:
+        self._deadline = asyncio.get_running_loop().time() + budget_seconds
+        self._on_delay = on_delay
+        self._told = False
+
+    async def __call__(self, work: Callable[[], Awaitable[T]]) -> T:
+        delay = 0.25
+        while True:
+            try:
+                return await work()
+            except StorageUnavailable:
+                loop = asyncio.get_running_loop()
+                if loop.time() + delay > self._deadline:
+                    raise
+                if self._on_delay is not None and not self._told:
+                    self._told = True
+                    await self._on_delay()
+                log.warning("database unreachable; retrying in %.2fs", delay)
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 2.0)
 
 
 class _UnitOfWork:

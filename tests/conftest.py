@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.databases import ON_POSTGRES, database_url_for
 from tests.support.server import LiveServer
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
@@ -20,6 +21,26 @@ def require(condition: bool, what: str) -> None:
     if IN_CI:
         pytest.fail(f"{what} is required in CI")
     pytest.skip(f"{what} is not available here")
+
+
+# Fixtures through which a test stores something; on the PostgreSQL run only tests using one
+# of them are collected (the others never touch a database and already ran on SQLite).
+DATABASE_FIXTURES = frozenset({"live_server", "database_url", "qualbot", "make_qualbot"})
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if ON_POSTGRES:
+        keep = [i for i in items if DATABASE_FIXTURES & set(getattr(i, "fixturenames", ())) or i.get_closest_marker("database")]
+    else:  # several server processes need a shared server database: those run in the PostgreSQL pass
+        keep = [i for i in items if not i.get_closest_marker("postgres_only")]
+    config.hook.pytest_deselected(items=[i for i in items if i not in keep])
+    items[:] = keep
+
+
+@pytest.fixture
+def database_url(tmp_path: Path) -> str:
+    """A fresh, empty database for this test (SQLite file, or a new PostgreSQL database)."""
+    return database_url_for(tmp_path)
 
 
 @pytest.fixture

@@ -33,6 +33,12 @@
     try { localStorage.setItem(KEY, JSON.stringify(S)); } catch (e) { /* quota or disabled */ }
   }
   var consented = function () { return !cfg.consent || S.consent; };
+  // Another tab of the same site moved the conversation on: show what it shows.
+  window.addEventListener("storage", function (e) {
+    if (e.key !== KEY || !e.newValue) return;
+    try { S = JSON.parse(e.newValue); } catch (err) { return; }
+    redraw(); want();
+  });
 
   // ---- DOM inside a shadow root ----
   function el(name, attrs, text) {

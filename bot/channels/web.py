@@ -11,6 +11,7 @@ from typing import Any
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 from starlette.websockets import WebSocketState
 
+from bot.channels.widget_http import origin_allowed
 from bot.conversations import ConversationService, Opened, TurnOutcome
 from bot.engine.dialogue import Reply
 from bot.errors import QualbotError
@@ -46,6 +47,9 @@ class ChatSession:
         self.lead_id: str | None = None
         self._listener: asyncio.Task[None] | None = None
         self._send_lock = asyncio.Lock()
+        self._idle = asyncio.Event()  # set while no turn is being worked on
+        self._idle.set()
+        self.draining = False
 
     async def send(self, frame: dict[str, Any]) -> None:
         async with self._send_lock:
@@ -130,7 +134,17 @@ class ChatSession:
         else:
             raise _protocol("unknown_type", f"unknown frame type {kind!r}")
 
+    async def drain(self) -> None:
+        """Finish the turn in flight, tell the client to reconnect, and close (server shutting down)."""
+        self.draining = True
+        await self._idle.wait()
+        with contextlib.suppress(Exception):
+            await self.send({"type": "reconnect"})
+            await self.ws.close(code=1012, reason="server restarting")
+
     async def _message(self, frame: dict[str, Any]) -> None:
+        if self.draining:
+            raise _protocol("draining", "the server is restarting; reconnect and send again")
         if self.conversation_id is None:
             raise _protocol("no_conversation", "no conversation is open; send 'start' or 'resume'")
         text = frame.get("text")
@@ -138,9 +152,16 @@ class ChatSession:
             raise _protocol("message_too_long", f"text over {self.service.settings.max_message_chars} bytes")
         if not isinstance(text, str) or not text.strip():
             raise _protocol("empty_message", "text must be a non-empty string")
-        await self.send({"type": "typing"})
-        outcome = await self.service.handle_message(self.conversation_id, text)
-        await self._turn(outcome)
+        self._idle.clear()
+        try:
+            await self.send({"type": "typing"})
+            outcome = await self.service.handle_message(self.conversation_id, text, on_delay=self._ask_to_wait)
+            await self._turn(outcome)
+        finally:
+            self._idle.set()
+
+    async def _ask_to_wait(self) -> None:
+        await self.send({"type": "status", "state": "delayed", "message": "One moment please — we're catching up."})
 
     async def _turn(self, outcome: TurnOutcome) -> None:
         for frame in reply_frames(outcome.replies):
@@ -178,20 +199,35 @@ def _protocol(code: str, message: str) -> ProtocolError:
     return error
 
 
-def chat_router(service: ConversationService) -> APIRouter:
+class ChatSessions:
+    """The open chat connections of this process, so a shutdown can drain them."""
+
+    def __init__(self) -> None:
+        self.open: set[ChatSession] = set()
+
+    async def drain(self) -> None:
+        await asyncio.gather(*(session.drain() for session in list(self.open)), return_exceptions=True)
+
+
+def chat_router(service: ConversationService, sessions: ChatSessions) -> APIRouter:
     """The ``/ws/chat`` websocket endpoint."""
     router = APIRouter()
 
     @router.websocket("/ws/chat")
     async def chat(websocket: WebSocket, flow: str | None = None, resume: str | None = None) -> None:
+        if not origin_allowed(service.settings, websocket.headers.get("origin"), own=str(websocket.url)):
+            await websocket.close(code=1008, reason="origin not allowed")  # before accept: HTTP 403
+            return
         await websocket.accept()
         session = ChatSession(websocket, service, service.settings.max_frame_bytes)
+        sessions.open.add(session)
         try:
             await session.open(flow=flow, resume=resume)
             await session.run()
-        except WebSocketDisconnect:
+        except (WebSocketDisconnect, RuntimeError):  # RuntimeError: a receive after a drain closed it
             pass
         finally:
+            sessions.open.discard(session)
             await session.close()
             if websocket.client_state == WebSocketState.CONNECTED:
                 await websocket.close()

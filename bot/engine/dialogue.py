@@ -140,7 +140,7 @@ def step(
 
     asked_back = questions_in(text)
     replies, unanswered = _answer_questions(flow, asked_back, channel, state.seed)
-    open_questions = [flow.question(q) for q in state.open if _exists(flow, q)]
+    open_questions = [flow.question(q) for q in _open_ids(state) if _exists(flow, q)]
     open_fields = {f for q in open_questions for f in q.fill_fields(flow.topics)}
     free_turn = bool(asked_back) and not (set(new_fields) & open_fields) and (
         state.free_questions_used < flow.free_questions
@@ -170,13 +170,13 @@ def step(
 
 def resume(flow: Flow, state: DialogueState, *, channel: str = "chat") -> StepResult:
     """What to say when the prospect comes back: the open question(s) again; nothing when ended."""
-    if state.status != "active" or not state.open:
+    open_ids = [q for q in _open_ids(state) if _exists(flow, q)]
+    if state.status != "active" or not open_ids:
         return StepResult(state, (), state.outcome)
     state = state.model_copy(deep=True)
     replies = [Reply(_say(flow.resume, channel, state.seed, "resume"), kind="resume")]
-    for question_id in state.open:
-        if _exists(flow, question_id):
-            replies.append(_ask(flow, state, flow.question(question_id), "repeat", channel))
+    for question_id in open_ids:
+        replies.append(_ask(flow, state, flow.question(question_id), "repeat", channel))
     return StepResult(state, tuple(replies))
 
 
@@ -193,7 +193,7 @@ def hand_back(
         return StepResult(state, (), state.outcome)
     state = state.model_copy(deep=True)
     state.status = "active"
-    modes: dict[str, _AskMode] = {q: "repeat" for q in state.open}
+    modes: dict[str, _AskMode] = {q: "repeat" for q in _open_ids(state)}
     return _advance(flow, state, known, stage, channel, [], modes)
 
 
@@ -225,11 +225,21 @@ def _advance(
     if not todo:
         return _end(flow, state, stage, channel, replies)
     batch = todo if channel == "email" else todo[:1]
+    if channel == "email" and state.asked and flow.email_follow_up is not None:
+        replies.append(Reply(_say(flow.email_follow_up, channel, state.seed, "follow_up"), kind="statement"))
     for question in batch:
-        replies.append(_ask(flow, state, question, modes.get(question.id, "ask"), channel))
+        replies.append(_ask(flow, state, question, _mode(question, state, modes), channel))
     state.open = [q.id for q in batch]
     state.pending = state.open[0]
     return StepResult(state, tuple(replies))
+
+
+def _mode(question: Question, state: DialogueState, modes: Mapping[str, _AskMode]) -> _AskMode:
+    """How to ask: as the step decided, else afresh — or, for a question whose attempts are used up
+    because another question displaced it, repeated without spending an attempt it no longer has."""
+    if question.id in modes:
+        return modes[question.id]
+    return "repeat" if state.attempts.get(question.id, 0) >= question.attempts else "ask"
 
 
 def _end(
@@ -295,6 +305,11 @@ def _answer_questions(
 
 def _answered(flow: Flow, question: Question, known: Mapping[str, FactValue]) -> bool:
     return all(known.get(f) is not None for f in question.required_fields(flow.topics))
+
+
+def _open_ids(state: DialogueState) -> list[str]:
+    # States written before ``open`` existed only carry ``pending``.
+    return state.open or ([state.pending] if state.pending else [])
 
 
 def _exists(flow: Flow, question_id: str) -> bool:

@@ -51,7 +51,13 @@ def load_flows(directory: Path) -> dict[str, Flow]:
     """Every flow in ``directory`` by name (the file stem); raise :class:`FlowError` on any problem."""
     if not directory.is_dir():
         raise FlowError(directory, 1, "flows directory not found")
-    return {path.stem: load_flow(path) for path in sorted(directory.iterdir()) if is_flow_file(path)}
+    flows: dict[str, Flow] = {}
+    for path in sorted(directory.iterdir()):
+        if is_flow_file(path):
+            if path.stem in flows:
+                raise FlowError(path, 1, f"another file in {directory} is also named {path.stem!r}")
+            flows[path.stem] = load_flow(path)
+    return flows
 
 
 def flow_problems(path: Path) -> tuple[Flow | None, list[FlowError]]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, WithJsonSchema
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, WithJsonSchema, field_validator
 
 from bot.engine.knowledge import Knowledge
 from bot.engine.wording import Text
@@ -48,9 +48,21 @@ class Match(BaseModel):
     min: float | None = Field(None, description="a number at least this")
     max: float | None = Field(None, description="a number at most this")
 
+    @field_validator("in_", "not_in", mode="before")
+    @classmethod
+    def _no_booleans(cls, values: Any) -> Any:
+        if isinstance(values, list) and any(isinstance(v, bool) for v in values):
+            raise ValueError(_BOOLEAN_HINT)
+        return values
+
+
+_BOOLEAN_HINT = "YAML reads yes/no/true/false/on/off (and the country code NO) as booleans: quote the value, e.g. 'NO'"
+
 
 def _check_match(value: Any) -> Any:
-    if isinstance(value, (str, int, float)) and not isinstance(value, bool):
+    if isinstance(value, bool):
+        raise ValueError(_BOOLEAN_HINT)
+    if isinstance(value, (str, int, float)):
         return Match.model_validate({"in": [value]})
     if isinstance(value, list):
         return Match.model_validate({"in": value})
@@ -174,10 +186,17 @@ class Flow(BaseModel):
     resume: Text = Field("Welcome back!", description="said before the pending question when a prospect returns")
     questions: list[Question] = Field(min_length=1)
     exits: list[Exit] = Field(default_factory=list)
-    closings: dict[str, Closing] = Field(description="one per outcome: iql, mql, sql, nurture, disqualified")
+    closings: dict[str, Closing] = Field(
+        description="one per outcome: iql, mql, sql, nurture, disqualified",
+        json_schema_extra={"required": list(STAGES), "propertyNames": {"enum": list(STAGES)}},
+    )
     handoff: Handoff = Field(default_factory=Handoff)
     knowledge: str | None = Field(
         "knowledge.yaml", description="file (next to the flow) answering the prospect's questions; null: none"
+    )
+    email_follow_up: Text | None = Field(
+        "Thank you for your reply! A few more questions:",
+        description="opens an email reply that asks further questions; null: nothing",
     )
     free_questions: int = Field(
         3, ge=0, le=20, description="prospect questions per conversation that do not use up an attempt"

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Iterator, Mapping
 
 from bot.engine.conditions import match_holds
-from bot.engine.schema import STAGES, Flow, Match, Question
+from bot.engine.schema import STAGES, Flow, Match
 from bot.engine.yamlsource import Loc
 from bot.facts import ENUM_FIELDS, FIELDS, TOPIC_FIELDS, FactValue, InvalidFactValue, normalize_value
 

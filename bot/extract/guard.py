@@ -50,18 +50,19 @@ _SCHEMA_IDENTIFIERS = sorted(
     {f for f in FIELDS if "_" in f} | {"decision_maker", "one_time"}, key=len, reverse=True
 )
 
+# Each pattern is a phrase a prospect has no reason to write about their own purchase. Phrases a
+# buyer of a chat bot does write ("the bot should qualify leads", "from now on we route leads to
+# HubSpot", "you are now talking to the right person") are deliberately not here.
 _STRONG = [
     re.compile(p, _FLAGS)
     for p in (
-        r"\b(?:ignore|disregard|forget|override|bypass)\b.{0,40}?\b(?:instructions?|rules?|prompts?|guidelines|"
-        r"directions|system|context|everything|above|previous|prior)\b",
+        r"\b(?:ignore|disregard|forget|override|bypass)\b.{0,40}?\b(?:instructions?|rules|prompts?|guidelines|"
+        r"directions|system|everything\s+(?:above|before|else))\b",
         r"\b(?:system|developer)\s+(?:prompt|message|instructions?)\b",
-        r"\byou\s+(?:are|must|should|will|shall)\s+now\b",
-        r"\bfrom\s+now\s+on\b",
-        r"\bnew\s+instructions?\b",
-        r"^\s*(?:system|assistant|developer|ai|bot|llm|gpt|chatgpt|model)\s*[:,]",
+        r"\byou\s+are\s+now\s+(?:a|an|in\s+\w+\s+mode|acting|no\s+longer)\b",
+        r"\bnew\s+instructions?\s*[:-]",
+        r"^\s*(?:system|assistant|developer|ai|bot|llm|gpt|chatgpt)\s*:",
         r"\b(?:note|message|instructions?|memo)\s+(?:to|for)\s+(?:the\s+)?(?:ai|bot|assistant|model|llm|gpt|system)\b",
-        r"\b(?:the\s+)?(?:ai|bot|assistant|model|llm)\s+(?:should|must|shall|needs?\s+to|has\s+to)\b",
         r"<\|?\s*(?:im_start|im_end|system|endoftext)",
         r"[<\[]\s*/?\s*(?:INST|SYS|system|assistant|instructions?)\s*[>\]]",
         r"\b(?:output|return|respond|reply|answer)\s+(?:with|only|in)\b.{0,30}?\b(?:json|schema|fields?)\b",
@@ -74,14 +75,15 @@ _FILLER = re.compile(
     r"you\s+(?:must|should|need\s+to|have\s+to|will|can)|make\s+sure\s+(?:to|you)|go\s+ahead\s+and)\b[\s,:]*)+",
     _FLAGS,
 )
+# Verbs that, opening a clause, order a change to the lead record. "set up", "set aside" are not.
 _COMMAND_VERB = re.compile(
-    r"^(?:set|mark|record|classify|label|flag|tag|update|change|put|treat|consider|register|score|qualify|"
-    r"rate|list|store|save|enter|fill|write|assign|move|make|pretend|act|behave|roleplay)\b(?!\s*:)",
+    r"^(?:set(?!\s+(?:up|aside|out|off|on)\b)|mark|record|classify|label|flag|tag|update|change|put|treat|"
+    r"consider|register|score|qualify|rate|assign|move|make|pretend|act|behave|roleplay)\b(?!\s*:)",
     _FLAGS,
 )
 _RECORD_TARGET = re.compile(
-    r"\b(?:me|us|myself|this\s+lead|the\s+lead|lead|field|value|stage|score|status|authority|budget|timeline|"
-    r"need|employees|headcount|country|sql|mql|iql|qualified|decision[\s_-]?maker|priority|hot|record|crm)\b",
+    r"\b(?:me|us|myself|this\s+lead|the\s+lead|field|value|stage|score|status|authority|budget|timeline|"
+    r"employees|headcount|country|sql|mql|iql|qualified|decision[\s_-]?maker|priority|hot|record|crm)\b",
     _FLAGS,
 )
 

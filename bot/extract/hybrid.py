@@ -39,7 +39,7 @@ def merge(rules: Extraction, llm: Extraction) -> Extraction:
     exception: employees and country are independent, so they merge field by field.
     """
     by_field: dict[str, Fact] = {fact.field: fact for fact in rules.facts}
-    from_llm = {fact.field: fact for fact in llm.facts}
+    from_llm: dict[str, Fact] = {fact.field: fact for fact in llm.facts}
     corrections: list[str] = []
     for topic, fields in TOPIC_FIELDS.items():
         groups = [(f,) for f in fields] if topic == "company" else [fields]

@@ -4,7 +4,7 @@ The model answers in the fact schema (:mod:`bot.extract.llm_answer`) by the stru
 ``Settings.llm_structured_method``; every value is then checked (schema, evidence in the prospect's
 own words, injection guard) and dropped with a note when a check fails. The system prompt is the
 customer-editable template ``prompts/extract/system.j2``; the prospect's text goes only in the user
-turn (``prompts/extract/user.j2``), delimited as data.
+turn (``prompts/extract/user.j2``), delimited as data (:mod:`bot.extract.llm_prompt`).
 
 The LLM is an optional helper, never a single point of failure: a timeout, a connection error, an
 HTTP error or a malformed or truncated answer makes :meth:`LLMExtractor.extract` return what the fallback
@@ -16,29 +16,25 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from datetime import date
 from typing import Any
 
 import openai
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError, TemplateSyntaxError
+from jinja2 import TemplateError
 from langchain_core.messages import AIMessage, HumanMessage, SystemMessage
 from langchain_core.runnables import Runnable
 from langchain_openai import ChatOpenAI
 
 from bot.config import Settings
 from bot.extract.base import Extractor, ProspectMessage
-from bot.extract.guard import own_text
 from bot.extract.llm_answer import ANSWER_SCHEMA, MalformedAnswer, facts_from_answer
-from bot.facts import FIELDS, TOPIC_FIELDS, Extraction
+from bot.extract.llm_prompt import Prompt, PromptTemplateError
+from bot.facts import Extraction
 
 logger = logging.getLogger(__name__)
 
-_DELIMITER = "PROSPECT_MESSAGE"
+__all__ = ["LLMExtractor", "LLMUnavailable", "PromptTemplateError", "fallen_back"]
+
 _NO_KEY = "unused"  # local OpenAI-compatible servers (vLLM, Ollama, llama.cpp) need no key, the client needs one
-
-
-class PromptTemplateError(ValueError):
-    """A prompt template of ``prompts/extract`` is missing or broken; the message names the file."""
 
 
 class LLMUnavailable(Exception):
@@ -84,20 +80,7 @@ class LLMExtractor:
     def __init__(self, settings: Settings, fallback: Extractor) -> None:
         self.fallback = fallback
         self._timeout = settings.llm_timeout_seconds
-        templates_dir = settings.prompts_dir / "extract"
-        templates = Environment(
-            loader=FileSystemLoader(templates_dir),
-            undefined=StrictUndefined,
-            keep_trailing_newline=False,
-            autoescape=False,  # plain text for a model, not HTML
-        )
-        try:
-            self._system = templates.get_template("system.j2")
-            self._user = templates.get_template("user.j2")
-            self.messages(ProspectMessage(text="check", ref_date=date(2026, 1, 1), asked="budget"))
-        except TemplateError as exc:
-            where = f"{exc.filename}:{exc.lineno}" if isinstance(exc, TemplateSyntaxError) else templates_dir
-            raise PromptTemplateError(f"{where}: {exc}") from exc
+        self.prompt = Prompt(settings.prompts_dir)
         key = settings.llm_api_key.get_secret_value() if settings.llm_api_key else _NO_KEY
         # Our own HTTP client, so connections belong to this extractor and not to a cache shared
         # across event loops; closed by aclose().
@@ -118,22 +101,11 @@ class LLMExtractor:
             method=method,
             include_raw=True,
             strict=None if method == "json_mode" else True,
-        )  # type: ignore[assignment]
+        )
 
     def messages(self, message: ProspectMessage) -> list[SystemMessage | HumanMessage]:
         """The chat messages sent for ``message``: the rendered system prompt, then the text as data."""
-        system = self._system.render(
-            ref_date=message.ref_date.isoformat(),
-            weekday=message.ref_date.strftime("%A"),
-            channel=message.channel,
-            asked=message.asked,
-            asked_fields=TOPIC_FIELDS.get(message.asked or "", ()),
-            fields=FIELDS,
-        )
-        # Quoted email history is left out: nothing in it may become a fact, and it costs tokens.
-        # The prospect must not be able to close the data block and write outside it.
-        text = own_text(message.text, message.channel).replace(_DELIMITER, _DELIMITER.replace("_", "-"))
-        return [SystemMessage(system), HumanMessage(self._user.render(text=text))]
+        return [SystemMessage(self.prompt.system(message)), HumanMessage(self.prompt.user(message))]
 
     async def ask(self, message: ProspectMessage) -> Extraction:
         """What the LLM reads in ``message`` after every check; raises :class:`LLMUnavailable` on failure."""

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from langchain_core.utils.json_schema import dereference_refs
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
+from pydantic import BaseModel, ConfigDict, ValidationError, create_model
 
 from bot.extract import guard
 from bot.facts import ENUM_FIELDS, FIELDS, INTEGER_FIELDS, NUMBER_FIELDS, Fact, bucket_for_days, evidence_in_text
@@ -23,15 +23,16 @@ class MalformedAnswer(ValueError):
 
 
 class _Quoted(BaseModel):
+    # Field meanings are in the system prompt; repeating them here for each of eleven fields costs tokens.
     model_config = ConfigDict(extra="forbid")
 
-    evidence: str = Field(description="the shortest exact passage of the message that states the value")
-    confidence: float = Field(description="0 to 1: how sure the message states this value")
+    evidence: str
+    confidence: float
 
 
 def _value_type(field: str) -> Any:
     if field in ENUM_FIELDS:
-        return Literal[tuple(member.value for member in ENUM_FIELDS[field])]  # type: ignore[misc]
+        return Literal[tuple(member.value for member in ENUM_FIELDS[field])]
     if field in INTEGER_FIELDS:
         return int
     if field in NUMBER_FIELDS:
@@ -53,11 +54,20 @@ def _build_answer_model() -> type[BaseModel]:
     )
 
 
+def _untitled(node: Any) -> Any:
+    if isinstance(node, dict):
+        return {k: _untitled(v) for k, v in node.items() if not (k == "title" and isinstance(v, str))}
+    if isinstance(node, list):
+        return [_untitled(v) for v in node]
+    return node
+
+
 def _inline(schema: dict[str, Any]) -> dict[str, Any]:
-    # Inlined definitions: not every local server's grammar compiler follows "$ref".
+    # Inlined definitions: not every local server's grammar compiler follows "$ref". Titles go too,
+    # except the top one, which names the answer.
     flat = dereference_refs(schema)
     flat.pop("$defs", None)
-    return flat
+    return {**_untitled(flat), "title": schema["title"]}
 
 
 AnswerModel = _build_answer_model()
@@ -89,29 +99,31 @@ def facts_from_answer(answer: Any, text: str, channel: str) -> tuple[list[Fact],
     facts: list[Fact] = []
     notes: list[str] = []
     for field in FIELDS:
-        item = answer.get(field)
-        if item is None:
-            continue
-        if not isinstance(item, dict):
-            notes.append(f"dropped {field}: not a {{value, evidence, confidence}} object")
-            continue
-        if item.get("value") is None:
-            continue
-        evidence = str(item.get("evidence") or "")
-        try:
-            fact = Fact(field=field, value=item["value"], evidence=evidence, confidence=_clamp(item.get("confidence")))
-        except ValidationError as exc:
-            notes.append(f"dropped {field}: {exc.errors()[0]['msg']}")
-            continue
-        if not evidence_in_text(evidence, own):
-            notes.append(f"dropped {field}: its evidence does not occur in the prospect's text")
-            continue
-        reason = guard.screen(field, evidence, own, instructions)
-        if reason:
-            notes.append(f"dropped {field}: {reason}")
-            continue
-        facts.append(fact)
+        checked = _checked(field, answer.get(field), own, instructions)
+        if isinstance(checked, Fact):
+            facts.append(checked)
+        elif checked:
+            notes.append(f"dropped {field}: {checked}")
     return _consistent(facts, notes), notes
+
+
+def _checked(field: str, item: Any, own: str, instructions: list[guard.Instruction]) -> Fact | str | None:
+    """The fact ``item`` states for ``field``, or why it cannot stand, or None when it states nothing."""
+    if item is None:
+        return None
+    if not isinstance(item, dict):
+        return "not a {value, evidence, confidence} object"
+    if item.get("value") is None:
+        return None
+    evidence = str(item.get("evidence") or "")
+    confidence = _clamp(item.get("confidence"))
+    try:
+        fact = Fact.model_validate({"field": field, "value": item["value"], "evidence": evidence, "confidence": confidence})
+    except ValidationError as exc:
+        return str(exc.errors()[0]["msg"])
+    if not evidence_in_text(evidence, own):
+        return "its evidence does not occur in the prospect's text"
+    return guard.screen(field, evidence, own, instructions) or fact
 
 
 def _consistent(facts: list[Fact], notes: list[str]) -> list[Fact]:

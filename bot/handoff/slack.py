@@ -6,7 +6,8 @@ Prospect-written text (names, companies, quotes) is escaped so that it cannot me
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 _TITLES = {
     "lead.qualified": "New sales-qualified lead",

@@ -16,7 +16,8 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from bot.handoff.payloads import EVENTS, build_payload, event_for_stage
 

@@ -47,7 +47,7 @@ CountryCode = Annotated[str, AfterValidator(country_code)]
 CurrencyCode = Annotated[str, AfterValidator(currency_code)]
 
 
-class _Loader(yaml.SafeLoader):
+class _Loader(yaml.SafeLoader):  # type: ignore[misc]  # PyYAML ships no type hints
     """YAML 1.2 booleans: only true/false. In YAML 1.1 ``NO`` (Norway) and ``on`` are booleans."""
 
 
@@ -78,7 +78,7 @@ def load_model(path: Path, model: type[Model], error: type[ConfigFileError]) -> 
         raise error(path, None, f"cannot read: {exc.strerror or exc}") from None
     try:
         root = yaml.compose(text, Loader=_Loader)
-        data = yaml.load(text, Loader=_Loader)  # noqa: S506 - a safe loader
+        data = yaml.load(text, Loader=_Loader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
@@ -102,18 +102,17 @@ def load_model(path: Path, model: type[Model], error: type[ConfigFileError]) -> 
 
 
 def _describe(problem: Any) -> str:
-    where = ".".join(str(part) for part in problem["loc"]) or "(top level)"
+    where = ".".join(str(part) for part in problem["loc"])
     if problem["type"] == "extra_forbidden":
         return f"{where}: unknown key"
-    message = str(problem["msg"])
     # pydantic prefixes messages from our own validators with "Value error, ".
-    message = message.removeprefix("Value error, ")
-    return f"{where}: {message}"
+    message = str(problem["msg"]).removeprefix("Value error, ")
+    return f"{where}: {message}" if where else message
 
 
 def _line_of(root: yaml.Node, loc: tuple[Any, ...]) -> int:
     """The 1-based line that ``loc`` points at: the key of a mapping entry, the item of a list."""
-    node, line = root, root.start_mark.line + 1
+    node, line = root, int(root.start_mark.line) + 1
     for part in loc:
         if isinstance(node, yaml.MappingNode):
             match = next(((k, v) for k, v in node.value if str(k.value) == str(part)), None)

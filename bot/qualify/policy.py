@@ -8,8 +8,9 @@ check and each missing answer gives, and the most severe one decides. See ``docs
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any
 
 from bot.facts import FIELDS, Fact, FactValue, normalize_value
 from bot.qualify.policy_schema import Policy, PolicyError, default_policy, load_policy
@@ -59,6 +60,13 @@ class CompanyInfo:
     employees: int | None = None
     country: str | None = None
 
+    def __post_init__(self) -> None:
+        # A record saying "United Kingdom" must fail loudly here, not disqualify as "outside territory".
+        for name in ("employees", "country"):
+            value = getattr(self, name)
+            if value is not None:
+                object.__setattr__(self, name, normalize_value(name, value))
+
 
 @dataclass(frozen=True)
 class Reason:
@@ -83,6 +91,14 @@ class Decision:
     def to_json(self) -> dict[str, Any]:
         """The decision as a JSON-ready dict: ``{"stage": ..., "reasons": [...]}``."""
         return {"stage": self.stage, "reasons": [r.to_json() for r in self.reasons]}
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Decision:
+        """The decision back from :meth:`to_json` (e.g. as stored on a lead)."""
+        if data["stage"] not in STAGES:
+            raise ValueError(f"unknown stage {data['stage']!r}")
+        reasons = tuple(Reason(r["code"], tuple(r["fields"]), r["detail"]) for r in data.get("reasons", ()))
+        return cls(data["stage"], reasons)
 
     @property
     def codes(self) -> tuple[str, ...]:

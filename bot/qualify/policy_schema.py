@@ -8,9 +8,10 @@ and line. The decision itself lives in :mod:`bot.qualify.policy`.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
-from typing import Annotated, Literal, Mapping
+from typing import Annotated, Literal
 
 from pydantic import Field, field_validator, model_validator
 
@@ -37,7 +38,7 @@ class EmployeeRange(StrictModel):
     max: int | None = Field(default=None, ge=0)
 
     @model_validator(mode="after")
-    def _ordered(self) -> "EmployeeRange":
+    def _ordered(self) -> EmployeeRange:
         if self.min is not None and self.max is not None and self.min > self.max:
             raise ValueError(f"min ({self.min}) is larger than max ({self.max})")
         return self
@@ -159,7 +160,7 @@ class Scoring(StrictModel):
     engagement: EngagementWeights = EngagementWeights()
 
     @model_validator(mode="after")
-    def _at_most_100(self) -> "Scoring":
+    def _at_most_100(self) -> Scoring:
         total = self.fit.max + self.intent.max + self.engagement.max
         if total > 100 + 1e-9:  # tolerate float rounding of hand-scaled maxima
             raise ValueError(f"fit.max + intent.max + engagement.max is {total:g}; at most 100")
@@ -179,7 +180,7 @@ class Policy(StrictModel):
     scoring: Scoring = Scoring()
 
     @model_validator(mode="after")
-    def _base_rate(self) -> "Policy":
+    def _base_rate(self) -> Policy:
         if self.currency_rates.get(self.currency, 1.0) != 1.0:
             raise ValueError(f"currency_rates.{self.currency} must be 1: it is the policy's own currency")
         return self

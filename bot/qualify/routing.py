@@ -7,9 +7,9 @@ persists them (in the same transaction as the assignment).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Mapping
 
 from pydantic import EmailStr, Field, HttpUrl, field_validator, model_validator
 
@@ -66,7 +66,7 @@ class RoutingRules(StrictModel):
         return value
 
     @model_validator(mode="after")
-    def _consistent(self) -> "RoutingRules":
+    def _consistent(self) -> RoutingRules:
         if self.default_team is not None and self.default_team not in self.teams:
             raise ValueError(f"default_team {self.default_team!r} is not one of the teams")
         owner: dict[str, str] = {}
@@ -125,8 +125,8 @@ def route(lead: RoutingInput, rules: RoutingRules, counters: Mapping[str, int]) 
     after = dict(counters)
     if lead.existing_owner:
         known = rules.rep(lead.existing_owner)
-        team, rep = known if known is not None else (None, None)
-        return Assignment(lead.existing_owner, team, "existing owner kept", after, rep)
+        owner_team, owner = known if known is not None else (None, None)
+        return Assignment(lead.existing_owner, owner_team, "existing owner kept", after, owner)
     if lead.stage not in rules.route_stages:
         return Assignment(None, None, f"stage {lead.stage} is not routed", after)
     team_name = rules.team_for(lead.country)

@@ -7,9 +7,10 @@ the score), and engagement events fade exponentially with a configurable half-li
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
-from typing import Any, Literal, Mapping, Sequence
+from datetime import UTC, datetime
+from typing import Any, Literal
 
 from bot.facts import Fact, FactValue
 from bot.qualify.policy import CompanyInfo, Policy, known_facts
@@ -55,6 +56,12 @@ class LeadScore:
     def to_json(self) -> dict[str, Any]:
         """The score as a JSON-ready dict."""
         return {"score": self.score, "parts": [p.to_json() for p in self.parts]}
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> LeadScore:
+        """The score back from :meth:`to_json` (e.g. as stored on a lead)."""
+        parts = tuple(ScorePart(p["category"], p["points"], p["reason"], p["source"]) for p in data["parts"])
+        return cls(int(data["score"]), parts)
 
 
 def score_lead(
@@ -134,7 +141,7 @@ def _engagement(events: Sequence[EngagementEvent], policy: Policy, now: datetime
         if points <= 0:
             continue
         # A clock skewed into the future counts as "just now", never as more than full weight.
-        age_days = max(0.0, (now - event.occurred_at).total_seconds() / 86400)
+        age_days = max(0.0, (_utc(now) - _utc(event.occurred_at)).total_seconds() / 86400)
         count, sum_points = totals.get(kind, (0, 0.0))
         totals[kind] = (count + 1, sum_points + points * 0.5 ** (age_days / w.half_life_days))
     parts = []
@@ -142,6 +149,11 @@ def _engagement(events: Sequence[EngagementEvent], policy: Policy, now: datetime
         reason = f"{count} × {kind} ({w.events[kind]:g} each, halving every {w.half_life_days:g} days)"
         parts.append(_part("engagement", points, reason, f"event:{kind}"))
     return parts
+
+
+def _utc(moment: datetime) -> datetime:
+    """Naive datetimes are taken as UTC, so naive and aware ones can be compared."""
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
 
 
 def _kind(event: EngagementEvent, pricing_urls: tuple[str, ...]) -> str:

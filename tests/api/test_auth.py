@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import httpx
+import pytest
 
 from tests.support.server import LiveServer
 
@@ -21,6 +22,7 @@ def test_missing_and_wrong_keys_get_401_json(live_server: LiveServer) -> None:
     assert unknown.status_code == 404 and unknown.json()["error"]["code"] == "lead_not_found"
 
 
+@pytest.mark.database
 def test_generated_key_is_written_for_the_operator(tmp_path) -> None:
     server = LiveServer(tmp_path)
     del server.env["QUALBOT_API_KEY"]

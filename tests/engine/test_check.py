@@ -78,6 +78,8 @@ def test_valid_flow_has_no_problems(tmp_path: Path) -> None:
         ("greeting: hi", "greeting: hi\ngreeting: hello", "greeting: hello", "duplicate key 'greeting'"),
         ("greeting: hi", "greeting: hi\nknowledge: faq.yaml", "knowledge:", "knowledge file 'faq.yaml' not found"),
         ("    when: {need: none}\n", "    when: {employees: {min: x}}\n", "employees", "min"),
+        ("    when: {need: none}\n", "    when: {country: NO}\n", "country: NO", "quote the value"),
+        ("    when: {need: none}\n", "    when: {country: [SE, NO]}\n", "country: [SE", "quote the value"),
     ],
 )
 def test_each_error_kind_names_its_line(tmp_path: Path, old: str, new: str, needle: str, message: str) -> None:
@@ -124,6 +126,13 @@ def test_load_flows_by_name_skipping_knowledge(tmp_path: Path) -> None:
     _write(tmp_path, "entries: []\n", "knowledge.yaml")
     flows = load_flows(tmp_path)
     assert sorted(flows) == ["one", "two"] and flows["two"].name == "two"
+
+
+def test_two_files_with_one_name_are_refused(tmp_path: Path) -> None:
+    _write(tmp_path, VALID, "one.yaml")
+    _write(tmp_path, VALID, "one.yml")
+    with pytest.raises(FlowError, match="also named 'one'"):
+        load_flows(tmp_path)
 
 
 def test_shipped_flows_are_valid() -> None:

@@ -239,7 +239,15 @@ def test_email_asks_every_missing_question_at_once() -> None:
     assert talk.state.open == ["need", "budget", "authority"] and talk.state.pending == "need"
     result = talk.say("long reply", {"need": "confirmed", "authority": "influencer"})
     assert asked(result) == ["budget", "timeline"]
-    assert [r.kind for r in result.replies] == ["clarify", "question"]
+    assert [r.kind for r in result.replies] == ["statement", "clarify", "question"]
+    assert result.replies[0].text.startswith("Thank you for your reply")
+
+
+def test_email_follow_up_can_be_switched_off() -> None:
+    talk = Conversation(make_flow(BANTISH, email_follow_up=None), channel="email")
+    talk.start()
+    result = talk.say("reply", {"need": "confirmed"})
+    assert [r.kind for r in result.replies] == ["clarify", "clarify", "question"]
 
 
 def test_email_wording_differs_from_chat() -> None:
@@ -290,3 +298,19 @@ def test_ended_conversation_says_nothing_more() -> None:
 def test_start_with_known_facts_skips_them() -> None:
     talk = Conversation(make_flow(BANTISH), known={"need": "confirmed", "budget_status": "allocated"})
     assert asked(talk.start()) == ["authority"]
+
+
+def test_a_state_with_only_pending_still_resumes_and_clarifies() -> None:
+    flow = make_flow(BANTISH)
+    state = DialogueState(pending="budget", attempts={"budget": 1})
+    assert asked(resume(flow, state)) == ["budget"]
+    result = step(flow, state, known={"need": "confirmed"}, new_fields=set(), text="hm", stage="iql")
+    assert [r.kind for r in result.replies] == ["clarify"] and asked(result) == ["budget"]
+
+
+def test_a_question_removed_from_the_flow_is_skipped() -> None:
+    state = start(make_flow(BANTISH)).state
+    smaller = make_flow(BANTISH[1:])
+    assert asked(resume(smaller, state)) == []
+    result = step(smaller, state, known={}, new_fields=set(), text="hm", stage="iql")
+    assert asked(result) == ["budget"]

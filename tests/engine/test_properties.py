@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from bot.engine.dialogue import StepResult, next_questions, resume, start, step
 from bot.engine.schema import STAGES, Flow
+from bot.engine.validate import semantic_problems
 from bot.facts import ENUM_FIELDS, FIELDS, TOPIC_FIELDS
 
 from .factories import make_flow
@@ -76,7 +77,7 @@ messages = st.lists(
         ),
         st.sampled_from(STAGES),
     ),
-    max_size=40,
+    max_size=30,
 )
 
 
@@ -97,7 +98,7 @@ def _play(flow: Flow, channel: str, seed: int, script: list[tuple[str, dict[str,
     return results
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(flows(), st.sampled_from(["chat", "email"]), st.integers(0, 2**32), messages)
 def test_conversations_end_within_bound_never_reask_and_always_close(
     flow: Flow, channel: str, seed: int, script: list[tuple[str, dict[str, Any], str]]
@@ -137,7 +138,7 @@ def test_conversations_end_within_bound_never_reask_and_always_close(
     assert len(results) - 1 <= bound
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=50, deadline=None)
 @given(flows(), st.sampled_from(["chat", "email"]), st.integers(0, 2**32), messages)
 def test_same_inputs_same_conversation(
     flow: Flow, channel: str, seed: int, script: list[tuple[str, dict[str, Any], str]]
@@ -148,7 +149,7 @@ def test_same_inputs_same_conversation(
     assert [r.state for r in first] == [r.state for r in again]
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=50, deadline=None)
 @given(flows(), st.integers(0, 2**32), messages)
 def test_after_a_handoff_the_bot_stays_quiet(flow: Flow, seed: int, script: list[tuple[str, dict[str, Any], str]]) -> None:
     result = start(flow, seed=seed)
@@ -161,3 +162,15 @@ def test_after_a_handoff_the_bot_stays_quiet(flow: Flow, seed: int, script: list
         known.update(facts)
         result = step(flow, result.state, known=known, new_fields=set(facts), text=text, stage=stage)
         assert result.replies == () and result.state.status == "waiting_human"
+
+
+@settings(max_examples=150, deadline=None)
+@given(flows(), st.sampled_from(["chat", "email"]), st.integers(0, 2**32), messages)
+def test_a_question_the_checker_calls_unreachable_is_never_asked(
+    flow: Flow, channel: str, seed: int, script: list[tuple[str, dict[str, Any], str]]
+) -> None:
+    unreachable = {
+        flow.questions[loc[1]].id for loc, message in semantic_problems(flow) if message.startswith("unreachable")
+    }
+    for result in _play(flow, channel, seed, script):
+        assert not unreachable & {r.question_id for r in result.replies}

@@ -75,9 +75,8 @@ async def test_malformed_llm_answer_counts_its_tokens(fake_openai: FakeOpenAI, h
 
 
 def extraction(name: str, **facts: Any) -> Extraction:
-    return Extraction(
-        extractor=name, unsure=name == "rules", facts=[Fact(field=f, value=v, evidence=str(v)) for f, v in facts.items()]
-    )
+    listed = [Fact.model_validate({"field": f, "value": v, "evidence": str(v)}) for f, v in facts.items()]
+    return Extraction(extractor=name, unsure=name == "rules", facts=listed)
 
 
 def test_merge_fills_missing_topics_and_keeps_the_rest() -> None:

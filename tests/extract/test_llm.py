@@ -6,7 +6,6 @@ import json
 import time
 from collections.abc import AsyncIterator, Callable
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -14,8 +13,7 @@ from pydantic import SecretStr
 
 from bot.config import Settings
 from bot.extract.base import ProspectMessage
-from bot.extract.llm import LLMExtractor, PromptTemplateError
-from bot.facts import FIELDS
+from bot.extract.llm import LLMExtractor
 from tests.support.fake_openai import Content, FakeOpenAI, Hang, Reply, Status
 from tests.support.keyword_extractor import KeywordExtractor
 
@@ -238,30 +236,3 @@ async def test_fallback_is_logged_without_key_or_text(
     assert "llm extraction failed (http 500)" in logged.lower()
     assert KEY not in logged
     assert text not in logged
-
-
-@pytest.mark.parametrize(
-    ("template", "where"),
-    [("Today is {{ ref_date }. {% if %}", "system.j2:1"), ("Today is {{ the_weather }}", "the_weather")],
-)
-def test_a_broken_prompt_template_is_named_at_start(tmp_path: Path, template: str, where: str) -> None:
-    (tmp_path / "extract").mkdir()
-    (tmp_path / "extract" / "system.j2").write_text(template)
-    (tmp_path / "extract" / "user.j2").write_text("{{ text }}")
-
-    with pytest.raises(PromptTemplateError, match=where):
-        LLMExtractor(Settings(prompts_dir=tmp_path, llm_base_url="http://127.0.0.1:9/v1"), fallback=KeywordExtractor())
-
-
-def test_the_shipped_prompt_names_every_field_and_the_context() -> None:
-    extractor = LLMExtractor(Settings(llm_base_url="http://127.0.0.1:9/v1"), fallback=KeywordExtractor())
-    system, user = extractor.messages(
-        ProspectMessage(text="Q: ok", ref_date=date(2026, 2, 10), channel="email", asked="timeline")
-    )
-
-    for field in FIELDS:
-        assert field in system.content
-    assert "2026-02-10 (Tuesday)" in system.content
-    assert "timeline_bucket, timeline_days" in system.content
-    assert "quoted" in system.content  # email guidance only for email
-    assert "Q: ok" not in system.content and "Q: ok" in user.content

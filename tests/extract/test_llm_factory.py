@@ -6,7 +6,13 @@ import pytest
 from pydantic import SecretStr
 
 from bot.config import Settings
-from bot.extract.factory import UnknownExtractorKind, build_extractor, resolve_kind
+from bot.extract.factory import (
+    LLMNotConfigured,
+    UnknownExtractorKind,
+    build_extractor,
+    close_extractor,
+    resolve_kind,
+)
 from bot.extract.hybrid import HybridExtractor
 from bot.extract.llm import LLMExtractor
 from tests.support.keyword_extractor import KeywordExtractor
@@ -31,9 +37,20 @@ def test_an_explicit_kind_overrides_the_setting() -> None:
         resolve_kind(settings, "magic")
 
 
-async def test_build_wires_the_rules_in_as_first_stage_and_fallback() -> None:
-    settings = Settings(llm_base_url="http://127.0.0.1:9/v1")
+@pytest.mark.parametrize("kind", ["llm", "hybrid"])
+def test_an_llm_kind_without_an_llm_is_a_configuration_error(kind: str) -> None:
+    settings = Settings(llm_api_key=None, llm_base_url=None)
+
+    with pytest.raises(LLMNotConfigured, match="QUALBOT_LLM_API_KEY"):
+        resolve_kind(settings, kind)
+    with pytest.raises(LLMNotConfigured):
+        resolve_kind(settings.model_copy(update={"extractor": kind}))
+
+
+async def test_build_wires_the_rules_in_as_first_stage_and_fallback(caplog: pytest.LogCaptureFixture) -> None:
+    settings = Settings(llm_base_url="http://127.0.0.1:9/v1", llm_api_key=SecretStr("sk-secret-1"), llm_model="m-1")
     rules = KeywordExtractor()
+    caplog.set_level("INFO", logger="bot.extract.factory")
 
     assert build_extractor(settings, "rules", rules=rules) is rules
     llm = build_extractor(settings, "llm", rules=rules)
@@ -41,5 +58,8 @@ async def test_build_wires_the_rules_in_as_first_stage_and_fallback() -> None:
 
     assert isinstance(llm, LLMExtractor) and llm.fallback is rules
     assert isinstance(hybrid, HybridExtractor) and hybrid.rules is rules and hybrid.llm.fallback is rules
-    await llm.aclose()
-    await hybrid.aclose()
+    assert "extractor: hybrid, model m-1 at http://127.0.0.1:9/v1" in caplog.text
+    assert "sk-secret-1" not in caplog.text
+    for extractor in (rules, llm, hybrid):
+        await close_extractor(extractor)
+    assert llm._http.is_closed and hybrid.llm._http.is_closed

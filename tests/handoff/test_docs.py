@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import pytest
 
@@ -18,7 +18,7 @@ def documented_receiver() -> Callable[..., bool]:
     code = re.search(r"```python\n(.*?)```", DOC, re.S)
     assert code is not None
     namespace: dict[str, object] = {}
-    exec(compile(code.group(1), "docs/webhooks.md", "exec"), namespace)  # noqa: S102 - our own docs
+    exec(compile(code.group(1), "docs/webhooks.md", "exec"), namespace)
     return namespace["verify"]  # type: ignore[return-value]
 
 

@@ -42,7 +42,8 @@ def lead_payload(event: str, facts: dict, **kwargs: object) -> dict:
 
 def test_schema_file_is_current() -> None:
     published = json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))
-    assert published == payload_schema(), "regenerate: python -m bot.handoff.payloads > docs/webhook-payload.schema.json"
+    hint = "regenerate: python -m bot.handoff.payloads > docs/webhook-payload.schema.json"
+    assert published == payload_schema(), hint
 
 
 @pytest.mark.parametrize(

@@ -12,7 +12,7 @@ from bot.qualify.routing import Assignment, Rep
 
 def payload(**lead: Any) -> dict[str, Any]:
     decision = Decision("nurture", (Reason("no_budget", ("budget_status",), "the prospect has no budget <yet>"),))
-    rep = Rep(name="Ann", email="ann@example.com", meeting_link="https://cal.example.com/ann")
+    rep = Rep.model_validate({"name": "Ann", "email": "ann@example.com", "meeting_link": "https://cal.example.com/ann"})
     assignment = Assignment("ann@example.com", "na", "territory na", {}, rep)
     return build_payload("lead.nurture", {"id": 1, **lead}, decision, None, assignment, {"budget_status": "none"})
 

@@ -126,7 +126,9 @@ def test_backoff_doubles_until_the_cap() -> None:
 
 
 @given(attempt=st.integers(1, 10_000), base=st.floats(0.01, 100), extra=st.floats(0, 10_000), jitter=st.floats(0, 1))
-def test_backoff_jitter_stays_between_half_and_full_delay(attempt: int, base: float, extra: float, jitter: float) -> None:
+def test_backoff_jitter_stays_between_half_and_full_delay(
+    attempt: int, base: float, extra: float, jitter: float
+) -> None:
     cap = base + extra
     full = backoff_delay(attempt, base=base, cap=cap)
     delay = backoff_delay(attempt, base=base, cap=cap, jitter=jitter)

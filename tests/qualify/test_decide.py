@@ -206,7 +206,8 @@ def test_country_from_the_company_record_when_the_prospect_did_not_say() -> None
     assert decide(facts, policy(), complete=True, company=CompanyInfo(country="GB")).stage == "sql"
     outside = decide(facts, policy(), complete=True, company=CompanyInfo(country="BR"))
     assert outside.stage == "disqualified"
-    assert outside.reasons[0] == Reason("outside_territory", ("company.country",), "BR is not among the countries served")
+    expected = Reason("outside_territory", ("company.country",), "BR is not among the countries served")
+    assert outside.reasons[0] == expected
 
 
 def test_prospects_own_country_wins_over_the_company_record() -> None:
@@ -282,3 +283,18 @@ def test_decision_to_json() -> None:
 def test_fact_objects_are_accepted_as_values() -> None:
     facts = {**sql_facts(), "authority": Fact(field="authority", value="none", evidence="I just use it")}
     assert decide(facts, policy(), complete=True).codes == ("no_authority",)
+
+
+def test_company_record_values_are_checked_when_built() -> None:
+    assert CompanyInfo(country="gb", employees=12.4).country == "GB"  # type: ignore[arg-type]
+    with pytest.raises(InvalidFactValue):
+        CompanyInfo(country="United Kingdom")
+    with pytest.raises(InvalidFactValue):
+        CompanyInfo(employees=-3)
+
+
+def test_decision_json_round_trip() -> None:
+    decision = decide(sql_facts(authority="none", need=None), policy(), complete=True)
+    assert Decision.from_json(decision.to_json()) == decision
+    with pytest.raises(ValueError, match="unknown stage"):
+        Decision.from_json({"stage": "hot", "reasons": []})

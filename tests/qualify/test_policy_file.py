@@ -115,5 +115,7 @@ def test_missing_file_is_a_policy_error(tmp_path: Path) -> None:
 
 def test_every_problem_is_reported_at_once(tmp_path: Path) -> None:
     path = write(tmp_path, "currency: XX\nsql:\n  longest_timeline_days: soon\n")
-    message = str(pytest.raises(PolicyError, load_policy, path).value)
+    with pytest.raises(PolicyError) as caught:
+        load_policy(path)
+    message = str(caught.value)
     assert "currency" in message and "sql.longest_timeline_days" in message

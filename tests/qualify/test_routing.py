@@ -119,8 +119,8 @@ def test_inactive_reps_are_skipped() -> None:
 
 
 def test_team_with_no_active_rep_leaves_the_lead_unassigned() -> None:
-    table = rules(teams={"t": {"countries": ["US"], "reps": [{"name": "A", "email": "a@example.com", "active": False}]}},
-                  default_team=None)  # fmt: skip
+    away = {"name": "A", "email": "a@example.com", "active": False}
+    table = rules(teams={"t": {"countries": ["US"], "reps": [away]}}, default_team=None)
     assignment = route(sql_lead("US"), table, {})
     assert (assignment.owner, assignment.team) == (None, "t")
 
@@ -149,7 +149,13 @@ def test_shipped_routing_file_loads() -> None:
             1,
             "US is in the territory of both 'a' and 'b'",
         ),
-        ("default_team: c\nteams:\n  a:\n    reps: [{name: A, email: a@example.com}]\n", 1, "'c' is not one of the teams"),
+        ("default_team: c\nteams:\n  a:\n    reps: [{name: A, email: a@example.com}]\n", 1, "'c' is not one of"),
+        (
+            "teams:\n  a:\n    reps: [{name: A, email: a@example.com}]\n"
+            "  b:\n    reps: [{name: A2, email: A@example.com}]\n",
+            1,
+            "is a rep of both 'a' and 'b'",
+        ),
         ("route_stages: [sql, hot]\nteams: {}\n", 1, "unknown stage 'hot'"),
         ("teams: {}\n", 1, "at least 1 item"),
     ],

@@ -86,7 +86,8 @@ def test_engagement_halves_every_half_life() -> None:
 
 def test_older_events_never_count_more() -> None:
     table = policy()
-    values = [engagement(score_lead({}, [EngagementEvent("email_reply", ago(d))], table, now=NOW)) for d in range(0, 90, 7)]
+    events = [[EngagementEvent("email_reply", ago(days))] for days in range(0, 90, 7)]
+    values = [engagement(score_lead({}, one, table, now=NOW)) for one in events]
     assert values == sorted(values, reverse=True)
     assert values[0] > values[-1]
 
@@ -182,3 +183,16 @@ def test_engagement_reason_tells_the_weight_and_half_life(days: int) -> None:
     (part,) = score.parts
     assert "halving every 14 days" in part.reason
     assert part.points == pytest.approx(4 * 0.5 ** (days / 14), abs=0.01)
+
+
+def test_naive_datetimes_are_taken_as_utc() -> None:
+    naive_now = NOW.replace(tzinfo=None)
+    aware = score_lead({}, [EngagementEvent("download", ago(14))], policy(), now=naive_now)
+    naive = score_lead({}, [EngagementEvent("download", ago(14).replace(tzinfo=None))], policy(), now=NOW)
+    assert aware == naive
+    assert engagement(aware) == policy().scoring.engagement.events["download"] / 2
+
+
+def test_score_json_round_trip() -> None:
+    score = score_lead(sql_facts(), [EngagementEvent("download", ago(3))], policy(), now=NOW)
+    assert LeadScore.from_json(score.to_json()) == score

@@ -36,17 +36,19 @@ def require_chromium() -> Path:
     return CHROMIUM
 
 
-@pytest.fixture(scope="session")
+# Package scope, not session: Playwright's sync API keeps an event loop running in the main
+# thread, so it must be gone before the asyncio tests of another package run.
+@pytest.fixture(scope="package")
 def playwright_instance() -> Iterator[Playwright]:
-    """One Playwright driver for the whole session."""
+    """One Playwright driver per test package."""
     require_chromium()
     with sync_playwright() as pw:
         yield pw
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser(playwright_instance: Playwright) -> Iterator[Browser]:
-    """One headless Chromium for the session; give each test its own ``browser.new_context()``."""
+    """One headless Chromium per test package; give each test its own ``browser.new_context()``."""
     chromium = playwright_instance.chromium.launch(
         executable_path=str(require_chromium()), args=CHROMIUM_ARGS, headless=True
     )

@@ -33,7 +33,11 @@ class KeywordExtractor:
         for field, pattern, value in _PATTERNS:
             match = pattern.search(message.text)
             if match:
-                facts.append(Fact(field=field, value=value or match.group(1), evidence=match.group(0), confidence=0.9))
+                facts.append(
+                    Fact.model_validate(
+                        {"field": field, "value": value or match.group(1), "evidence": match.group(0), "confidence": 0.9}
+                    )
+                )
         return Extraction(extractor=self.name, facts=facts, unsure=not facts)
 
     async def extract(self, message: ProspectMessage) -> Extraction:

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import httpx
 
+from tests.support.databases import database_url_for
+
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -25,13 +27,16 @@ def free_port() -> int:
 class LiveServer:
     """``qualbot serve`` as a child process; the same port and database across restarts."""
 
-    def __init__(self, workdir: Path, env: dict[str, str] | None = None, port: int | None = None) -> None:
+    def __init__(
+        self, workdir: Path, env: dict[str, str] | None = None, port: int | None = None, database_url: str | None = None
+    ) -> None:
         self.workdir = workdir
+        self.database_url = database_url or database_url_for(workdir)
         self.port = port or free_port()
         self.api_key = "qb_test_" + os.urandom(8).hex()
         self.env = {
             **os.environ,
-            "QUALBOT_DATABASE_URL": f"sqlite+aiosqlite:///{workdir / 'qualbot.db'}",
+            "QUALBOT_DATABASE_URL": self.database_url,
             "QUALBOT_API_KEY": self.api_key,
             "QUALBOT_API_KEY_FILE": str(workdir / "api-key.txt"),
             "QUALBOT_EXTRACTOR": "rules",

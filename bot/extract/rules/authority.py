@@ -21,7 +21,7 @@ _NONE = re.compile(
     rf"\b(?:no|zero|don{APOS}?t\s+(?:get|have)\s+(?:any|a)|do\s+not\s+(?:get|have)\s+(?:any|a)|nothing)\s+(?:say|input|influence|part)\b|"
     rf"\bnothing\s+to\s+do\s+with\s+(?:the\s+)?(?:buying|purchas|decision|procurement|tool)|"
     rf"\bnot\s+involved\s+in\s+(?:the\s+)?(?:buying|purchas|decision)|\bno\s+(?:role|part)\s+in\s+(?:the\s+)?(?:buying|purchas|decision)|"
-    rf"\b(?:not|never)\s+(?:my|me)\s+(?:department|area)\b|\bjust\s+(?:curious|browsing\s+for\s+myself)", re.I)
+    rf"\b(?:not|never)\s+(?:my|me)\s+(?:department|area)\b", re.I)
 
 _INFLUENCER = re.compile(
     rf"\b(?:run|check|clear|pass)\s+(?:it|this|that)\s+(?:by|with|past)\b|"
@@ -40,7 +40,7 @@ _DECIDER = re.compile(
     rf"(?:have|own)\s+(?:the\s+)?(?:final\s+say|budget|sign[- ]?off)|call\s+the\s+shots|"
     rf"(?:be\s+)?sign(?:ing)?\s+(?:off|it|this|the)|(?:be\s+)?the\s+one\s+signing|can\s+approve)\b|"
     rf"\b(?:it{APOS}?s|that{APOS}?s|is)\s+(?:my|me)\s+(?:call|decision)\b|\bmy\s+(?:call|decision)\b(?!\s+(?:with|to))|"
-    rf"\bjust\s+me\b|\bthe\s+decision\s+is\s+mine\b|\bwithin\s+my\s+(?:delegation|authority|sign[- ]?off|budget|remit)|"
+    rf"\bno\s+(?:committee|board|procurement)[^.]{0,30}\bjust\s+me\b|\bthe\s+decision\s+is\s+mine\b|\bhold\s+the\s+purse[- ]strings|\bbudget\s+holder\b|\bthe\s+buck\s+stops\s+with\s+me|\bwithin\s+my\s+(?:delegation|authority|sign[- ]?off|budget|remit)|"
     rf"\b(?:who|that)\s+makes?\s+the\s+(?:purchasing\s+|buying\s+|final\s+)?decisions?\b|{_I}\s+(?:am\s+)?the\s+(?:decision[- ]maker|one\s+who\s+(?:signs|decides|approves))|"
     rf"\bsign(?:ing)?\s+off\s+on\s+(?:this|it|tools\s+like\s+this)\s+myself|\bmyself\b", re.I)
 _TITLE_DECIDER = re.compile(

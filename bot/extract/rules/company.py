@@ -21,10 +21,10 @@ _HEADCOUNT = [
                rf"(?:person|people|employee|staff|strong|head)\b(?!\s+(?:on|in)\s+the\s+(?:committee|board|panel|call))", re.I),
     re.compile(rf"\b(?:between\s+(?P<a>{_N})\s+and\s+)?(?P<b>{_N})(?:\s*(?:-|–|to)\s*(?P<c>{_N}))?\+?\s+(?:full[-\s]time\s+)?{_PEOPLE}"
                rf"(?!\s+(?:on|in)\s+(?:the|our)\s+(?:\w+\s+)?(?:committee|board|panel|call|team))", re.I),
-    re.compile(rf"\b(?:team|company|headcount|staff|workforce|organi[sz]ation)\s+(?:of|is|size\s+(?:is|of)|of\s+about)\s+{_APPROX}(?P<b>{_N})\b(?!\s*(?:%|k\b|seats|users|clients|customers|offices|locations))", re.I),
+    re.compile(rf"\b(?:team|company|headcount|staff|workforce|organi[sz]ation)\s+(?:of|is|size\s+(?:is|of)|of\s+about)\s+{_APPROX}(?P<b>{_N})\b(?!\s*(?:%|k\b|seats|users|clients|customers|offices|locations|sdrs?|bdrs?|reps?|agents?|aes?|developers|engineers|sales))", re.I),
 ]
 _DEPARTMENT = re.compile(r"\b(?:sales|marketing|support|dev|engineering|it|ops|operations|service|sdr|bdr|inside\s+sales|cs|finance|hr)\s+(?:team\s+)?(?:of\s+)?$", re.I)
-_NOT_HEADCOUNT_BEFORE = re.compile(rf"\b(?:one|two|three|four|five|\d+)\s+of\s*$|\bof\s+the\s*$|\b(?:hire|hiring|add|adding|onboard)\s*$", re.I)
+_NOT_HEADCOUNT_BEFORE = re.compile(rf"\b(?:manage|managing|lead|leading|run|running|head|oversee|built|hired)\s+(?:a|the|our|my)?\s*$|\b(?:one|two|three|four|five|\d+)\s+of\s*$|\bof\s+the\s*$|\b(?:hire|hiring|add|adding|onboard)\s*$", re.I)
 
 _CUE_HQ = r"(?:headquartered\s+in|hq(?:{0}d)?\s+(?:is\s+)?in|head\s+office\s+(?:is\s+)?in|main\s+office\s+(?:is\s+)?in|based\s+(?:in|out\s+of)|located\s+in)".format(APOS)
 _CUE_OTHER = r"(?:in\s+and\s+around|in|from|near|outside(?:\s+of)?|across|around|out\s+of|offices?\s+in|depots?\s+in|stores?\s+in|sites?\s+in|at)"

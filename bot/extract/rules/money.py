@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bot.extract.rules.text import APOS, NUMBER_WORDS, Clause, to_number
+from bot.extract.rules.text import APOS, NUMBER_WORDS, SMALL_WORDS, Clause, to_number
 from bot.facts import Fact
 
 _SYMBOLS = {
@@ -34,7 +34,7 @@ _MULT = {"k": 1e3, "thousand": 1e3, "grand": 1e3, "m": 1e6, "mn": 1e6, "mm": 1e6
          "bn": 1e9, "billion": 1e9, "lakh": 1e5, "lakhs": 1e5, "lac": 1e5, "lacs": 1e5, "crore": 1e7, "crores": 1e7}
 
 _SYM_RE = r"(?:R\$|US\$|CAD?\$|AU\$|A\$|NZ\$|S\$|HK\$|MX\$|C\$|\$|€|£|¥|₹|₩|₽|₺|\bRs\.?|\bCHF)"
-_NUM_RE = rf"(?:\d{{1,3}}(?:,\d{{2}})+,\d{{3}}|\d{{1,3}}(?:[,.]\d{{3}})+(?:[.,]\d{{1,2}})?|\d+(?:[.,]\d+)?|{NUMBER_WORDS})"
+_NUM_RE = rf"(?:\d{{1,3}}(?:,\d{{2}})+,\d{{3}}|\d{{1,3}}(?:[,.]\d{{3}})+(?:[.,]\d{{1,2}})?|\d+(?:[.,]\d+)?|{SMALL_WORDS}(?=\s+(?:grand|thousand|hundred|k\b))|{NUMBER_WORDS})"
 _MULT_RE = r"(?:k|K|m|M|mn|mm|mil|million|thousand|grand|bn|billion|lakhs?|lacs?|crores?)\b"
 _WORD_RE = (r"(?:(?:canadian|australian|aussie|us|american|new\s+zealand|singapore|hong\s+kong)\s+)?"
             r"(?:dollars?|bucks|euros?|pounds?(?:\s+sterling)?|quid|sterling|yen|rupees?|reais|real|francs?|rand|"
@@ -67,7 +67,7 @@ _APPROX = re.compile(r"(?:around|about|roughly|approximately|approx\.?|circa|ca\
 _NOT_BUDGET_BEFORE = re.compile(
     rf"\b(?:quoted|quote[sd]?\s+us|charg(?:ed|ing)|cost(?:ing|s)?|was\s+costing|(?:were|was|are|am|been)\s+paying|paid|"
     rf"pay(?:ing)?\s+for|already\s+pay|spent|spending|used\s+to|previous(?:ly)?|raised|revenue|turnover|ARR|MRR|salary|"
-    rf"salaries|funding|valuation|worth|fees?|lost|saved|(?:anything|purchases?|deals?|contracts?|orders?|items?|invoices?)\s+"
+    rf"salaries|funding|(?:we|I|they)\s+(?:currently\s+|already\s+)?pay|valuation|worth|fees?|lost|saved|(?:anything|purchases?|deals?|contracts?|orders?|items?|invoices?)\s+"
     rf"(?:over|above|under|below|of\s+more\s+than|more\s+than|less\s+than))\b[^.;]*$", re.I)
 _NOT_BUDGET_AFTER = re.compile(
     r"^[^.;]{0,25}\b(?:last\s+year|ago|in\s+20\d\d|revenue|turnover|ARR|in\s+sales|fee|need(?:s)?\s+(?:a\s+)?(?:vote|approval|sign)|"
@@ -80,9 +80,9 @@ _CONTEXT = re.compile(
 
 _STATUS_UNDECIDED = re.compile(
     rf"\bnot\s+(?:been\s+|yet\s+)?(?:decided|set|approved|finali[sz]ed|confirmed|fixed|defined|allocated|agreed|signed\s+off)\b|"
-    rf"\bhas(?:n{APOS}t|\s+not)\s+been\s+(?:set|decided|approved|agreed|allocated|finali[sz]ed)|"
+    rf"\b(?:has|have)(?:n{APOS}t|\s+not)\s+(?:yet\s+)?(?:been\s+)?(?:set|decided|approved|agreed|allocated|finali[sz]ed|signed\s+off|confirmed)|"
     rf"\b(?:waiting|wait)\s+(?:on|for)\s+(?:approval|sign[- ]?off|the\s+board|finance|budget)|"
-    rf"\b(?:pending|awaiting|subject\s+to)\s+(?:\w+\s+)?(?:approval|sign[- ]?off)|\bTB[DC]\b|\bdepends?\s+on\b|\bdepending\s+on\b|"
+    rf"\b(?:pending|awaiting|subject\s+to)\s+(?:\w+\s+)?(?:approval|sign[- ]?off)|\bTB[DC]\b|\bdepends?\s+(?:on|what|how|whether)\b|\bdepending\s+on\b|"
     rf"\bwill\s+depend\b|\bnot\s+sure\b|\bno\s+idea\b|\bhaven{APOS}t\s+(?:set|decided|agreed|allocated)|"
     rf"\bnothing{APOS}?s?\s+(?:has\s+)?been\s+(?:set\s+aside|allocated|approved)\s+yet|\bno\s+budget\s+(?:set\s+)?yet\b|"
     rf"\bstill\s+(?:working|figuring)\s+(?:it\s+|that\s+)?out\b|\bcan{APOS}t\s+give\s+you\s+a\s+(?:figure|number)|"
@@ -99,6 +99,10 @@ _STATUS_ALLOCATED = re.compile(
     rf"\b(?:we|I|they)\s*(?:{APOS}ve|\s+have|\s+do\s+have)\s+(?:got\s+)?(?:a|the|some)\s+budget\b|"
     rf"\bbudget\s+(?:is|has\s+been|was)\s+(?:already\s+)?(?:approved|allocated|set|signed\s+off|in\s+place|available|secured)\b|"
     rf"\b(?:approved|allocated|secured)\s+budget\b", re.I)
+_COUNTED = re.compile(
+    r"^\s*(?:\w+\s+)?(?:people|employees|staff|users|seats|leads|contacts|visitors|records|emails|messages|chats|customers|"
+    r"subscribers|followers|downloads|requests|units|orders|sessions|calls|tickets|members|students|patients|%|days|weeks|"
+    r"months|years|hours|sq|square|km|miles)\b", re.I)
 _BUDGET_WORD = re.compile(r"\bbudget|\bmoney\b|\bfunds?\b|\bspend|\bafford|\bfigure\b|\bquote\b|\bpric", re.I)
 
 
@@ -220,13 +224,14 @@ def read_budget(parts: list[Clause], asked: str | None) -> tuple[list[Fact], boo
                 continue
             if not (a.has_scale or last.has_scale) and (1900 <= last.value <= 2100 or re.search(r"\b(?:in|since|until|by|before|after|from|of)\s*$", t[: a.start])):
                 continue  # a year or a date, not an amount
-            if not a.has_scale and not last.has_scale and re.match(r"^\s*(?:people|employees|staff|users|seats|leads|%|days|weeks|months|years|hours)", t[last.end :], re.I):
-                continue
+            if not (a.currency or last.currency) and _COUNTED.match(t[last.end :]):
+                continue  # "10k contacts", "50 people": counts, not money
             before, after = t[: a.start], t[last.end :]
             if _NOT_BUDGET_BEFORE.search(before[-60:]) or _NOT_BUDGET_AFTER.search(after):
                 continue
-            if asked != "budget" and not _CONTEXT.search(t):
-                continue
+            short_answer = len(t.split()) <= 8 and (a.currency or last.currency) and _period(t, a.start, last.end)
+            if asked != "budget" and not _CONTEXT.search(t) and not short_answer:
+                continue  # a bare "Around $2,000 a month." reads as an answer about budget
             lo, hi = a.value, (b.value if b else a.value)
             if b is None:
                 if _MAX_BEFORE.search(before[-30:]) or _MAX_AFTER.search(after):

@@ -13,6 +13,7 @@ _TAIL = r"[\s,.!?:)(\-🙂😅👍]*"
 _SHORT_YES = re.compile(rf"^\s*{_YES}{_TAIL}$", re.I)
 _SHORT_NO = re.compile(rf"^\s*{_NO}{_TAIL}$", re.I)
 _ME = re.compile(rf"^\s*(?:(?:it{APOS}?s\s+|that{APOS}?s\s+|just\s+|only\s+)?me|myself|i\s+do|i\s+am|i{APOS}?m\s+the\s+one|yes,?\s+(?:it{APOS}?s\s+)?me|me,?\s+(?:myself|alone)){_TAIL}$", re.I)
+_ME_FIRST = re.compile(rf"^\s*(?:{_YES}[\s,.!]+)?(?:it{APOS}?s|that{APOS}?s|that\s+would\s+be)\s+me\b", re.I)
 _UNDECIDED = re.compile(rf"^\s*(?:not\s+yet|tbd|tbc|not\s+sure|no\s+idea|dunno|don{APOS}?t\s+know|depends|it\s+depends|maybe|unsure|pending){_TAIL}$", re.I)
 _NOW = re.compile(rf"^\s*(?:now|today|right\s+now|immediately|this\s+week|asap){_TAIL}$", re.I)
 
@@ -20,6 +21,8 @@ _NOW = re.compile(rf"^\s*(?:now|today|right\s+now|immediately|this\s+week|asap){
 def read_short_answer(text: str, asked: str | None) -> list[Fact]:
     """Facts from a reply of a few words, read against ``asked``; [] when it is not such a reply."""
     t = text.strip()
+    if asked == "authority" and _ME_FIRST.match(t):
+        return [Fact(field="authority", value="decision_maker", evidence=_ME_FIRST.match(t).group().strip(), confidence=0.6)]  # type: ignore[union-attr]
     if not asked or len(t) > 40 or len(t.split()) > 6:
         return []
     if asked == "budget":
@@ -30,7 +33,7 @@ def read_short_answer(text: str, asked: str | None) -> list[Fact]:
         if _SHORT_NO.match(t):
             return [Fact(field="budget_status", value="none", evidence=t, confidence=0.6)]
     if asked == "authority":
-        if _ME.match(t) or _SHORT_YES.match(t):
+        if _ME.match(t) or _SHORT_YES.match(t) or _ME_FIRST.match(t):
             return [Fact(field="authority", value="decision_maker", evidence=t, confidence=0.6)]
         if _SHORT_NO.match(t):
             return [Fact(field="authority", value="influencer", evidence=t, confidence=0.5)]

@@ -1,0 +1,103 @@
+"""A live-event bus across server processes, through PostgreSQL LISTEN/NOTIFY.
+
+Chosen over Redis pub/sub because PostgreSQL is already the production database: no extra
+service to run, secure or monitor. Every process LISTENs on one channel with one dedicated
+connection and fans events out to its local subscribers; publishing is a NOTIFY that every
+process (itself included) receives. Payloads stay far below NOTIFY's 8,000-byte limit (chat
+texts are at most 4 KB); a larger one is refused rather than cut.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+from collections.abc import AsyncIterator
+from typing import Any
+
+import asyncpg
+
+from bot.live import LocalBus
+
+log = logging.getLogger(__name__)
+
+CHANNEL = "qualbot_live"
+MAX_PAYLOAD = 7900
+
+
+def asyncpg_dsn(database_url: str) -> str:
+    """The libpq-style DSN asyncpg takes, from a SQLAlchemy URL."""
+    return database_url.replace("postgresql+asyncpg://", "postgresql://", 1)
+
+
+class PostgresBus:
+    """Publish/subscribe by topic across processes sharing one PostgreSQL database."""
+
+    def __init__(self, database_url: str, *, reconnect_seconds: float = 1.0) -> None:
+        self._dsn = asyncpg_dsn(database_url)
+        self._local = LocalBus()
+        self._listener: asyncpg.Connection | None = None
+        self._publisher: asyncpg.Connection | None = None
+        self._publish_lock = asyncio.Lock()
+        self._task: asyncio.Task[None] | None = None
+        self._ready = asyncio.Event()
+        self._reconnect_seconds = reconnect_seconds
+
+    async def start(self) -> None:
+        """Connect and begin listening; returns once the listener is in place (or failed once)."""
+        self._task = asyncio.create_task(self._listen_forever())
+        with contextlib.suppress(asyncio.TimeoutError):
+            await asyncio.wait_for(self._ready.wait(), 10)
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await self._task
+        for connection in (self._listener, self._publisher):
+            if connection is not None and not connection.is_closed():
+                with contextlib.suppress(Exception):
+                    await connection.close()
+
+    async def publish(self, topic: str, event: dict[str, Any]) -> None:
+        payload = json.dumps({"topic": topic, "event": event}, ensure_ascii=False, separators=(",", ":"))
+        if len(payload.encode("utf-8")) > MAX_PAYLOAD:
+            log.warning("live event on %s too large for NOTIFY (%d bytes); dropped", topic, len(payload))
+            return
+        async with self._publish_lock:
+            try:
+                if self._publisher is None or self._publisher.is_closed():
+                    self._publisher = await asyncpg.connect(self._dsn)
+                await self._publisher.execute("SELECT pg_notify($1, $2)", CHANNEL, payload)
+            except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
+                log.warning("live event not published (%s); delivering locally only", type(exc).__name__)
+                self._publisher = None
+                await self._local.publish(topic, event)
+
+    def subscribe(self, topic: str) -> contextlib.AbstractAsyncContextManager[AsyncIterator[dict[str, Any]]]:
+        return self._local.subscribe(topic)
+
+    async def _listen_forever(self) -> None:
+        while True:
+            try:
+                self._listener = await asyncpg.connect(self._dsn)
+                await self._listener.add_listener(CHANNEL, self._on_notify)
+                self._ready.set()
+                while not self._listener.is_closed():
+                    await asyncio.sleep(self._reconnect_seconds)
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:  # noqa: BLE001 - keep listening through outages
+                log.warning("live event listener lost its connection (%s); reconnecting", type(exc).__name__)
+                self._ready.set()
+            await asyncio.sleep(self._reconnect_seconds)
+
+    def _on_notify(self, _connection: Any, _pid: int, _channel: str, payload: str) -> None:
+        try:
+            message = json.loads(payload)
+            topic, event = message["topic"], message["event"]
+        except (ValueError, KeyError, TypeError):
+            log.warning("ignored a malformed live event")
+            return
+        asyncio.get_running_loop().create_task(self._local.publish(topic, event))

@@ -1,0 +1,91 @@
+"""Email reply stripping and auto-reply detection, and the extractor reading only the new text."""
+
+from __future__ import annotations
+
+from bot.extract.email_text import is_auto_reply_text, strip_reply
+from tests.extract.conftest import read
+
+GMAIL = """Hello,
+
+We have about $3k a month for this.
+
+Best regards,
+Ana Silva
+VP Sales, Pinecrest Foods
+120 King St, Toronto ON
++1 416 555 0000
+
+On Mon, May 4, 2026 at 9:00 AM Rep <rep@vendor.io> wrote:
+> Most customers spend $10,000 per year. We're based in Berlin.
+> Can we talk before June 30?"""
+
+OUTLOOK = """Not before next year, sorry.
+
+-----Original Message-----
+From: Rep <rep@vendor.io>
+Sent: Monday, May 4, 2026 9:00 AM
+To: Ana <ana@pinecrest.com>
+Subject: Budget
+
+Would $500/month work for your 40 people?"""
+
+INLINE = """> What budget do you have?
+About 20k EUR a year.
+> Who signs off?
+Our MD, I just recommend.
+
+On Mon, May 4, 2026 at 9:00 AM Rep <rep@vendor.io> wrote:
+> (see questions above)"""
+
+FORWARD = """Looping in Marc who runs ops.
+
+---------- Forwarded message ---------
+From: Rep <rep@vendor.io>
+Date: Mon, May 4, 2026
+Subject: Pricing
+
+Our plan is $1,200/month for 50 seats."""
+
+
+def test_quoted_history_and_signature_are_removed() -> None:
+    body = strip_reply(GMAIL)
+    assert "$3k a month" in body
+    assert "$10,000" not in body and "Berlin" not in body and "Toronto" not in body
+    assert "VP Sales" not in body
+
+
+def test_outlook_header_block_is_removed() -> None:
+    body = strip_reply(OUTLOOK)
+    assert body == "Not before next year, sorry."
+
+
+def test_inline_answers_between_quoted_lines_are_kept() -> None:
+    body = strip_reply(INLINE)
+    assert "About 20k EUR a year." in body and "Our MD, I just recommend." in body
+    assert "What budget" not in body
+
+
+def test_forwarded_message_states_nothing() -> None:
+    assert read(FORWARD, channel="email") == {}
+
+
+def test_extractor_reads_only_the_reply() -> None:
+    fields = read(GMAIL, asked="budget", channel="email")
+    assert fields["budget_min"] == 3000 and fields["budget_period"] == "month"
+    assert "country" not in fields and "timeline_days" not in fields and "authority" not in fields
+    inline = read(INLINE, channel="email")
+    assert inline["budget_max"] == 20000 and inline["budget_currency"] == "EUR"
+    assert inline["authority"] == "influencer"
+
+
+def test_disclaimer_lines_are_removed() -> None:
+    text = "We're 25 people.\n\nThis message is confidential and intended solely for the addressee. Registered in England no. 123."
+    assert strip_reply(text) == "We're 25 people."
+
+
+def test_auto_replies_state_nothing() -> None:
+    ooo = "I'm currently out of the office until 18 May with no access to email. For urgent matters call +44 20 0000 0000."
+    assert is_auto_reply_text(ooo)
+    assert is_auto_reply_text("Automatic reply: Re: pricing\n\nI am on annual leave until Monday.")
+    assert not is_auto_reply_text("Thanks, we're in the office all week if you want to call.")
+    assert read(ooo, asked="timeline", channel="email") == {}

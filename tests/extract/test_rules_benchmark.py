@@ -1,0 +1,38 @@
+"""Regression over the shared dev set and the held-out sentences written for these rules."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+from bench.extract import predict
+from bot.extract.rules import RulesExtractor
+from tests.extract.conftest import HELDOUT, SCORER, load_rows
+
+# The dev score the rules reached when this test was written; a drop of more than 0.02 fails.
+REACHED_DEV_MICRO_F1 = 1.0
+MAX_INVENTED = 5
+
+
+def _score(gold: Path) -> dict:
+    spec = importlib.util.spec_from_file_location("shared_eval_score", SCORER)
+    assert spec and spec.loader
+    scorer = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(scorer)
+    preds, _ = predict(gold, RulesExtractor())
+    return scorer.score(scorer.load(str(gold)), preds)
+
+
+def test_dev_score_does_not_regress(dev_path: Path) -> None:
+    result = _score(dev_path)
+    assert result["missing_predictions"] == 0
+    assert result["micro_f1"] >= REACHED_DEV_MICRO_F1 - 0.02, result["fields"]
+    assert result["invented"] <= MAX_INVENTED
+
+
+def test_heldout_sentences(dev_path: Path) -> None:
+    # Written independently of dev.jsonl to check that the rules generalise.
+    assert len(load_rows(HELDOUT)) >= 40
+    result = _score(HELDOUT)
+    assert result["micro_f1"] >= 0.9, result["fields"]
+    assert result["invented"] <= 2

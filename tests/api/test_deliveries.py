@@ -23,10 +23,15 @@ def receiver() -> Iterator[WebhookReceiver]:
 
 
 @pytest.fixture
-def settings(tmp_path: Path, receiver: WebhookReceiver) -> Settings:
+def settings(database_url: str, tmp_path: Path, receiver: WebhookReceiver) -> Settings:
     url = receiver.url("/hooks?token=hush").replace("http://", "http://user:pw@")
     return migrated_settings(
-        tmp_path, webhook_urls=[url], webhook_secret=SECRET.decode(), outbox_poll_seconds=0.05, outbox_max_attempts=1
+        database_url,
+        tmp_path,
+        webhook_urls=[url],
+        webhook_secret=SECRET.decode(),
+        outbox_poll_seconds=0.05,
+        outbox_max_attempts=1,
     )
 
 

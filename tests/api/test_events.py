@@ -23,9 +23,9 @@ def receiver() -> Iterator[WebhookReceiver]:
 
 
 @pytest.fixture
-def app(tmp_path: Path, receiver: WebhookReceiver) -> Iterator[RunningApp]:
+def app(database_url: str, tmp_path: Path, receiver: WebhookReceiver) -> Iterator[RunningApp]:
     settings = migrated_settings(
-        tmp_path, webhook_urls=[receiver.url()], webhook_secret=SECRET.decode(), outbox_poll_seconds=0.05
+        database_url, tmp_path, webhook_urls=[receiver.url()], webhook_secret=SECRET.decode(), outbox_poll_seconds=0.05
     )
     with running_app(settings) as app:
         yield app

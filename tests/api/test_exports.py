@@ -22,8 +22,8 @@ NOV = datetime(2026, 11, 1, tzinfo=UTC)
 
 
 @pytest.fixture
-def app(tmp_path: Path) -> Iterator[RunningApp]:
-    with running_app(migrated_settings(tmp_path)) as app:
+def app(database_url: str, tmp_path: Path) -> Iterator[RunningApp]:
+    with running_app(migrated_settings(database_url, tmp_path)) as app:
         yield app
 
 

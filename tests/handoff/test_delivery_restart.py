@@ -7,6 +7,8 @@ import time
 from collections import Counter
 from pathlib import Path
 
+import pytest
+
 from tests.handoff.test_handoff_e2e import SECRET, handoff_env, qualify
 from tests.support.receiver import WebhookReceiver
 from tests.support.server import LiveServer
@@ -44,6 +46,7 @@ async def test_receiver_down_then_back_gets_everything_after_retries(tmp_path: P
     assert all(r.verified for r in receiver.accepted() if r.path != "/slack")
 
 
+@pytest.mark.database
 async def test_server_killed_mid_retry_delivers_after_restart_once_per_key(tmp_path: Path) -> None:
     receiver = WebhookReceiver(secret=SECRET)
     env = handoff_env(receiver, QUALBOT_OUTBOX_LEASE_SECONDS="1")

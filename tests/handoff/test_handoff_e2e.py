@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from tests.channels.test_chat_e2e import ANSWERS
 from tests.support.chat import ChatClient
 from tests.support.receiver import MailSink, WebhookReceiver
@@ -41,6 +43,7 @@ async def qualify(server: LiveServer, answers: dict[str, str] = ANSWERS, pages: 
     return frames[-1]
 
 
+@pytest.mark.database
 async def test_sql_is_routed_offered_a_meeting_and_announced_everywhere(tmp_path: Path) -> None:
     with WebhookReceiver(secret=SECRET) as receiver, MailSink() as mail:
         env = handoff_env(receiver, QUALBOT_SMTP_HOST="127.0.0.1", QUALBOT_SMTP_PORT=str(mail.port),

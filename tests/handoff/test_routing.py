@@ -31,6 +31,7 @@ from tests.support.server import LiveServer
 UK = {**ANSWERS, "company": "We're about 80 people, based in London, UK."}
 
 
+@pytest.mark.database
 async def test_two_sqls_take_turns_and_a_uk_lead_goes_to_emea(tmp_path: Path) -> None:
     server = LiveServer(tmp_path).start()
     try:
@@ -53,8 +54,8 @@ async def test_two_sqls_take_turns_and_a_uk_lead_goes_to_emea(tmp_path: Path) ->
 
 
 @pytest.fixture
-def settings(tmp_path: Path) -> Settings:
-    return migrated_settings(tmp_path)
+def settings(database_url: str, tmp_path: Path) -> Settings:
+    return migrated_settings(database_url, tmp_path)
 
 
 @pytest.fixture

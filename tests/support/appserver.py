@@ -1,4 +1,4 @@
-"""The real app under uvicorn in a thread, on a migrated SQLite file that the test can also write to directly.
+"""The real app under uvicorn in a thread, on a migrated database that the test can also write to directly.
 
 For API tests that need rows no public endpoint creates (leads with emails, owners, old dates).
 """
@@ -38,10 +38,13 @@ class RunningApp:
         return engine, create_sessionmaker(engine)
 
 
-def migrated_settings(tmp_path: Path, **overrides: Any) -> Settings:
-    """Settings on a fresh, migrated SQLite file in ``tmp_path`` (call outside an event loop)."""
+def migrated_settings(database_url: str, tmp_path: Path, **overrides: Any) -> Settings:
+    """Settings on ``database_url`` (the ``database_url`` fixture: SQLite or PostgreSQL), migrated.
+
+    Call it outside a running event loop (from a sync fixture): Alembic runs its own.
+    """
     settings = Settings(
-        database_url=f"sqlite+aiosqlite:///{tmp_path / 'app.db'}",
+        database_url=database_url,
         api_key="qb_test_" + os.urandom(8).hex(),
         api_key_file=tmp_path / "api-key.txt",
         extractor="rules",

@@ -9,21 +9,24 @@ from __future__ import annotations
 import sys
 from typing import Callable
 
-from bench import extract
+from bench import extract, load
 
 BENCHMARKS: dict[str, Callable[[list[str]], int]] = {
     "extract": extract.main,
+    "load": load.main,
 }
 
 
 def main(argv: list[str]) -> int:
     """Run the named benchmarks (or all); the exit code is the worst one's."""
-    names = [a for a in argv if a in BENCHMARKS] or list(BENCHMARKS)
-    rest = [a for a in argv if a not in BENCHMARKS]
-    unknown = [a for a in rest if not a.startswith("-") and "/" not in a and not a.endswith(".jsonl")]
-    if unknown:
-        print(f"unknown benchmark(s): {', '.join(unknown)}; known: {', '.join(BENCHMARKS)}", file=sys.stderr)
+    names: list[str] = []
+    while argv and argv[0] in BENCHMARKS:
+        names.append(argv.pop(0))
+    if argv and not argv[0].startswith("-") and "/" not in argv[0] and not argv[0].endswith(".jsonl"):
+        print(f"unknown benchmark {argv[0]!r}; known: {', '.join(BENCHMARKS)}", file=sys.stderr)
         return 2
+    names = names or list(BENCHMARKS)
+    rest = argv
     code = 0
     for name in names:
         print(f"== {name}")

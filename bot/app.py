@@ -15,6 +15,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from bot.api.conversations import conversations_router
 from bot.api.deliveries import deliveries_router
 from bot.api.events import events_router
+from bot.api.guards import BodySizeLimit, rate_limit_api
 from bot.api.leads import leads_router
 from bot.apikeys import ensure_api_key
 from bot.channels.web import ChatSessions, chat_router
@@ -28,6 +29,7 @@ from bot.live_pg import PostgresBus
 from bot.extract.base import Extractor
 from bot.handoff.service import build_handoff
 from bot.qualify.policy import load_policy
+from bot.ratelimit import RateLimits
 
 log = logging.getLogger(__name__)
 
@@ -78,7 +80,10 @@ def create_app(settings: Settings, *, extractor: Extractor | None = None) -> Fas
     _install_error_handlers(app)
     chat_sessions = ChatSessions()
     app.state.drain = chat_sessions.drain
-    app.include_router(chat_router(service, chat_sessions))
+    app.state.rate_limits = RateLimits(settings)
+    app.middleware("http")(rate_limit_api)
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes, exempt_prefixes=("/inbound/",))
+    app.include_router(chat_router(service, chat_sessions, app.state.rate_limits))
     app.include_router(leads_router())
     app.include_router(conversations_router())
     app.include_router(events_router())

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import logging
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -58,20 +57,17 @@ def _settings(**overrides: object):  # type: ignore[no-untyped-def]
         raise SystemExit("qualbot: invalid settings:\n" + "\n".join(lines)) from None
 
 
-def _configure_logging(level: str) -> None:
-    logging.basicConfig(level=level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-
-
 def _serve(args: argparse.Namespace) -> int:
     from bot.app import create_app
     from bot.db.migrate import upgrade
     from bot.engine.flow import FlowError
     from bot.errors import QualbotError
     from bot.qualify.policy import PolicyError
+    from bot.logs import configure_logging
     from bot.server import serve
 
     settings = _settings(host=args.host, port=args.port)
-    _configure_logging(settings.log_level)
+    configure_logging(settings.log_level, settings.secret_values())
     try:
         app = create_app(settings)
     except (FlowError, PolicyError, QualbotError) as exc:

@@ -51,6 +51,12 @@ class Settings(BaseSettings):
     # call; needs a server with tool support), or json_mode (plain JSON object, schema in prompt).
     llm_structured_method: Literal["json_schema", "function_calling", "json_mode"] = "json_schema"
 
+    # Rate limits, in the `limits` notation ("30/minute", "5/second;100/hour").
+    rate_limit_ws_connect: str = "60/minute"  # new chat connections per client IP
+    rate_limit_ws_message: str = "30/minute"  # messages per conversation
+    rate_limit_api: str = "600/minute"  # REST calls per API key (or per IP without one)
+    max_body_bytes: int = 1_048_576  # HTTP request bodies (the inbound-email route sets its own)
+
     max_message_chars: int = 4096  # a chat text longer than this is refused (4 KB in the protocol)
     max_frame_bytes: int = 16384
     storage_retry_seconds: float = 30.0  # how long a turn waits out a database outage before giving up
@@ -111,6 +117,10 @@ class Settings(BaseSettings):
             if name not in EVENTS:
                 raise ValueError(f"unknown event {name!r} in the webhook/slack events; events are {', '.join(EVENTS)}")
         return self
+
+    def secret_values(self) -> list[str]:
+        """Every configured secret, for masking in logs."""
+        return [v.get_secret_value() for v in vars(self).values() if isinstance(v, SecretStr) and v.get_secret_value()]
 
     def effective_public_url(self) -> str:
         """The base URL used in links that leave the server (emails, webhooks)."""

@@ -48,5 +48,6 @@ def serve(app: FastAPI, settings: Settings) -> None:
         log_level=settings.log_level.lower(),
         timeout_graceful_shutdown=10,
         ws_max_size=settings.max_frame_bytes * 4,
+        log_config=None,  # keep bot.logs' handlers: they mask secrets
     )
     DrainingServer(config, app, drain_seconds=8).run()

@@ -20,13 +20,14 @@
     left: d.position === "left",
     delay: parseFloat(d.delay),
     openOn: list(d.openOn, ""),
+    pricing: list(d.pricingPages, "/pricing,/plans"),
     consent: d.consent === "required",
     consentText: d.consentText ||
       "This chat records your answers so our team can follow up. Nothing is sent until you agree.",
   };
 
   // ---- persisted state: resume token, the transcript shown, unsent messages and events ----
-  var S = { token: null, items: [], events: [], consent: false, dismissed: false, open: false };
+  var S = { token: null, items: [], events: [], consent: false, dismissed: false, open: false, mode: "bot" };
   try { var saved = JSON.parse(localStorage.getItem(KEY) || "null"); if (saved) S = Object.assign(S, saved); } catch (e) { /* storage off: memory only */ }
   function save() {
     if (S.items.length > MAX_ITEMS) S.items = S.items.slice(-MAX_ITEMS);
@@ -58,7 +59,7 @@
   var root = host.attachShadow({ mode: "open" });
   var css = [
     ":host{all:initial!important;display:block!important}",
-    ".qb{--qb-accent:#2150c8;--qb-on:#fff;font:15px/1.45 system-ui,-apple-system,\"Segoe UI\",Roboto,Helvetica,Arial,sans-serif;color:#1b1f24;text-align:left}",
+    ".qb{--qb-accent:#2150c8;--qb-on:#fff;font:15px/1.45 system-ui,-apple-system,\"Segoe UI\",Roboto,Helvetica,Arial,sans-serif,\"Apple Color Emoji\",\"Segoe UI Emoji\",\"Noto Color Emoji\";color:#1b1f24;text-align:left}",
     "*,*::before,*::after{box-sizing:border-box}",
     "[hidden]{display:none!important}",
     "button{font:inherit;cursor:pointer;margin:0}",
@@ -130,7 +131,7 @@
   var agree = el("button", { type: "button", "class": "agree" }, "I agree, start the chat");
   consentBox.appendChild(agree);
   var form = el("form", { "class": "inp" });
-  var input = el("input", { type: "text", id: "qb-input", autocomplete: "off", maxlength: "4000", placeholder: "Type your answer\u2026" });
+  var input = el("input", { type: "text", id: "qb-input", autocomplete: "off", maxlength: "4096", placeholder: "Type your answer\u2026" });
   var send = el("button", { type: "submit", "class": "send", "aria-label": "Send" });
   send.appendChild(icon("M3 20.5 21 12 3 3.5v6.6L15 12 3 13.9z"));
   form.appendChild(el("label", { "for": "qb-input", "class": "sr" }, "Your message"));
@@ -163,10 +164,12 @@
     S.items.push(it); nodes.push(render(it)); save();
     if (announce) {
       live.textContent = (it.r === "agent" ? it.n : WHO[it.r] || "") + ": " + it.t;
-      if (panel.hidden) launcher.classList.add("dot");
+      if (panel.hidden) { launcher.classList.add("dot"); launcher.setAttribute("aria-label", cfg.title + " (new message)"); }
     }
-    log.scrollTop = log.scrollHeight;
+    scrollDown();
   }
+  // After the quick replies or the typing dots change the log's height too.
+  function scrollDown() { log.scrollTop = log.scrollHeight; }
   function note(text) { add({ r: "sys", t: text }, false); live.textContent = text; }
   function setReplies(qr) {
     S.qr = qr; replies.textContent = "";
@@ -175,17 +178,19 @@
       b.addEventListener("click", function () { submit(q); input.focus(); });
       replies.appendChild(b);
     });
-    replies.hidden = !qr.length;
+    replies.hidden = !qr.length; scrollDown();
   }
   var typingTimer = 0;
   function showTyping(on) {
-    typing.hidden = !on; clearTimeout(typingTimer);
+    typing.hidden = !on; clearTimeout(typingTimer); scrollDown();
     if (on) typingTimer = setTimeout(function () { typing.hidden = true; }, 15000);
   }
 
   // ---- connection: resume, backoff with jitter, drain, queue ----
   var ws = null, live_ = false, wanted = false, attempt = 0, timer = 0, draining = false, resumeFails = 0;
-  var repeatCheck = false, flushed = [];
+  var repeatCheck = false, held = [], holdTimer = 0, flushed = [], lastSent = null, pinger = 0;
+  function say(b) { add({ r: "bot", t: b.t, f: b.f }, true); setReplies(b.qr); save(); }
+  function release() { clearTimeout(holdTimer); repeatCheck = false; held.splice(0).forEach(say); }
   function online() { return ws && live_ && ws.readyState === 1; }
   function want() {
     if (!consented()) return;
@@ -204,7 +209,7 @@
     sock.onclose = function () {
       if (ws !== sock) return;
       var hadSession = live_;
-      ws = null; live_ = false; showTyping(false);
+      ws = null; live_ = false; showTyping(false); clearInterval(pinger);
       // Opened, then closed before a session frame: the server refused the resume token.
       if (opened && !hadSession && S.token && ++resumeFails >= 2) {
         S.token = null; resumeFails = 0; save(); note("Starting a new conversation.");
@@ -226,37 +231,62 @@
     var m;
     try { m = JSON.parse(data); } catch (e) { return; }
     if (!m || typeof m !== "object") return;
+    if (m.type !== "bot" && m.type !== "typing" && m.type !== "pong") release();
     if (m.type === "session") {
-      repeatCheck = !!S.token;
+      repeatCheck = !!S.token; held = [];
       S.token = m.resume_token; S.cid = m.conversation_id;
       live_ = true; attempt = 0; resumeFails = 0; offline.hidden = true;
+      clearInterval(pinger); // idle connections are cut by proxies: keep this one busy
+      pinger = setInterval(function () { if (online()) out({ type: "ping" }); }, 25000);
       S.events.splice(0).forEach(out);
       flushed = [];
-      S.items.forEach(function (it, i) {
-        if (!it.p) return;
-        out({ type: "message", text: it.t }); delete it.p; flushed.push(it);
-        var n = render(it); log.replaceChild(n, nodes[i]); nodes[i] = n;
-      });
-      save();
-    } else if (m.type === "typing") showTyping(true);
-    else if (m.type === "bot" || m.type === "agent") {
+      flush();
+    } else if (m.type === "typing") { if (S.mode !== "agent") showTyping(true); }
+    else if (m.type === "bot") {
       showTyping(false);
-      var text = String(m.text == null ? "" : m.text);
-      if (m.type === "bot") {
-        var qr = Array.isArray(m.quick_replies) ? m.quick_replies.map(String) : [];
-        if (repeatCheck && isRepeat(text)) { repeatCheck = false; setReplies(qr); save(); return; }
-        repeatCheck = false;
-        add({ r: "bot", t: text, f: m.field || null }, true); setReplies(qr); save();
-      } else {
-        repeatCheck = false;
-        add({ r: "agent", t: text, n: String(m.name || "Sales team") }, true);
+      var b = { t: String(m.text == null ? "" : m.text), f: m.field || null, qr: Array.isArray(m.quick_replies) ? m.quick_replies.map(String) : [] };
+      if (repeatCheck) {
+        // Resumed: the server says "welcome back" and repeats the pending question. Both are
+        // news only when the visitor's last answer was never answered.
+        if (!b.f) { held.push(b); clearTimeout(holdTimer); holdTimer = setTimeout(release, 1500); return; }
+        if (isRepeat(b.t)) { held = []; clearTimeout(holdTimer); repeatCheck = false; setReplies(b.qr); save(); return; }
+        release();
       }
-    } else if (m.type === "status") {
-      var says = { waiting_human: "Connecting you with a person from our team\u2026", agent_joined: "A person from our team joined the chat.", agent_left: "The team member left the chat." }[m.state];
-      if (says) note(says);
-    } else if (m.type === "qualified") { S.stage = m.stage; setReplies([]); save(); }
-    else if (m.type === "error") note(String(m.message || "Something went wrong. Please try again."));
+      say(b);
+    } else if (m.type === "agent") {
+      showTyping(false); release();
+      add({ r: "agent", t: String(m.text == null ? "" : m.text), n: String(m.name || "Sales team") }, true);
+    } else if (m.type === "status") status(m); else if (m.type === "qualified") { S.stage = m.stage; setReplies([]); save(); }
+    else if (m.type === "error") error(m);
     else if (m.type === "reconnect") { draining = true; ws.close(); }
+  }
+  // A status is told once: a resumed connection repeats the current one.
+  function status(m) {
+    var mode = { waiting_human: "waiting", agent_joined: "agent", agent_left: "bot" }[m.state];
+    if (!mode || mode === S.mode) return;
+    var who = m.name ? String(m.name) : "A person from our team";
+    S.mode = mode; showTyping(false);
+    note(mode === "waiting" ? "Connecting you with a person from our team\u2026" : who + (mode === "agent" ? " joined the chat." : " left the chat."));
+  }
+  function flush() {
+    if (!online()) return;
+    S.items.forEach(function (it, i) {
+      if (!it.p) return;
+      out({ type: "message", text: it.t }); delete it.p; flushed.push(it); lastSent = it;
+      var n = render(it); log.replaceChild(n, nodes[i]); nodes[i] = n;
+    });
+    save();
+  }
+  function error(m) {
+    if (m.code === "unknown_resume_token") {
+      // The server no longer knows this conversation: start a new one on this connection.
+      S.token = null; save(); note("Starting a new conversation.");
+      out({ type: "start", flow: flow });
+    } else if (m.code === "storage_unavailable" && lastSent) {
+      var i = S.items.indexOf(lastSent); // not taken: send it again shortly
+      if (i >= 0) { lastSent.p = 1; var n = render(lastSent); log.replaceChild(n, nodes[i]); nodes[i] = n; save(); }
+      lastSent = null; setTimeout(flush, 2000);
+    } else note(String(m.message || "Something went wrong. Please try again."));
   }
   // On resume the server repeats the pending question: don't show it twice when it is the last
   // thing the visitor saw; show it again when the visitor's last answer was never answered.
@@ -272,55 +302,63 @@
     text = text.trim();
     if (!text || !consented()) return;
     var it = { r: "me", t: text };
-    if (online()) out({ type: "message", text: text }); else it.p = 1;
-    setReplies([]); add(it, false); want();
+    it.p = 1;
+    setReplies([]); add(it, false); want(); flush();
   }
 
-  // ---- engagement: one page_view per page, with the seconds it was visible ----
-  var visibleMs = 0, since = document.visibilityState === "visible" ? Date.now() : 0, viewSent = false;
+  // ---- engagement: page views, time on pricing pages, opening the chat ----
+  function track(name, extra) {
+    if (!consented()) return;
+    var ev = Object.assign({ type: "event", name: name, url: location.href }, extra || {});
+    if (online()) out(ev);
+    else { S.events.push(ev); S.events = S.events.slice(-MAX_EVENTS); save(); }
+  }
+  var path = location.pathname;
+  var here = function (p) { return path === p || path.indexOf(p.replace(/\/$/, "") + "/") === 0; };
+  var visibleMs = 0, since = document.visibilityState === "visible" ? Date.now() : 0, timed = !cfg.pricing.some(here);
   document.addEventListener("visibilitychange", function () {
     if (document.visibilityState === "visible") { since = Date.now(); reconnectNow(); }
     else if (since) { visibleMs += Date.now() - since; since = 0; }
   });
-  function endView() {
-    if (viewSent || !consented()) return;
-    viewSent = true;
-    var ms = visibleMs + (since ? Date.now() - since : 0);
-    var ev = { type: "event", name: "page_view", url: location.href, seconds: Math.round(ms / 1000) };
-    if (online()) out(ev);
-    else { S.events.push(ev); S.events = S.events.slice(-MAX_EVENTS); }
-    save();
-  }
-  window.addEventListener("pagehide", endView);
+  window.addEventListener("pagehide", function () {
+    if (timed) return;
+    timed = true;
+    track("pricing_time", { seconds: Math.round((visibleMs + (since ? Date.now() - since : 0)) / 1000) });
+  });
 
   // ---- open / close, keyboard ----
   function open(focus) {
-    panel.hidden = false; launcher.setAttribute("aria-expanded", "true"); launcher.classList.remove("dot");
-    S.open = true; save(); log.scrollTop = log.scrollHeight; want();
+    panel.hidden = false; launcher.setAttribute("aria-expanded", "true");
+    launcher.classList.remove("dot"); launcher.setAttribute("aria-label", cfg.title);
+    S.open = true; save(); scrollDown(); want();
     if (focus) (consented() ? input : agree).focus();
   }
   function close() {
     panel.hidden = true; launcher.setAttribute("aria-expanded", "false");
     S.open = false; S.dismissed = true; save(); launcher.focus();
   }
-  launcher.addEventListener("click", function () { if (panel.hidden) open(true); else close(); });
+  launcher.addEventListener("click", function () {
+    if (!panel.hidden) return close();
+    open(true); track("widget_open");
+  });
   closeBtn.addEventListener("click", close);
-  panel.addEventListener("keydown", function (e) { if (e.key === "Escape") { e.preventDefault(); close(); } });
+  wrap.addEventListener("keydown", function (e) { if (e.key === "Escape" && !panel.hidden) { e.preventDefault(); close(); } });
   form.addEventListener("submit", function (e) { e.preventDefault(); submit(input.value); input.value = ""; });
   agree.addEventListener("click", function () {
-    S.consent = true; save(); redraw(); want(); input.focus();
+    S.consent = true; save(); redraw(); pageView(); want(); input.focus();
   });
 
+  function pageView() { track("page_view", { title: document.title.slice(0, 200) }); }
   function mount() {
     document.body.appendChild(host);
     redraw();
+    pageView();
     if (S.token) want();
-    var path = location.pathname;
-    var here = function (p) { return path === p || path.indexOf(p.replace(/\/$/, "") + "/") === 0; };
     var auto = cfg.openOn.length ? cfg.openOn.some(here) : !isNaN(cfg.delay);
     if (S.open) open(false);
     else if (auto && !S.dismissed) setTimeout(function () { if (panel.hidden) open(false); }, (isNaN(cfg.delay) ? 3 : cfg.delay) * 1000);
   }
-  window.QualbotWidget = { open: function () { open(true); }, close: close };
+  // pageView: for single-page sites, whose route changes load no new page.
+  window.QualbotWidget = { open: function () { open(true); }, close: close, pageView: pageView };
   if (document.body) mount(); else document.addEventListener("DOMContentLoaded", mount);
 })();

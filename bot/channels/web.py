@@ -15,6 +15,7 @@ from bot.channels.widget_http import origin_allowed
 from bot.conversations import ConversationService, Opened, TurnOutcome
 from bot.engine.dialogue import Reply
 from bot.errors import QualbotError
+from bot.ratelimit import RateLimits, too_many_requests
 
 log = logging.getLogger(__name__)
 
@@ -39,9 +40,12 @@ def reply_frames(replies: tuple[Reply, ...]) -> list[dict[str, Any]]:
 class ChatSession:
     """One websocket connection: at most one conversation at a time, frames in, frames out."""
 
-    def __init__(self, websocket: WebSocket, service: ConversationService, max_frame_bytes: int) -> None:
+    def __init__(
+        self, websocket: WebSocket, service: ConversationService, max_frame_bytes: int, limits: RateLimits
+    ) -> None:
         self.ws = websocket
         self.service = service
+        self.limits = limits
         self.max_frame_bytes = max_frame_bytes
         self.conversation_id: str | None = None
         self.lead_id: str | None = None
@@ -152,6 +156,10 @@ class ChatSession:
             raise _protocol("message_too_long", f"text over {self.service.settings.max_message_chars} bytes")
         if not isinstance(text, str) or not text.strip():
             raise _protocol("empty_message", "text must be a non-empty string")
+        verdict = self.limits.hit("ws_message", self.conversation_id)
+        if not verdict.allowed:
+            error = _protocol("rate_limited", f"too many messages; try again in {verdict.retry_after}s")
+            raise error
         self._idle.clear()
         try:
             await self.send({"type": "typing"})
@@ -209,7 +217,7 @@ class ChatSessions:
         await asyncio.gather(*(session.drain() for session in list(self.open)), return_exceptions=True)
 
 
-def chat_router(service: ConversationService, sessions: ChatSessions) -> APIRouter:
+def chat_router(service: ConversationService, sessions: ChatSessions, limits: RateLimits) -> APIRouter:
     """The ``/ws/chat`` websocket endpoint."""
     router = APIRouter()
 
@@ -218,8 +226,12 @@ def chat_router(service: ConversationService, sessions: ChatSessions) -> APIRout
         if not origin_allowed(service.settings, websocket.headers.get("origin"), own=str(websocket.url)):
             await websocket.close(code=1008, reason="origin not allowed")  # before accept: HTTP 403
             return
+        verdict = limits.hit("ws_connect", websocket.client.host if websocket.client else "?")
+        if not verdict.allowed:
+            await websocket.send_denial_response(too_many_requests(verdict.retry_after))
+            return
         await websocket.accept()
-        session = ChatSession(websocket, service, service.settings.max_frame_bytes)
+        session = ChatSession(websocket, service, service.settings.max_frame_bytes, limits)
         sessions.open.add(session)
         try:
             await session.open(flow=flow, resume=resume)

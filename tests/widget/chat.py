@@ -59,6 +59,11 @@ class Chat:
     def offline(self) -> Locator:
         return self.page.locator("qualbot-widget .off")
 
+    def log_box(self) -> dict[str, float]:
+        box = self.page.locator("qualbot-widget .log").bounding_box()
+        assert box is not None
+        return box
+
     def bubbles(self, role: str) -> list[str]:
         """Texts of the transcript's bubbles of one role (bot, me, agent, sys), screen-reader prefix removed."""
         return self.page.locator(f"qualbot-widget .log .m.{role}").evaluate_all(

@@ -7,12 +7,12 @@ from playwright.sync_api import Browser, Page
 
 from tests.support.browser import artifact_path
 from tests.widget.chat import ANSWERS, Chat
-from tests.widget.conftest import QualbotProcess
+from tests.support.server import LiveServer
 
 pytestmark = pytest.mark.browser
 
 
-def test_a_whole_conversation_on_the_demo_page(page: Page, qualbot: QualbotProcess) -> None:
+def test_a_whole_conversation_on_the_demo_page(page: Page, qualbot: LiveServer) -> None:
     chat = Chat(page)
     page.goto(qualbot.base_url + "/")
     chat.open()
@@ -29,7 +29,7 @@ def test_a_whole_conversation_on_the_demo_page(page: Page, qualbot: QualbotProce
     assert [f["text"] for f in chat.sent if f["type"] == "message"] == mine
 
 
-def test_a_reload_mid_conversation_continues_it(page: Page, qualbot: QualbotProcess) -> None:
+def test_a_reload_mid_conversation_continues_it(page: Page, qualbot: LiveServer) -> None:
     chat = Chat(page)
     first, second = chat.begin(qualbot.base_url + "/")
     before = chat.bubbles("bot")
@@ -45,14 +45,17 @@ def test_a_reload_mid_conversation_continues_it(page: Page, qualbot: QualbotProc
 
 
 def test_the_visitor_finishes_across_a_server_restart(page: Page, make_qualbot) -> None:
-    server: QualbotProcess = make_qualbot()
+    server: LiveServer = make_qualbot()
     chat = Chat(page)
     _, second = chat.begin(server.base_url + "/")
     server.stop()
     chat.offline.wait_for(state="visible")
     chat.say(ANSWERS[second["field"]])  # typed while offline: queued, shown as not sent
     assert "Not sent yet" in page.locator("qualbot-widget .log .m.me").last.inner_text()
-    sent_before = len(chat.sent)
+    sent_before, sockets_before = len(chat.sent), len(chat.sockets)
+    page.wait_for_timeout(4000)
+    # backoff: attempts after ~0.25-0.5 s, then twice as long each time (not one every moment)
+    assert 2 <= len(chat.sockets) - sockets_before <= 6
     server.start()
     chat.offline.wait_for(state="hidden", timeout=20_000)
     repeated = chat.next_question(timeout=20)  # on resume the server repeats the pending question
@@ -66,7 +69,23 @@ def test_the_visitor_finishes_across_a_server_restart(page: Page, make_qualbot) 
     assert len(chat.sockets) >= 2
 
 
-def test_keyboard_only_completion(page: Page, qualbot: QualbotProcess) -> None:
+def test_a_conversation_the_server_forgot_starts_anew(page: Page, make_qualbot) -> None:
+    server: LiveServer = make_qualbot()
+    chat = Chat(page)
+    chat.begin(server.base_url + "/")
+    server.stop()
+    (server.workdir / "qualbot.db").unlink()  # the database was reset
+    server.start()
+    page.reload()
+    first = chat.next_question(timeout=15)
+    assert any(f["type"] == "error" and f["code"] == "unknown_resume_token" for f in chat.received)
+    assert "Starting a new conversation." in chat.bubbles("sys")
+    sessions = [f for f in chat.received if f["type"] == "session"]
+    assert len(sessions) == 2 and sessions[0]["resume_token"] != sessions[1]["resume_token"]
+    chat.answer_until_done(first)
+
+
+def test_keyboard_only_completion(page: Page, qualbot: LiveServer) -> None:
     chat = Chat(page)
     page.goto(qualbot.base_url + "/")
     for _ in range(30):
@@ -78,11 +97,23 @@ def test_keyboard_only_completion(page: Page, qualbot: QualbotProcess) -> None:
     chat.panel.wait_for(state="visible")
     assert chat.active() == "input"
 
+    offered: list[int] = []
+
     def type_and_enter(text: str) -> None:
+        if chat.page.locator("qualbot-widget .qr button").count():
+            offered.append(1)  # suggested answers sit just before the field
+            page.keyboard.press("Shift+Tab")
+            assert chat.active() == "button"
+            assert page.evaluate(
+                "() => document.querySelector('qualbot-widget').shadowRoot.activeElement.parentElement.className"
+            ) == "qr"
+            page.keyboard.press("Tab")
+            assert chat.active() == "input"
         page.keyboard.type(text)
         page.keyboard.press("Enter")
 
     chat.answer_until_done(say=type_and_enter)
+    assert offered  # the shipped flow offers suggested answers
     assert chat.active() == "input"
     page.keyboard.press("Escape")
     chat.panel.wait_for(state="hidden")
@@ -94,7 +125,7 @@ def test_keyboard_only_completion(page: Page, qualbot: QualbotProcess) -> None:
 
 
 @pytest.mark.parametrize(("name", "width", "height"), [("desktop", 1280, 800), ("phone", 360, 740)])
-def test_screenshots_and_fit(browser: Browser, qualbot: QualbotProcess, name: str, width: int, height: int) -> None:
+def test_screenshots_and_fit(browser: Browser, qualbot: LiveServer, name: str, width: int, height: int) -> None:
     context = browser.new_context(viewport={"width": width, "height": height}, is_mobile=width < 500)
     try:
         page = context.new_page()
@@ -105,6 +136,8 @@ def test_screenshots_and_fit(browser: Browser, qualbot: QualbotProcess, name: st
         assert box is not None
         assert box["x"] >= 0 and box["x"] + box["width"] <= width
         assert box["y"] >= 0 and box["y"] + box["height"] <= height
+        log, last = chat.log_box(), page.locator("qualbot-widget .log .m").last.bounding_box()
+        assert last is not None and last["y"] + last["height"] <= log["y"] + log["height"] + 1  # scrolled down
         send = page.locator("qualbot-widget .send").bounding_box()
         assert send is not None and send["x"] + send["width"] <= width and send["y"] + send["height"] <= height
         path = artifact_path(f"widget-{name}.png")
@@ -114,7 +147,7 @@ def test_screenshots_and_fit(browser: Browser, qualbot: QualbotProcess, name: st
         context.close()
 
 
-def test_a_second_tab_follows_the_conversation(page: Page, qualbot: QualbotProcess) -> None:
+def test_a_second_tab_follows_the_conversation(page: Page, qualbot: LiveServer) -> None:
     chat = Chat(page)
     first, second = chat.begin(qualbot.base_url + "/")
     other = page.context.new_page()

@@ -2,36 +2,74 @@
 
 from __future__ import annotations
 
+import json
+import sqlite3
+import time
+
 import pytest
 from playwright.sync_api import Page
 
 from tests.support.servers import HostSite
 from tests.widget.chat import ANSWERS, Chat
-from tests.widget.conftest import QualbotProcess
+from tests.support.server import LiveServer
 from tests.widget.pages import host_page
 
 pytestmark = pytest.mark.browser
 
 
-def _page_views(chat: Chat) -> list[dict]:
-    return [f for f in chat.sent if f["type"] == "event" and f["name"] == "page_view"]
+def _events(chat: Chat) -> list[tuple[str, str]]:
+    return [(f["name"], f["url"]) for f in chat.sent if f["type"] == "event"]
 
 
-def test_views_before_the_chat_opens_are_sent_once_it_connects(page: Page, qualbot: QualbotProcess) -> None:
+def _stored_events(server: LiveServer, conversation_id: str, count: int) -> list[tuple[str, dict]]:
+    """The conversation's stored events, once ``count`` are there (the server stores them as they come)."""
+    deadline = time.monotonic() + 5
+    while True:
+        with sqlite3.connect(server.workdir / "qualbot.db") as db:
+            rows = db.execute(
+                "SELECT name, properties FROM engagement_events WHERE conversation_id = ? ORDER BY id",
+                (conversation_id,),
+            ).fetchall()
+        if len(rows) >= count or time.monotonic() > deadline:
+            return [(name, json.loads(props)) for name, props in rows]
+        time.sleep(0.05)
+
+
+def test_browsing_before_and_during_the_chat_reaches_the_lead(page: Page, qualbot: LiveServer) -> None:
+    home, pricing = qualbot.base_url + "/", qualbot.base_url + "/pricing"
     chat = Chat(page)
-    page.goto(qualbot.base_url + "/pricing")
+    page.goto(pricing)
     page.wait_for_timeout(1200)
-    page.goto(qualbot.base_url + "/")
-    assert chat.sockets == []  # no conversation is started just for browsing
+    page.get_by_role("link", name="Product").click()
+    page.wait_for_url(home)
+    assert chat.sockets == []  # browsing alone opens no conversation
     chat.open()
-    chat.next_question()
+    first = chat.next_question()
     page.wait_for_timeout(200)
-    views = _page_views(chat)
-    assert [v["url"] for v in views] == [qualbot.base_url + "/pricing"]
-    assert views[0]["seconds"] >= 1
+    # what happened before the chat is sent as soon as it connects
+    assert _events(chat) == [("page_view", pricing), ("pricing_time", pricing), ("page_view", home), ("widget_open", home)]
+    chat.say(ANSWERS[first["field"]])
+    chat.next_question()
+    page.get_by_role("link", name="Pricing", exact=True).click()
+    page.wait_for_url(pricing)
+    chat.panel.wait_for(state="visible")  # still open on the next page
+    chat.next_question()  # resumed
+    page.wait_for_timeout(2200)
+    page.get_by_role("link", name="Product").click()
+    page.wait_for_url(home)
+    chat.next_question()
+    conversation_id = next(f["conversation_id"] for f in chat.received if f["type"] == "session")
+    stored = _stored_events(qualbot, conversation_id, 7)
+    assert [(name, props["url"]) for name, props in stored] == [
+        ("page_view", pricing), ("pricing_time", pricing), ("page_view", home), ("widget_open", home),
+        ("page_view", pricing), ("pricing_time", pricing), ("page_view", home),
+    ]
+    seconds = [props["seconds"] for name, props in stored if name == "pricing_time"]
+    assert seconds[0] >= 1 and seconds[1] >= 2
+    assert stored[0][1]["title"] == "Pricing: Ledgerline"
 
 
-def test_consent_required_sends_nothing_before_agreement(page: Page, qualbot: QualbotProcess, site: HostSite) -> None:
+def test_consent_required_sends_nothing_before_agreement(page: Page, qualbot: LiveServer, site: HostSite) -> None:
     attrs = 'data-flow="bant" data-consent="required"'
     home = site.add("/", host_page(qualbot.base_url, attrs=attrs))
     site.add("/pricing", host_page(qualbot.base_url, attrs=attrs, title="Pricing"))
@@ -54,7 +92,7 @@ def test_consent_required_sends_nothing_before_agreement(page: Page, qualbot: Qu
     assert not agree.is_visible()
 
 
-def test_opens_by_itself_only_on_the_chosen_pages(page: Page, qualbot: QualbotProcess, site: HostSite) -> None:
+def test_opens_by_itself_only_on_the_chosen_pages(page: Page, qualbot: LiveServer, site: HostSite) -> None:
     attrs = 'data-flow="bant" data-open-on="/pricing" data-delay="0.3" data-greeting="Questions about plans?"'
     home = site.add("/", host_page(qualbot.base_url, attrs=attrs))
     pricing = site.add("/pricing", host_page(qualbot.base_url, attrs=attrs, title="Pricing"))
@@ -67,7 +105,6 @@ def test_opens_by_itself_only_on_the_chosen_pages(page: Page, qualbot: QualbotPr
     assert chat.active() != "input"  # opening by itself does not steal the visitor's focus
     assert chat.bubbles("bot")[0] == "Questions about plans?"
     chat.next_question()
-    page.keyboard.press("Tab")
     page.locator("qualbot-widget .x").click()
     page.reload()
     page.wait_for_timeout(800)

@@ -12,8 +12,8 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Page, WebSocketRoute
 
-from tests.widget.chat import Chat
-from tests.widget.conftest import QualbotProcess
+from tests.widget.chat import ANSWERS, Chat
+from tests.support.server import LiveServer
 
 pytestmark = pytest.mark.browser
 
@@ -34,7 +34,7 @@ class Relay:
 
 
 @pytest.fixture
-def relayed(page: Page, qualbot: QualbotProcess) -> Iterator[tuple[Chat, Relay]]:
+def relayed(page: Page, qualbot: LiveServer) -> Iterator[tuple[Chat, Relay]]:
     relay = Relay(page)
     chat = Chat(page)
     page.goto(qualbot.base_url + "/")
@@ -54,25 +54,41 @@ def test_typing_indicator_shows_until_the_next_message(page: Page, relayed: tupl
     assert chat.bubbles("bot")[-1] == "One more thing."
 
 
-def test_a_person_taking_over_is_shown_as_a_person(page: Page, relayed: tuple[Chat, Relay]) -> None:
-    chat, relay = relayed
-    relay.push(type="status", state="waiting_human")
-    relay.push(type="status", state="agent_joined")
-    relay.push(type="agent", text="Hi, I'm Dana from sales. Happy to help.", name="Dana")
+def test_a_person_taking_over_is_shown_as_a_person(page: Page, qualbot: LiveServer) -> None:
+    chat = Chat(page)
+    _, pending = chat.begin(qualbot.base_url + "/")
+    conversation = next(f["conversation_id"] for f in chat.received if f["type"] == "session")
+    api = qualbot.api()
+    takeover = f"/api/conversations/{conversation}"
+    assert api.post(f"{takeover}/takeover", json={"agent": "Dana"}).status_code == 200
+    page.locator("qualbot-widget .m.sys").wait_for()
+    assert chat.bubbles("sys") == ["Dana joined the chat."]
+    payload = "Hi, I'm Dana from sales <img src=x onerror=\"window.__pwned=1\">"
+    assert api.post(f"{takeover}/messages", json={"agent": "Dana", "text": payload}).status_code == 201
     page.locator("qualbot-widget .m.agent").wait_for()
-    assert chat.bubbles("agent") == ["Dana Hi, I'm Dana from sales. Happy to help."]
+    assert chat.bubbles("agent") == ["Dana " + payload]
     assert page.locator("qualbot-widget .m.agent .who").inner_text() == "Dana"
-    assert len(chat.bubbles("sys")) == 2  # both status changes told
+    assert page.evaluate("window.__pwned") is None
+    assert "Dana" in page.locator("qualbot-widget [aria-live=polite]").inner_text()
     colours = [
         page.locator(f"qualbot-widget .m.{role}").last.evaluate("e => getComputedStyle(e).backgroundColor")
         for role in ("bot", "agent")
     ]
     assert colours[0] != colours[1]  # the person does not look like the bot
-    assert "Dana" in page.locator("qualbot-widget [aria-live=polite]").inner_text()
-    relay.push(type="status", state="agent_left")
+    chat.say(ANSWERS[pending["field"]])
+    page.wait_for_timeout(400)
+    assert page.locator("qualbot-widget .typing").is_hidden()  # the bot is not typing: a person has the chat
+    page.reload()
+    page.locator("qualbot-widget .m.agent").wait_for()
+    page.wait_for_timeout(400)
+    assert chat.bubbles("sys") == ["Dana joined the chat."]  # resuming repeats the status; told once
+    assert api.post(f"{takeover}/handback", json={"agent": "Dana"}).status_code == 200
     page.wait_for_function(
-        "() => document.querySelector('qualbot-widget').shadowRoot.querySelectorAll('.m.sys').length === 3"
+        "() => document.querySelector('qualbot-widget').shadowRoot.querySelectorAll('.m.sys').length === 2"
     )
+    assert chat.bubbles("sys")[-1] == "Dana left the chat."
+    assert chat.next_question()["field"] != pending["field"]  # answered while Dana had the chat
+    api.close()
 
 
 def test_an_error_is_told_and_the_chat_goes_on(page: Page, relayed: tuple[Chat, Relay]) -> None:

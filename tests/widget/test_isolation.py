@@ -12,7 +12,7 @@ from websockets.exceptions import InvalidStatus, WebSocketException
 
 from tests.support.servers import HostSite, host_site
 from tests.widget.chat import ANSWERS, Chat
-from tests.widget.conftest import QualbotProcess
+from tests.support.server import LiveServer
 from tests.widget.pages import HOSTILE_CSS, host_page
 
 pytestmark = pytest.mark.browser
@@ -58,7 +58,7 @@ def _opened_with_question(page: Page, url: str) -> Chat:
 
 
 def test_hostile_host_css_does_not_change_the_widget(
-    page: Page, context: BrowserContext, qualbot: QualbotProcess, site: HostSite
+    page: Page, context: BrowserContext, qualbot: LiveServer, site: HostSite
 ) -> None:
     plain = site.add("/plain", host_page(qualbot.base_url))
     hostile = site.add("/hostile", host_page(qualbot.base_url, css=HOSTILE_CSS))
@@ -75,7 +75,21 @@ def test_hostile_host_css_does_not_change_the_widget(
     assert _header_pixels(page) == plain_header
 
 
-def test_markup_in_bot_and_agent_text_is_shown_as_text(page: Page, qualbot: QualbotProcess) -> None:
+def test_the_widget_css_does_not_leak_into_the_page(page: Page, qualbot: LiveServer, site: HostSite) -> None:
+    decoy = '<p class="launch panel m me qr"><button class="send x">host button</button><input></p>'
+    url = site.add("/decoy", host_page(qualbot.base_url).replace("</main>", decoy + "</main>"))
+    _opened_with_question(page, url)
+    styles = page.evaluate(
+        """() => [document.querySelector('p.launch'), document.querySelector('button.send')].map(e => {
+            const cs = getComputedStyle(e);
+            return [cs.position, cs.borderRadius, cs.backgroundColor];
+        })"""
+    )
+    assert styles == [["static", "0px", "rgba(0, 0, 0, 0)"], ["static", "0px", styles[1][2]]]
+    assert styles[1][2] != "rgb(33, 80, 200)"  # not the widget's accent
+
+
+def test_markup_in_bot_and_agent_text_is_shown_as_text(page: Page, qualbot: LiveServer) -> None:
     payload = '<img src=x onerror="window.__pwned=1">'
     routes: list[WebSocketRoute] = []
 
@@ -99,7 +113,7 @@ def test_markup_in_bot_and_agent_text_is_shown_as_text(page: Page, qualbot: Qual
     assert page.locator("qualbot-widget .qr button").inner_text() == payload
 
 
-def test_works_under_a_strict_csp_on_another_site(page: Page, qualbot: QualbotProcess, site: HostSite) -> None:
+def test_works_under_a_strict_csp_on_another_site(page: Page, qualbot: LiveServer, site: HostSite) -> None:
     ws_origin = qualbot.base_url.replace("http://", "ws://")
     csp = (
         f"default-src 'none'; script-src {qualbot.base_url}; connect-src {ws_origin}; "
@@ -114,7 +128,7 @@ def test_works_under_a_strict_csp_on_another_site(page: Page, qualbot: QualbotPr
 
 def test_pages_of_other_origins_are_refused(page: Page, make_qualbot) -> None:
     with host_site() as allowed, host_site() as other:
-        server: QualbotProcess = make_qualbot(widget_allowed_origins=[allowed.origin])
+        server: LiveServer = make_qualbot(widget_allowed_origins=[allowed.origin])
         statuses: dict[str, int] = {}
         page.on("response", lambda r: statuses.__setitem__(r.url, r.status) if "widget.js" in r.url else None)
         page.goto(other.add("/", host_page(server.base_url)))
@@ -137,7 +151,7 @@ def test_pages_of_other_origins_are_refused(page: Page, make_qualbot) -> None:
 
 
 @pytest.mark.parametrize("viewport", [{"width": 1280, "height": 800}, {"width": 360, "height": 740}])
-def test_no_serious_accessibility_violations(page: Page, qualbot: QualbotProcess, viewport: dict[str, int]) -> None:
+def test_no_serious_accessibility_violations(page: Page, qualbot: LiveServer, viewport: dict[str, int]) -> None:
     page.set_viewport_size(viewport)
     Chat(page).begin(qualbot.base_url + "/")
     page.wait_for_timeout(300)
@@ -147,7 +161,7 @@ def test_no_serious_accessibility_violations(page: Page, qualbot: QualbotProcess
     assert page.locator("qualbot-widget [aria-live=polite]").inner_text() != ""  # new messages announced
 
 
-def test_reduced_motion_turns_animation_off(page: Page, qualbot: QualbotProcess) -> None:
+def test_reduced_motion_turns_animation_off(page: Page, qualbot: LiveServer) -> None:
     page.emulate_media(reduced_motion="reduce")
     chat = Chat(page)
     page.goto(qualbot.base_url + "/")
@@ -155,3 +169,23 @@ def test_reduced_motion_turns_animation_off(page: Page, qualbot: QualbotProcess)
     assert chat.panel.evaluate("e => getComputedStyle(e).animationName") == "none"
     page.emulate_media(reduced_motion="no-preference")
     assert chat.panel.evaluate("e => getComputedStyle(e).animationName") == "qb-in"
+
+
+@pytest.mark.parametrize(
+    ("attrs", "accent", "left"),
+    [
+        ('data-color="#0b5e57" data-color-text="#fffbe6" data-position="left"', "rgb(11, 94, 87)", True),
+        ('data-color="red;}:host{display:none" data-position="middle"', "rgb(33, 80, 200)", False),  # ignored
+    ],
+)
+def test_colours_and_position_from_the_tag(
+    page: Page, qualbot: LiveServer, site: HostSite, attrs: str, accent: str, left: bool
+) -> None:
+    page.goto(site.add("/", host_page(qualbot.base_url, attrs=f'data-flow="bant" {attrs}')))
+    launcher = Chat(page).launcher
+    launcher.wait_for()
+    assert launcher.evaluate("e => getComputedStyle(e).backgroundColor") == accent
+    box = launcher.bounding_box()
+    assert box is not None and (box["x"] < 100) is left
+    if left:
+        assert launcher.evaluate("e => getComputedStyle(e).color") == "rgb(255, 251, 230)"

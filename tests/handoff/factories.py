@@ -1,4 +1,4 @@
-"""Rows for handoff tests: leads with facts, written straight to a test database; concurrent routing."""
+"""Handoff test helpers: leads written straight to a test database, the service with the handoff listener, routing at once."""
 
 from __future__ import annotations
 
@@ -8,9 +8,15 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.config import Settings
+from bot.conversations import ConversationService, TurnListener, TurnOutcome
 from bot.db import models
+from bot.engine.flow import load_flows
+from bot.extract.rules import RulesExtractor
 from bot.handoff.assignment import assign
 from bot.handoff.models import RoutingCounter
+from bot.handoff.service import build_handoff
+from bot.qualify.policy import load_policy
 from bot.qualify.routing import RoutingRules
 
 
@@ -58,3 +64,26 @@ async def route_concurrently(
     async with db() as session:
         counter = await session.get(RoutingCounter, team) if team else None
     return list(owners), counter.value if counter else None
+
+
+def handoff_service(
+    settings: Settings, db: async_sessionmaker[AsyncSession], *after: TurnListener
+) -> ConversationService:
+    """The conversation service with the handoff's listener (then ``after``), as ``create_app`` wires it."""
+    policy = load_policy(settings.policy_dir / "policy.yaml")
+    handoff = build_handoff(settings, db, policy)
+    return ConversationService(
+        settings=settings, sessionmaker=db, flows=load_flows(settings.flows_dir), extractor=RulesExtractor(),
+        policy=policy, listeners=[handoff.listener, *after],
+    )  # fmt: skip
+
+
+async def converse(service: ConversationService, answers: dict[str, str], lead_id: str | None = None) -> TurnOutcome:
+    """Run the BANT flow answering each question from ``answers`` (by topic) until it ends."""
+    opened = await service.start(flow_name="bant", lead_id=lead_id)
+    field = opened.replies[-1].field
+    while True:
+        outcome = await service.handle_message(opened.conversation_id, answers[field or ""])
+        if outcome.qualified:
+            return outcome
+        field = outcome.replies[-1].field

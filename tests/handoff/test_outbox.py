@@ -1,10 +1,9 @@
-"""The outbox against a real SQLite database and a real HTTP receiver: claims, leases, retries, giving up."""
+"""The outbox against a real database (SQLite, or PostgreSQL in its pass) and a real HTTP receiver: claims, leases, retries, giving up."""
 
 from __future__ import annotations
 
 import asyncio
 import random
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -13,7 +12,6 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.config import Settings
-from bot.db.session import create_engine, create_sessionmaker
 from bot.handoff.models import Delivery
 from bot.handoff.outbox import OutboxWorker, claim, default_senders, enqueue, next_delay, record
 from bot.handoff.senders import Attempt
@@ -51,12 +49,6 @@ def settings(database_url: str, tmp_path: Path) -> Settings:
         outbox_lease_seconds=30,
     )
 
-
-@pytest.fixture
-async def db(settings: Settings) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
-    engine = create_engine(settings)
-    yield create_sessionmaker(engine)
-    await engine.dispose()
 
 
 async def pending(db: async_sessionmaker[AsyncSession], url: str, count: int = 1) -> list[str]:

@@ -5,7 +5,6 @@ winning, and the round-robin counter staying exact under concurrent turns (the s
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -13,17 +12,11 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.config import Settings
-from bot.conversations import ConversationService
 from bot.db import models
-from bot.db.session import create_engine, create_sessionmaker
-from bot.engine.flow import load_flows
-from bot.extract.rules import RulesExtractor
 from bot.handoff.models import RoutingCounter
-from bot.handoff.service import build_handoff
-from bot.qualify.policy import load_policy
 from bot.qualify.routing import load_routing
 from tests.channels.test_chat_e2e import ANSWERS
-from tests.handoff.factories import add_lead, route_concurrently
+from tests.handoff.factories import add_lead, converse, handoff_service, route_concurrently
 from tests.handoff.test_handoff_e2e import qualify
 from tests.support.appserver import migrated_settings
 from tests.support.server import LiveServer
@@ -58,30 +51,12 @@ def settings(database_url: str, tmp_path: Path) -> Settings:
     return migrated_settings(database_url, tmp_path)
 
 
-@pytest.fixture
-async def db(settings: Settings) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
-    engine = create_engine(settings)
-    yield create_sessionmaker(engine)
-    await engine.dispose()
-
 
 async def test_an_existing_owner_wins_over_territory(settings: Settings, db: async_sessionmaker[AsyncSession]) -> None:
-    policy = load_policy(settings.policy_dir / "policy.yaml")
-    handoff = build_handoff(settings, db, policy)
-    service = ConversationService(
-        settings=settings, sessionmaker=db, flows=load_flows(settings.flows_dir), extractor=RulesExtractor(),
-        policy=policy, listeners=[handoff.listener],
-    )  # fmt: skip
     async with db() as session:
         lead = await add_lead(session, name="Kept", owner="chloe@example.com")  # an EMEA rep; the lead is in Canada
         await session.commit()
-    opened = await service.start(flow_name="bant", lead_id=lead.id)
-    field = opened.replies[-1].field
-    while True:
-        outcome = await service.handle_message(opened.conversation_id, ANSWERS[field])
-        if outcome.qualified:
-            break
-        field = outcome.replies[-1].field
+    outcome = await converse(handoff_service(settings, db), ANSWERS, lead_id=lead.id)
     async with db() as session:
         stored = await session.get(models.Lead, lead.id)
         counters = list(await session.scalars(select(RoutingCounter)))

@@ -71,11 +71,11 @@ class Dispatcher:
         s = self.settings
         webhook = event in s.webhook_events and bool(s.webhook_urls)
         slack = event in s.slack_events and s.slack_webhook_url is not None
-        assigned = await current_assignment(session, lead.id)
-        rep_email = self._rep_email_target(lead, event, assigned)
+        assignment = self._assignment(lead, await current_assignment(session, lead.id))
+        rep_email = self._rep_email_target(event, assignment)
         if not (webhook or slack or rep_email):
             return []
-        base = await self._payload(session, lead, event, now, decision, score, conversation, assigned)
+        base = await self._payload(session, lead, event, now, decision, score, conversation, assignment)
         rows: list[Delivery] = []
 
         def add(kind: str, target: str, payload: dict[str, Any], key: str) -> None:
@@ -94,18 +94,35 @@ class Dispatcher:
             add("slack", "slack", {**base, "id": key}, key)
         if rep_email and self.renderer is not None:
             key = new_idempotency_key()
-            name = assigned.rep_name if assigned else None
+            name = assignment.rep.name if assignment and assignment.rep else None
             add("email", rep_email, self.renderer.render({**base, "id": key}, to=rep_email, rep_name=name), key)
         if rows and self.on_enqueue is not None:
             self.on_enqueue()
         return rows
 
-    def _rep_email_target(self, lead: models.Lead, event: str, assigned: LeadAssignment | None) -> str | None:
+    def _rep_email_target(self, event: str, assignment: Assignment | None) -> str | None:
+        """The owner's address for an outcome event, when rep emails are on and SMTP is configured."""
         if not (self.settings.rep_email and self.settings.smtp_host and self.renderer is not None):
             return None
-        if event == "lead.updated" or assigned is None or not assigned.owner or assigned.owner != lead.owner:
+        if event == "lead.updated" or assignment is None or not assignment.owner:
             return None
-        return assigned.owner if "@" in assigned.owner else None
+        return assignment.owner if "@" in assignment.owner else None
+
+    def _assignment(self, lead: models.Lead, row: LeadAssignment | None) -> Assignment | None:
+        """Who owns ``lead`` now: its routing row, else an owner set another way (the console), with its rep if known."""
+        if not lead.owner:
+            return None
+        if row is not None and row.owner == lead.owner:
+            rep = None
+            if row.rep_name and "@" in lead.owner:
+                # Built from stored, once-validated values; no need to validate again.
+                rep = Rep.model_construct(
+                    name=row.rep_name, email=lead.owner, meeting_link=row.meeting_link, active=True
+                )
+            return Assignment(owner=row.owner, team=row.team, reason=row.reason, counters={}, rep=rep)
+        known = self.rules.rep(lead.owner) if self.rules is not None else None
+        team, rep = known if known is not None else (None, None)
+        return Assignment(owner=lead.owner, team=team, reason="owner set by hand", counters={}, rep=rep)
 
     async def _payload(
         self,
@@ -116,7 +133,7 @@ class Dispatcher:
         decision: Decision | None,
         score: LeadScore | None,
         conversation: models.Conversation | None,
-        assigned: LeadAssignment | None,
+        assignment: Assignment | None,
     ) -> dict[str, Any]:
         if decision is None:
             decision = await latest_decision(session, lead)
@@ -150,7 +167,7 @@ class Dispatcher:
             "created_at": lead.created_at,
         }
         return build_payload(
-            event, record, decision, score, _assignment(assigned), facts, event_id="pending", occurred_at=now
+            event, record, decision, score, assignment, facts, event_id="pending", occurred_at=now
         )
 
 
@@ -167,12 +184,3 @@ async def latest_decision(session: AsyncSession, lead: models.Lead) -> Decision:
         for r in (latest.reasons if latest else [])
     )
     return Decision(lead.stage, reasons)
-
-
-def _assignment(row: LeadAssignment | None) -> Assignment | None:
-    if row is None:
-        return None
-    rep = None
-    if row.rep_name and row.owner and "@" in row.owner:
-        rep = Rep.model_construct(name=row.rep_name, email=row.owner, meeting_link=row.meeting_link, active=True)
-    return Assignment(owner=row.owner, team=row.team, reason=row.reason, counters={}, rep=rep)

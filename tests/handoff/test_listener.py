@@ -13,7 +13,7 @@ from bot.conversations import TurnEvent
 from bot.db import models
 from bot.handoff.models import Delivery, LeadAssignment, LeadScoreRecord, RoutingCounter
 from tests.channels.test_chat_e2e import ANSWERS
-from tests.handoff.factories import converse, handoff_service
+from tests.handoff.factories import add_lead, converse, handoff_service
 from tests.support.appserver import migrated_settings
 
 
@@ -79,3 +79,19 @@ async def test_a_turn_that_rolls_back_leaves_no_delivery_no_owner_and_no_used_tu
     assert await rows(db, LeadAssignment) == [] and await rows(db, RoutingCounter) == []
     (lead,) = await rows(db, models.Lead)
     assert lead.owner is None, "the last turn's assignment is gone with it"
+
+
+async def test_an_owner_set_by_hand_gets_the_email_with_the_rep_known_from_routing(
+    settings: Settings, db: async_sessionmaker[AsyncSession]
+) -> None:
+    async with db() as session:
+        lead = await add_lead(session, owner="dev@example.com")  # the APAC rep, set in the console
+        await session.commit()
+    outcome = await converse(handoff_service(settings, db), ANSWERS, lead_id=lead.id)
+    deliveries = await rows(db, Delivery)
+    (email,) = [d for d in deliveries if d.kind == "email"]
+    webhook = next(d for d in deliveries if d.kind == "webhook" and d.event == "lead.qualified")
+    assert outcome.stage == "sql" and outcome.handoff["meeting_link"] == "https://cal.example.com/dev"
+    assert email.target == "dev@example.com" and "Hi Dev Example" in email.payload["text"]
+    assert webhook.payload["assignment"]["rep"]["meeting_link"] == "https://cal.example.com/dev"
+    assert webhook.payload["assignment"]["team"] == "apac"

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from datetime import UTC, datetime
-from urllib.parse import urlsplit, urlunsplit
+from typing import Any
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from sqlalchemy import select
@@ -18,16 +16,6 @@ def _iso(value: Any) -> str | None:
     return value.isoformat() if value is not None else None
 
 
-def shown_target(row: Delivery) -> str:
-    """Where the row goes, without credentials: a URL loses its user info and query string."""
-    if row.kind != "webhook":
-        return row.target
-    parts = urlsplit(row.target)
-    host = parts.hostname or ""
-    netloc = f"{host}:{parts.port}" if parts.port else host
-    return urlunsplit((parts.scheme, netloc, parts.path, "", ""))
-
-
 def delivery_json(row: Delivery) -> dict[str, Any]:
     """A delivery as the API shows it; Slack's secret URL is never stored, a webhook URL is shown without secrets."""
     return {
@@ -35,7 +23,7 @@ def delivery_json(row: Delivery) -> dict[str, Any]:
         "idempotency_key": row.idempotency_key,
         "lead_id": row.lead_id,
         "kind": row.kind,
-        "target": shown_target(row),
+        "target": row.public_target(),
         "event": row.event,
         "status": row.status,
         "attempts": row.attempts,

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import event as sa_event
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -97,7 +98,9 @@ class Dispatcher:
             name = assignment.rep.name if assignment and assignment.rep else None
             add("email", rep_email, self.renderer.render({**base, "id": key}, to=rep_email, rep_name=name), key)
         if rows and self.on_enqueue is not None:
-            self.on_enqueue()
+            # Wake the worker once the rows are committed; before, it would find nothing.
+            notify = self.on_enqueue
+            sa_event.listen(session.sync_session, "after_commit", lambda _session: notify(), once=True)
         return rows
 
     def _rep_email_target(self, event: str, assignment: Assignment | None) -> str | None:

@@ -245,7 +245,7 @@ class OutboxWorker:
         if stored is not None and stored.status != "delivered":
             log.warning(
                 "delivery %s (%s to %s) attempt %d failed: %s; %s",
-                row.id, row.kind, row.target if row.kind == "webhook" else row.kind, stored.attempts, stored.last_error,
+                row.id, row.kind, row.public_target(), stored.attempts, stored.last_error,
                 "giving up" if stored.status == "dead" else f"next at {stored.next_attempt_at.isoformat()}",
             )  # fmt: skip
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -12,6 +11,7 @@ from bot.config import Settings
 from tests.api.test_events import new_lead
 from tests.support.appserver import migrated_settings, running_app
 from tests.support.receiver import WebhookReceiver
+from tests.support.waiting import eventually
 
 SECRET = b"whsec_retry"
 
@@ -42,12 +42,11 @@ async def test_a_dead_delivery_is_retried_on_request_with_the_same_key(settings:
         with app.api() as api:
             api.post("/api/events", json={"lead_id": lead_id, "name": "webinar_signup"})
             receiver.wait_for(lambda: len(receiver.requests) == 1, what="the failed attempt")
-            (dead,) = api.get("/api/deliveries", params={"lead_id": lead_id}).json()["deliveries"]
-            for _ in range(50):
-                if dead["status"] == "dead":
-                    break
-                time.sleep(0.05)
-                dead = api.get(f"/api/deliveries/{dead['id']}").json()
+            (dead,) = eventually(
+                lambda: api.get("/api/deliveries", params={"lead_id": lead_id}).json()["deliveries"],
+                lambda found: len(found) == 1 and found[0]["status"] == "dead",
+                what="the delivery to die",
+            )
             detail = api.get(f"/api/deliveries/{dead['id']}").json()
             retried = api.post(f"/api/deliveries/{dead['id']}/retry")
             receiver.wait_for(lambda: len(receiver.accepted()) == 1, what="the retried delivery")

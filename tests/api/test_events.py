@@ -11,6 +11,7 @@ import pytest
 from tests.handoff.factories import add_lead
 from tests.support.appserver import RunningApp, migrated_settings, running_app
 from tests.support.receiver import WebhookReceiver
+from tests.support.waiting import eventually
 
 SECRET = b"whsec_events"
 FACTS = {"need": "confirmed", "authority": "decision_maker", "country": "US"}
@@ -92,12 +93,19 @@ async def test_the_delivery_log_filters_by_status_and_lead(app: RunningApp, rece
     delivered_lead, failing_lead = await new_lead(app), await new_lead(app)
     with app.api() as api:
         api.post("/api/events", json={"lead_id": delivered_lead, "name": "webinar_signup"})
-        receiver.wait_for(lambda: len(receiver.accepted()) == 1, what="the first webhook")
+        eventually(
+            lambda: api.get("/api/deliveries", params={"status": "delivered"}).json()["deliveries"],
+            lambda found: len(found) == 1,
+            what="the first webhook delivered",
+        )
         receiver.fail(100)
         api.post("/api/events", json={"lead_id": failing_lead, "name": "webinar_signup"})
-        receiver.wait_for(lambda: len(receiver.requests) >= 2, what="a failed attempt")
         delivered = api.get("/api/deliveries", params={"status": "delivered"}).json()["deliveries"]
-        pending = api.get("/api/deliveries", params={"status": "pending", "lead_id": failing_lead}).json()["deliveries"]
+        pending = eventually(
+            lambda: api.get("/api/deliveries", params={"status": "pending", "lead_id": failing_lead}).json()["deliveries"],
+            lambda found: len(found) == 1 and found[0]["attempts"] >= 1,
+            what="the failed attempt recorded",
+        )
         other = api.get("/api/deliveries", params={"lead_id": delivered_lead, "status": "pending"}).json()["deliveries"]
         bad = api.get("/api/deliveries", params={"status": "lost"})
     assert [d["lead_id"] for d in delivered] == [delivered_lead] and delivered[0]["delivered_at"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import signal
 import time
+from collections.abc import Callable
 from collections import Counter
 from pathlib import Path
 
@@ -12,6 +13,7 @@ import pytest
 from tests.handoff.test_handoff_e2e import SECRET, handoff_env, qualify
 from tests.support.receiver import WebhookReceiver
 from tests.support.server import LiveServer
+from tests.support.waiting import eventually
 
 
 def deliveries(server: LiveServer) -> list[dict]:
@@ -19,11 +21,8 @@ def deliveries(server: LiveServer) -> list[dict]:
         return api.get("/api/deliveries").json()["deliveries"]
 
 
-def wait_until(condition, timeout: float = 20.0, what: str = "condition") -> None:  # type: ignore[no-untyped-def]
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, f"timed out waiting for {what}"
-        time.sleep(0.1)
+def wait_until(condition: Callable[[], bool], what: str) -> None:
+    eventually(condition, bool, what=what)
 
 
 async def test_receiver_down_then_back_gets_everything_after_retries(tmp_path: Path) -> None:

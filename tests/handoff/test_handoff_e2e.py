@@ -14,6 +14,7 @@ from tests.channels.test_chat_e2e import ANSWERS
 from tests.support.chat import ChatClient
 from tests.support.receiver import MailSink, WebhookReceiver
 from tests.support.server import LiveServer
+from tests.support.waiting import eventually
 
 SECRET = b"whsec_test_secret"
 
@@ -58,7 +59,11 @@ async def test_sql_is_routed_offered_a_meeting_and_announced_everywhere(tmp_path
             mail.wait_for(1)
             with server.api() as api:
                 record = api.get(f"/api/leads/{qualified['lead_id']}").json()
-                log = api.get("/api/deliveries", params={"lead_id": qualified["lead_id"]}).json()["deliveries"]
+                log = eventually(
+                    lambda: api.get("/api/deliveries", params={"lead_id": qualified["lead_id"]}).json()["deliveries"],
+                    lambda found: len(found) == 6 and all(d["status"] == "delivered" for d in found),
+                    what="every delivery recorded as delivered",
+                )
         finally:
             server.stop()
 

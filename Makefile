@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test bench lock clean venv
+.PHONY: run test bench audit lock clean venv
 
 venv: $(STAMP)
 
@@ -24,6 +24,11 @@ test: $(STAMP)
 	@if [ -n "$$QUALBOT_TEST_POSTGRES_URL" ]; then \
 	  echo "== again on PostgreSQL"; QUALBOT_TEST_DB=postgresql $(BIN)/python -m pytest $(PYTEST_ARGS); \
 	elif [ "$$CI" = "true" ]; then echo "CI needs QUALBOT_TEST_POSTGRES_URL (see .ci/run)"; exit 1; fi
+
+# Known vulnerabilities in the pinned dependencies (fails only when one is found; packages the
+# vulnerability service cannot look up are listed as skipped).
+audit: $(STAMP)
+	$(BIN)/pip-audit --requirement requirements.lock --no-deps --disable-pip --progress-spinner off
 
 bench: $(STAMP)
 	$(BIN)/python -m bench

@@ -9,11 +9,12 @@ from __future__ import annotations
 import sys
 from typing import Callable
 
-from bench import extract, load
+from bench import email, extract, load
 
 BENCHMARKS: dict[str, Callable[[list[str]], int]] = {
     "extract": extract.main,
     "load": load.main,
+    "email": email.main,
 }
 
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import UTC, datetime
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -18,6 +20,8 @@ from bot.api.events import events_router
 from bot.api.guards import BodySizeLimit, rate_limit_api
 from bot.api.leads import leads_router
 from bot.apikeys import ensure_api_key
+from bot.channels.email import EmailSetup
+from bot.channels.email.privacy import erase_email
 from bot.channels.web import ChatSessions, chat_router
 from bot.config import Settings
 from bot.conversations import ConversationService
@@ -28,6 +32,7 @@ from bot.live import Bus, LocalBus
 from bot.live_pg import PostgresBus
 from bot.extract.base import Extractor
 from bot.handoff.service import build_handoff
+from bot.privacy import PrivacyService
 from bot.qualify.policy import load_policy
 from bot.ratelimit import RateLimits
 
@@ -57,16 +62,24 @@ def create_app(settings: Settings, *, extractor: Extractor | None = None) -> Fas
         bus=bus,
         listeners=[handoff.listener],
     )
+    email = EmailSetup.build(service)
+
+    privacy = PrivacyService(sessionmaker, erasers=[erase_email])
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         await ensure_api_key(settings, sessionmaker)
+        retention = asyncio.create_task(_retention_loop(privacy, settings)) if settings.retention_days > 0 else None
         if isinstance(bus, PostgresBus):
             await bus.start()
+        await email.start()
         await handoff.start()
         log.info("qualbot ready: flows %s, extractor %s", ", ".join(sorted(flows)), extractor.name)
         yield
         await handoff.stop()
+        await email.stop()
+        if retention is not None:
+            retention.cancel()
         if isinstance(bus, PostgresBus):
             await bus.stop()
         await engine.dispose()
@@ -75,8 +88,10 @@ def create_app(settings: Settings, *, extractor: Extractor | None = None) -> Fas
     app.state.settings = settings
     app.state.sessionmaker = sessionmaker
     app.state.service = service
+    app.state.privacy = privacy
     app.state.flows = flows
     app.state.handoff = handoff
+    app.state.email = email
     _install_error_handlers(app)
     chat_sessions = ChatSessions()
     app.state.drain = chat_sessions.drain
@@ -88,6 +103,7 @@ def create_app(settings: Settings, *, extractor: Extractor | None = None) -> Fas
     app.include_router(conversations_router())
     app.include_router(events_router())
     app.include_router(deliveries_router())
+    app.include_router(email.router())
     _include_widget(app, settings)
 
     @app.get("/healthz", include_in_schema=False)
@@ -95,6 +111,16 @@ def create_app(settings: Settings, *, extractor: Extractor | None = None) -> Fas
         return {"status": "ok"}
 
     return app
+
+
+async def _retention_loop(privacy: PrivacyService, settings: Settings) -> None:
+    """Purge old transcripts now and then, for as long as the server runs."""
+    while True:
+        try:
+            await privacy.purge_transcripts(settings.retention_days, datetime.now(UTC))
+        except Exception:  # noqa: BLE001 - a failed purge is retried next round, never kills the server
+            log.exception("retention purge failed")
+        await asyncio.sleep(settings.retention_check_seconds)
 
 
 def _live_bus(settings: Settings) -> Bus:

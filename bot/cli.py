@@ -1,4 +1,4 @@
-"""The ``qualbot`` command: serve, migrate, extract, flows check."""
+"""The ``qualbot`` command: serve, migrate, extract, flows check, email send."""
 
 from __future__ import annotations
 
@@ -34,6 +34,15 @@ def _parser() -> argparse.ArgumentParser:
     flows_commands = flows.add_subparsers(dest="flows_command", metavar="SUBCOMMAND", required=True)
     check = flows_commands.add_parser("check", help="validate flow files; errors name file and line")
     check.add_argument("paths", nargs="*", type=Path, help="flow files or folders (default: the flows folder)")
+
+    email = commands.add_parser("email", help="the email channel")
+    email_commands = email.add_subparsers(dest="email_command", metavar="SUBCOMMAND", required=True)
+    send = email_commands.add_parser("send", help="start an email conversation: queue the first email and send it")
+    send.add_argument("--to", required=True, help="the prospect's email address")
+    send.add_argument("--name", help="the prospect's name")
+    send.add_argument("--company", help="the prospect's company")
+    send.add_argument("--flow", help="the flow to qualify with (default: QUALBOT_DEFAULT_FLOW)")
+    send.add_argument("--downloaded", help="what the prospect downloaded, for the first email")
     return parser
 
 
@@ -114,8 +123,20 @@ def _flows(args: argparse.Namespace) -> int:
     return main_flows_check([str(p) for p in args.paths])
 
 
+def _email(args: argparse.Namespace) -> int:
+    import asyncio
+
+    from bot.channels.email.cli import send_outreach
+    from bot.db.migrate import upgrade
+
+    settings = _settings()
+    upgrade(settings)
+    return asyncio.run(send_outreach(settings, to=args.to, name=args.name, company=args.company, flow=args.flow,
+                                     downloaded=args.downloaded))
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``qualbot`` command and ``python -m bot``."""
     args = _parser().parse_args(argv)
-    handlers = {"serve": _serve, "migrate": _migrate, "extract": _extract, "flows": _flows}
+    handlers = {"serve": _serve, "migrate": _migrate, "extract": _extract, "flows": _flows, "email": _email}
     return handlers[args.command](args)

@@ -59,8 +59,31 @@ class Settings(BaseSettings):
 
     max_message_chars: int = 4096  # a chat text longer than this is refused (4 KB in the protocol)
     max_frame_bytes: int = 16384
+    retention_days: int = 0  # purge transcripts older than this many days; 0 keeps them
+    retention_check_seconds: float = 3600.0
     storage_retry_seconds: float = 30.0  # how long a turn waits out a database outage before giving up
     timezone: str = "UTC"  # the day a message was written is taken in this zone
+
+    # ---- email (docs/email.md) ----
+    smtp_host: str = ""  # the outgoing relay; empty: emails are queued but not sent
+    smtp_port: int = 587
+    smtp_security: Literal["starttls", "tls", "none"] = "starttls"
+    smtp_username: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_timeout_seconds: float = 20.0
+    email_from: str = "Sales Team <sales@example.com>"  # the From header of every email
+    email_sender_name: str = ""  # the name signing emails; defaults to the display name of email_from
+    reply_domain: str = "reply.example.com"  # reply addresses are reply+TOKEN@<reply_domain>
+    smtp_listen: str = ""  # host:port for the built-in SMTP receiver; empty: not started
+    inbound_secret: SecretStr | None = None  # shared secret of POST /inbound/email; unset: route refused
+    email_max_message_bytes: int = 10_000_000  # bigger inbound messages are refused (SMTP 552 / HTTP 413)
+    email_max_body_chars: int = 20_000  # text kept from one inbound body
+    email_followups: int = 2  # follow-ups after an unanswered email
+    email_followup_spacing_seconds: float = 3 * 86400.0  # wait before each follow-up
+    email_scheduler_interval_seconds: float = 30.0  # how often due follow-ups and retries are looked for
+    email_send_retries: int = 8  # attempts per outgoing email before it is marked failed
+    email_retry_base_seconds: float = 30.0  # retry backoff doubles from here (capped at one hour)
+    email_inbound_new_leads: bool = False  # an email from an unknown sender starts a new lead (else: unthreaded)
 
     log_level: str = "INFO"
 
@@ -75,7 +98,7 @@ class Settings(BaseSettings):
     slack_events: Annotated[list[str], NoDecode] = Field(
         default_factory=lambda: ["lead.qualified", "lead.nurture", "lead.disqualified"]
     )
-    rep_email: bool = True  # email the assigned rep (needs smtp_host)
+    rep_email: bool = True  # email the assigned rep (through the SMTP settings above; needs smtp_host)
     console_path: str = "/console/leads/{lead_id}"  # where a lead opens, after the public URL
     outbox_worker: bool = True  # deliver from this process (several servers may share the outbox)
     outbox_poll_seconds: float = 1.0
@@ -84,15 +107,6 @@ class Settings(BaseSettings):
     outbox_max_attempts: int = 10  # then the delivery is dead, its last error kept
     outbox_backoff_base_seconds: float = 10.0
     outbox_backoff_cap_seconds: float = 3600.0
-
-    # Outgoing email (SMTP via aiosmtplib).
-    smtp_host: str | None = None
-    smtp_port: int = 25
-    smtp_username: str | None = None
-    smtp_password: SecretStr | None = None
-    smtp_starttls: bool = False
-    smtp_tls: bool = False
-    email_from: str = "qualbot@localhost"
 
     @field_validator("webhook_urls", "webhook_events", "slack_events", mode="before")
     @classmethod

@@ -146,8 +146,11 @@ class ConversationService:
         token = new_token("rt_")
         now = self.clock()
         seed = seed if seed is not None else int.from_bytes(token_hash(token)[:8].encode(), "big") % 1_000_003
-        result = dialogue.start(flow, channel=channel, seed=seed)
         async with self._unit_of_work() as session:
+            # A lead who already told us things (e.g. in the chat) is not asked them again.
+            known = await self.known_facts(session, lead_id) if lead_id is not None else {}
+            stage = decide(known, self.policy, complete=True).stage if known else "iql"
+            result = dialogue.start(flow, channel=channel, seed=seed, known=known, stage=stage)
             if lead_id is None:
                 lead = models.Lead(created_at=now, updated_at=now, **dict(contact or {}))
                 session.add(lead)
@@ -215,19 +218,22 @@ class ConversationService:
         text: str,
         *,
         on_delay: Callable[[], Awaitable[None]] | None = None,
+        written_at: datetime | None = None,
     ) -> TurnOutcome:
         """Store a prospect message, extract its facts, decide the stage and step the dialogue.
 
         While the database is unreachable each step is retried (``on_delay`` is awaited once so
         the channel can ask the visitor to wait) for up to ``storage_retry_seconds``; the message
         is stored exactly once, then :class:`StorageUnavailable` if the outage lasts longer.
+        ``written_at`` is when the prospect wrote it (an email's Date), from which relative dates
+        count; it defaults to now.
         """
         text = self.validate_text(text)
         retry = _Retry(self.settings.storage_retry_seconds, on_delay)
         async with self._lock(conversation_id):
             now = self.clock()
             message_id, conversation, topic = await retry(lambda: self._store_prospect_message(conversation_id, text, now))
-            extraction = await self._extract(text, topic, conversation.channel, now)
+            extraction = await self._extract(text, topic, conversation.channel, written_at or now)
             return await retry(lambda: self._advance(conversation_id, message_id, text, extraction, now))
 
     async def _store_prospect_message(
@@ -300,6 +306,16 @@ class ConversationService:
             conversation.state = result.state.model_dump(mode="json")
             conversation.updated_at = now
             self._add_bot_messages(session, conversation.id, result.replies, now)
+            for question in result.prospect_questions:  # recorded for the SDR, answered or not
+                session.add(
+                    models.EngagementEvent(
+                        lead_id=lead.id,
+                        conversation_id=conversation.id,
+                        name="prospect_question",
+                        properties={"text": question, "answered": question not in result.unanswered},
+                        occurred_at=now,
+                    )
+                )
             previous_stage = lead.stage
             lead.stage = stage
             lead.score = await self._score(session, lead.id, known, now)

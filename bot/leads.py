@@ -49,6 +49,16 @@ async def lead_record(session: AsyncSession, lead_id: str) -> dict[str, Any]:
         }
         for f in facts
     ]
+    questions = await session.scalars(
+        select(models.EngagementEvent)
+        .where(models.EngagementEvent.lead_id == lead_id, models.EngagementEvent.name == "prospect_question")
+        .order_by(models.EngagementEvent.occurred_at, models.EngagementEvent.id)
+    )
+    record["prospect_questions"] = [
+        {"text": q.properties.get("text"), "answered": q.properties.get("answered"), "at": _iso(q.occurred_at)}
+        for q in questions
+        if q.properties.get("text")
+    ]
     conversations = list(
         await session.scalars(
             select(models.Conversation).where(models.Conversation.lead_id == lead_id).order_by(models.Conversation.created_at)
@@ -171,6 +181,7 @@ def _summary(lead: models.Lead) -> dict[str, Any]:
         "stage": lead.stage,
         "score": lead.score,
         "owner": lead.owner,
+        "erased": lead.erased_at is not None,
         "created_at": _iso(lead.created_at),
         "updated_at": _iso(lead.updated_at),
     }

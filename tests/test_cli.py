@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -59,3 +60,27 @@ def test_migrate_creates_the_database(tmp_path: Path) -> None:
     result = qualbot("migrate", cwd=tmp_path, env={"QUALBOT_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path}/m.db"})
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "m.db").stat().st_size > 0
+
+
+def test_extract_reads_benchmark_lines_and_refuses_a_bad_one(tmp_path: Path) -> None:
+    good = '{"id": "a", "channel": "chat", "asked": "budget", "ref_date": "2026-11-23", "text": "about $20k a year", "extra": 1}'
+    bad = '{"id": "b", "channel": "fax", "asked": null, "ref_date": "2026-11-23", "text": "hi"}'
+    source = tmp_path / "in.jsonl"
+    source.write_text(good + "\n")
+    result = qualbot("extract", str(source))
+    assert result.returncode == 0, result.stderr
+    row = json.loads(result.stdout)
+    assert row["id"] == "a" and row["fields"]["budget_max"] == 20000 and row["fields"]["budget_period"] == "year"
+
+    source.write_text(good + "\n" + bad + "\n")
+    result = qualbot("extract", "--extractor", "rules", str(source))
+    assert result.returncode != 0
+    assert "line 2" in result.stderr and result.stdout == "", "no partial output"
+
+    piped = subprocess.run(
+        [sys.executable, "-m", "bot", "extract"], input=good + "\n", capture_output=True, text=True, timeout=60
+    )
+    assert piped.returncode == 0 and json.loads(piped.stdout)["id"] == "a"
+
+    missing = qualbot("extract", str(tmp_path / "nope.jsonl"))
+    assert missing.returncode == 1 and "cannot read" in missing.stderr

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from fastapi import APIRouter, Depends, Query, Request
-from fastapi.responses import StreamingResponse
+from fastapi.responses import JSONResponse, Response, StreamingResponse
 from pydantic import AwareDatetime
 
 from bot.api.auth import require_scope
@@ -50,5 +50,18 @@ def leads_router() -> APIRouter:
     async def show(request: Request, lead_id: str) -> dict[str, Any]:
         async with request.app.state.sessionmaker() as session:
             return await lead_record(session, lead_id)
+
+    @router.get("/{lead_id}/export")
+    async def export(request: Request, lead_id: str) -> JSONResponse:
+        """Everything stored about the person (their right of access), as a download."""
+        data = await request.app.state.privacy.export(lead_id)
+        headers = {"Content-Disposition": f'attachment; filename="lead-{lead_id}.json"'}
+        return JSONResponse(data, headers=headers)
+
+    @router.delete("/{lead_id}", status_code=204, dependencies=[Depends(require_scope("leads:write"))])
+    async def erase(request: Request, lead_id: str) -> Response:
+        """Erase the person's data and transcripts; anonymous counts stay for analytics."""
+        await request.app.state.privacy.erase(lead_id, datetime.now(UTC))
+        return Response(status_code=204)
 
     return router

@@ -56,6 +56,7 @@ class Lead(Base):
     stage: Mapped[str] = mapped_column(String(20), default="iql")
     score: Mapped[int] = mapped_column(Integer, default=0)
     owner: Mapped[str | None] = mapped_column(String(200))
+    erased_at: Mapped[datetime | None] = mapped_column()  # the person's data was erased on request
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 

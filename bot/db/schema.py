@@ -3,6 +3,7 @@
 A new area with tables of its own (``bot/<area>/models.py``) adds one import line here.
 """
 
+import bot.channels.email.models  # noqa: F401 (email tables)
 from bot.db.models import Base
 from bot.handoff import models as _handoff_models  # noqa: F401
 

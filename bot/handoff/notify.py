@@ -11,7 +11,7 @@ import re
 from collections.abc import Mapping
 from datetime import datetime
 from email.message import EmailMessage
-from email.utils import format_datetime
+from email.utils import format_datetime, parseaddr
 from pathlib import Path
 from typing import Any
 
@@ -80,7 +80,7 @@ def build_email(message: Mapping[str, str], *, sender: str, idempotency_key: str
     email["To"] = message["to"]
     email["Subject"] = message["subject"]
     email["Date"] = format_datetime(now)
-    domain = sender.rpartition("@")[2] or "qualbot.localhost"
+    domain = parseaddr(sender)[1].rpartition("@")[2] or "qualbot.localhost"
     email["Message-ID"] = f"<{idempotency_key}@{domain}>"  # the same on every retry: receivers can dedupe
     email["X-Qualbot-Idempotency-Key"] = idempotency_key
     email.set_content(message["text"])

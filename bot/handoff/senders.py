@@ -14,6 +14,7 @@ from typing import Protocol
 import aiosmtplib
 import httpx
 
+from bot.channels.email.outbound import SmtpSender
 from bot.config import Settings
 from bot.handoff.models import Delivery
 from bot.handoff.notify import build_email
@@ -75,31 +76,24 @@ class SlackSender:
 
 
 class EmailSender:
-    """Sends the rendered rep email over SMTP (``QUALBOT_SMTP_*``)."""
+    """Sends the rendered rep email through the email channel's SMTP relay settings (``QUALBOT_SMTP_*``)."""
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
+        self.smtp = SmtpSender(settings)
 
     async def send(self, delivery: Delivery, now: datetime) -> Attempt:
         s = self.settings
         if not s.smtp_host:
             return Attempt(False, error="QUALBOT_SMTP_HOST is not set", permanent=True)
         message = build_email(delivery.payload, sender=s.email_from, idempotency_key=delivery.idempotency_key, now=now)
+        envelope_from = email.utils.parseaddr(s.email_from)[1] or s.email_from
         try:
-            await aiosmtplib.send(
-                message,
-                hostname=s.smtp_host,
-                port=s.smtp_port,
-                username=s.smtp_username,
-                password=s.smtp_password.get_secret_value() if s.smtp_password else None,
-                start_tls=s.smtp_starttls,
-                use_tls=s.smtp_tls,
-                timeout=s.webhook_timeout_seconds,
-            )
+            await self.smtp.send(message.as_bytes(), envelope_from, delivery.payload["to"])
         except aiosmtplib.SMTPResponseException as exc:
             # 5xx is a final refusal (unknown mailbox, policy); 4xx is "try again later".
             return Attempt(False, exc.code, _clip(f"SMTP {exc.code}: {exc.message}"), permanent=500 <= exc.code < 600)
-        except (aiosmtplib.SMTPException, OSError) as exc:
+        except (aiosmtplib.SMTPException, OSError, TimeoutError) as exc:
             return Attempt(False, error=_clip(f"{type(exc).__name__}: {exc}"))
         return Attempt(True, 250)
 

@@ -1,7 +1,7 @@
 """handoff: deliveries outbox, lead assignments, routing counters, lead scores
 
 Revision ID: 0002_handoff
-Revises: 0001
+Revises: 0003_email
 Create Date: 2026-11-23 15:57:43.035904
 """
 from typing import Sequence, Union
@@ -12,7 +12,7 @@ import bot.db.models
 
 
 revision: str = '0002_handoff'
-down_revision: Union[str, Sequence[str], None] = '0001'
+down_revision: Union[str, Sequence[str], None] = '0003_email'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 

@@ -95,3 +95,20 @@ async def test_restart_mid_conversation_resumes_with_token(live_server: LiveServ
     await client.close()
     assert len(asked) == len(set(asked)), f"an answered question was asked again: {asked}"
     assert frames[-1]["stage"] == "sql"
+
+
+async def test_questions_back_to_the_bot_are_answered_and_recorded_for_the_sdr(live_server: LiveServer) -> None:
+    client = await ChatClient.connect(live_server.ws_url)
+    frames = await client.until_question()
+    pending = frames[-1]["field"]
+    frames = await client.say("Before that: do you integrate with Slack? And do you support Klingon?")
+    statements = [f["text"] for f in frames if f["type"] == "bot" and not f["field"]]
+    assert statements, "the bot answers before asking again"
+    assert frames[-1]["field"] == pending, "then the pending question comes back"
+    await client.close()
+    with live_server.api() as api:
+        lead = api.get("/api/leads").json()["leads"][0]
+        record = api.get(f"/api/leads/{lead['id']}").json()
+    texts = {q["text"]: q["answered"] for q in record["prospect_questions"]}
+    assert any("Slack" in t and answered for t, answered in texts.items()), texts
+    assert any("Klingon" in t and not answered for t, answered in texts.items()), texts

@@ -47,7 +47,7 @@ async def qualify(server: LiveServer, answers: dict[str, str] = ANSWERS, pages: 
 @pytest.mark.database
 async def test_sql_is_routed_offered_a_meeting_and_announced_everywhere(tmp_path: Path) -> None:
     with WebhookReceiver(secret=SECRET) as receiver, MailSink() as mail:
-        env = handoff_env(receiver, QUALBOT_SMTP_HOST="127.0.0.1", QUALBOT_SMTP_PORT=str(mail.port),
+        env = handoff_env(receiver, QUALBOT_SMTP_HOST="127.0.0.1", QUALBOT_SMTP_PORT=str(mail.port), QUALBOT_SMTP_SECURITY="none",
                           QUALBOT_EMAIL_FROM="qualbot@acme.example")  # fmt: skip
         server = LiveServer(tmp_path, env=env).start()
         try:

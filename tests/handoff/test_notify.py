@@ -52,7 +52,7 @@ def test_the_rep_email_has_summary_facts_with_evidence_links_and_escapes_prospec
     assert "<script>" not in html and "&lt;script&gt;" in html and "&lt;b&gt;leads&lt;/b&gt;" in html
     assert 'href="https://q.example/console/leads/L1"' in html
 
-    email = build_email(message, sender="qualbot@acme.example", idempotency_key="evt_1", now=NOW)
+    email = build_email(message, sender="Sales Team <qualbot@acme.example>", idempotency_key="evt_1", now=NOW)
     assert email["Message-ID"] == "<evt_1@acme.example>" and email["To"] == "ana@example.com"
     assert email.get_body(("html",)) is not None and email.get_body(("plain",)).get_content().startswith("Hi Ana")
 

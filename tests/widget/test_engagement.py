@@ -66,7 +66,7 @@ def test_browsing_before_and_during_the_chat_reaches_the_lead(page: Page, qualbo
     ]
     seconds = [props["seconds"] for name, props in stored if name == "pricing_time"]
     assert seconds[0] >= 1 and seconds[1] >= 2
-    assert stored[0][1]["title"] == "Pricing: Ledgerline"
+    assert stored[0][1]["title"] == "Pricing: Leadline"
 
 
 def test_consent_required_sends_nothing_before_agreement(page: Page, qualbot: LiveServer, site: HostSite) -> None:

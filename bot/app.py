@@ -31,6 +31,7 @@ from bot.errors import QualbotError
 from bot.live import Bus, LocalBus
 from bot.live_pg import PostgresBus
 from bot.extract.base import Extractor
+from bot.handoff.privacy import erase_handoff
 from bot.handoff.service import build_handoff
 from bot.privacy import PrivacyService
 from bot.qualify.policy import load_policy
@@ -64,7 +65,7 @@ def create_app(settings: Settings, *, extractor: Extractor | None = None) -> Fas
     )
     email = EmailSetup.build(service)
 
-    privacy = PrivacyService(sessionmaker, erasers=[erase_email])
+    privacy = PrivacyService(sessionmaker, erasers=[erase_email, erase_handoff])
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

@@ -73,6 +73,8 @@ def deliveries_router() -> APIRouter:
             if row.status != "dead":
                 message = f"the delivery is {row.status}; only a dead one is retried"
                 raise HTTPException(409, {"code": "not_dead", "message": message})
+            if not row.payload:
+                raise HTTPException(409, {"code": "erased", "message": "the lead's data was erased; nothing to send"})
             row.status, row.attempts, row.next_attempt_at = "pending", 0, datetime.now(UTC)
             row.claimed_by = row.claimed_until = None
             await session.commit()

@@ -59,3 +59,24 @@ async def test_a_dead_delivery_is_retried_on_request_with_the_same_key(settings:
     assert [r.key for r in receiver.requests] == [dead["idempotency_key"]] * 2
     assert receiver.accepted()[0].path == "/hooks?token=hush" and receiver.accepted()[0].verified
     assert again.status_code == 409 and missing.status_code == 404
+
+
+async def test_an_erased_leads_deliveries_keep_no_payload_and_cannot_be_resent(
+    settings: Settings, receiver: WebhookReceiver
+) -> None:
+    receiver.fail(1, status=500)
+    with running_app(settings) as app:
+        lead_id = await new_lead(app, name="Zoë", email="zoe@example.org")
+        with app.api() as api:
+            api.post("/api/events", json={"lead_id": lead_id, "name": "webinar_signup"})
+            (dead,) = eventually(
+                lambda: api.get("/api/deliveries", params={"lead_id": lead_id, "status": "dead"}).json()["deliveries"],
+                lambda found: len(found) == 1,
+                what="the delivery to die",
+            )
+            assert api.get(f"/api/deliveries/{dead['id']}").json()["payload"]["lead"]["email"] == "zoe@example.org"
+            assert api.delete(f"/api/leads/{lead_id}").status_code == 204
+            detail = api.get(f"/api/deliveries/{dead['id']}").json()
+            retry = api.post(f"/api/deliveries/{dead['id']}/retry")
+    assert detail["payload"] == {} and detail["status"] == "dead"
+    assert retry.status_code == 409 and retry.json()["error"]["code"] == "erased"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,9 @@ from bot.config import Settings
 from bot.conversations import TurnEvent
 from bot.db import models
 from bot.handoff.models import Delivery, LeadAssignment, LeadScoreRecord, RoutingCounter
+from bot.handoff.outbox import claim
+from bot.handoff.privacy import ERASED, erase_handoff
+from bot.privacy import PrivacyService
 from tests.channels.test_chat_e2e import ANSWERS
 from tests.handoff.factories import add_lead, converse, handoff_service
 from tests.support.appserver import migrated_settings
@@ -95,3 +99,16 @@ async def test_an_owner_set_by_hand_gets_the_email_with_the_rep_known_from_routi
     assert email.target == "dev@example.com" and "Hi Dev Example" in email.payload["text"]
     assert webhook.payload["assignment"]["rep"]["meeting_link"] == "https://cal.example.com/dev"
     assert webhook.payload["assignment"]["team"] == "apac"
+
+
+async def test_erasing_a_lead_empties_its_payloads_and_gives_up_what_was_not_sent(
+    settings: Settings, db: async_sessionmaker[AsyncSession]
+) -> None:
+    outcome = await converse(handoff_service(settings, db), ANSWERS)
+    await PrivacyService(db, erasers=[erase_handoff]).erase(outcome.lead_id, datetime.now(UTC))
+    deliveries = await rows(db, Delivery)
+    assert deliveries and all(d.payload == {} and d.status == "dead" and d.last_error == ERASED for d in deliveries)
+    assert await rows(db, LeadScoreRecord) == []
+    assert [a.owner for a in await rows(db, LeadAssignment)] == ["ana@example.com"], "analytics keep the assignment"
+    async with db() as session:
+        assert await claim(session, worker_id="w", now=datetime.now(UTC), lease=30, limit=10) == []

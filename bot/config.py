@@ -107,6 +107,7 @@ class Settings(BaseSettings):
     outbox_max_attempts: int = 10  # then the delivery is dead, its last error kept
     outbox_backoff_base_seconds: float = 10.0
     outbox_backoff_cap_seconds: float = 3600.0
+    outbox_retention_days: int = 90  # delivered and dead deliveries older than this are deleted; 0 keeps them
 
     @field_validator("webhook_urls", "webhook_events", "slack_events", mode="before")
     @classmethod

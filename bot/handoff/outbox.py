@@ -23,7 +23,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
-from sqlalchemy import or_, select, update
+from sqlalchemy import delete, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.config import Settings
@@ -177,6 +177,7 @@ class OutboxWorker:
         self._task: asyncio.Task[None] | None = None
         self._wake = asyncio.Event()
         self._stopping = False
+        self._pruned_at: datetime | None = None
 
     def wake(self) -> None:
         """Look for due rows now rather than at the next poll (called after an enqueue commits)."""
@@ -221,6 +222,21 @@ class OutboxWorker:
         await asyncio.gather(*(self._attempt(row) for row in rows))
         return len(rows)
 
+    async def prune(self, now: datetime) -> int:
+        """Delete finished deliveries older than ``outbox_retention_days``; returns how many."""
+        days = self.settings.outbox_retention_days
+        if days <= 0:
+            return 0
+        async with self.sessionmaker() as session:
+            result = await session.execute(
+                delete(Delivery).where(
+                    Delivery.status.in_(("delivered", "dead")), Delivery.updated_at < now - timedelta(days=days)
+                )
+            )
+            await session.commit()
+        self._pruned_at = now
+        return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
     async def _attempt(self, row: Delivery) -> None:
         sender = self._senders.get(row.kind) if self._senders else None
         now = self.clock()
@@ -254,8 +270,11 @@ class OutboxWorker:
             attempted = 0
             try:
                 attempted = await self.run_once()
+                now = self.clock()
+                if self._pruned_at is None or now - self._pruned_at > timedelta(hours=1):
+                    await self.prune(now)
             except Exception:  # the database may be briefly away; try again at the next poll
-                log.exception("the outbox worker failed to claim deliveries")
+                log.exception("the outbox worker failed to claim or prune deliveries")
             if self._stopping:
                 return
             if attempted < self.settings.outbox_batch_size:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.config import Settings
@@ -170,3 +171,20 @@ async def test_permanent_failure_dies_at_once_and_retry_after_is_respected(
     assert next_delay(1, Attempt(False, 429, retry_after=45), settings, jitter=0) == 45
     assert next_delay(1, Attempt(False, 429, retry_after=10_000), settings, jitter=0) == 60, "capped"
     assert next_delay(1, Attempt(False, 429, retry_after=1), settings, jitter=0) == 5, "never sooner than backoff"
+
+
+async def test_finished_deliveries_past_retention_are_pruned_pending_ones_never(
+    settings: Settings, db: async_sessionmaker[AsyncSession]
+) -> None:
+    old, recent, waiting = await pending(db, "http://127.0.0.1:9/", count=3)
+    async with db() as session:
+        for delivery_id, status, age in ((old, "delivered", 91), (recent, "dead", 89), (waiting, "pending", 400)):
+            row = await session.get(Delivery, delivery_id)
+            assert row is not None
+            row.status, row.updated_at = status, T0 - timedelta(days=age)
+        await session.commit()
+    worker = OutboxWorker(settings, db, senders={})
+    assert await worker.prune(T0) == 1
+    async with db() as session:
+        left = {r.id for r in await session.scalars(select(Delivery))}
+    assert left == {recent, waiting}

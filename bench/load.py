@@ -156,7 +156,12 @@ def run(visitors: int, think: float, saturated_visitors: int, database_url: str 
     results: dict = {}
     with tempfile.TemporaryDirectory() as tmp:
         workdir = Path(tmp)
-        server = LiveServer(workdir, database_url=database_url, env={"QUALBOT_LOG_LEVEL": "WARNING"}).start()
+        server = LiveServer(workdir, database_url=database_url, env={
+                "QUALBOT_LOG_LEVEL": "WARNING",
+                # every simulated visitor comes from 127.0.0.1: per-IP limits would stop the run
+                "QUALBOT_RATE_LIMIT_WS_CONNECT": "1000000/minute",
+                "QUALBOT_RATE_LIMIT_WS_MESSAGE": "1000000/minute",
+            }).start()
         try:
             assert server.process is not None
             pid = server.process.pid

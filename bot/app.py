@@ -62,6 +62,7 @@ def create_app(settings: Settings, *, extractor: Extractor | None = None) -> Fas
         policy=policy,
         bus=bus,
         listeners=[handoff.listener],
+        inline_extraction=extractor.name == "rules",
     )
     email = EmailSetup.build(service)
 

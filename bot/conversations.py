@@ -110,6 +110,7 @@ class ConversationService:
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
         bus: Bus | None = None,
         listeners: Sequence[TurnListener] = (),
+        inline_extraction: bool = False,
     ) -> None:
         self.settings = settings
         self.sessionmaker = sessionmaker
@@ -119,6 +120,10 @@ class ConversationService:
         self.clock = clock
         self.bus: Bus = bus or LocalBus()
         self.listeners = list(listeners)
+        # True for an extractor without IO (rules): storing the message, reading it and stepping
+        # share one transaction. Otherwise the message is stored first, so a slow LLM loses nothing.
+        self.inline_extraction = inline_extraction
+        self._serialize_writes = asyncio.Lock() if settings.database_url.startswith("sqlite") else None
         self._zone = ZoneInfo(settings.timezone)
         # Turns of one conversation run one at a time; entries vanish once no turn holds them.
         self._locks: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
@@ -232,6 +237,8 @@ class ConversationService:
         retry = _Retry(self.settings.storage_retry_seconds, on_delay)
         async with self._lock(conversation_id):
             now = self.clock()
+            if self.inline_extraction:  # a local extractor: the whole turn is one transaction
+                return await retry(lambda: self._advance(conversation_id, None, text, None, now, written_at))
             message_id, conversation, topic = await retry(lambda: self._store_prospect_message(conversation_id, text, now))
             extraction = await self._extract(text, topic, conversation.channel, written_at or now)
             return await retry(lambda: self._advance(conversation_id, message_id, text, extraction, now))
@@ -277,13 +284,30 @@ class ConversationService:
             return Extraction(extractor="none", notes=["extractor failed"])
 
     async def _advance(
-        self, conversation_id: str, message_id: int, text: str, extraction: Extraction, now: datetime
+        self,
+        conversation_id: str,
+        message_id: int | None,
+        text: str,
+        extraction: Extraction | None,
+        now: datetime,
+        written_at: datetime | None = None,
     ) -> TurnOutcome:
+        """Store facts, decide and step; with no ``message_id``, store and read the message here too."""
         async with self._unit_of_work() as session:
             conversation = await session.get(models.Conversation, conversation_id, with_for_update=True)
-            assert conversation is not None
+            if conversation is None:
+                raise ConversationNotFound(f"no conversation {conversation_id!r}")
             lead = await session.get(models.Lead, conversation.lead_id, with_for_update=True)
             assert lead is not None
+            if message_id is None or extraction is None:
+                topic = self._pending_topic(conversation.flow, DialogueState.model_validate(conversation.state))
+                message = models.Message(
+                    conversation_id=conversation_id, role="prospect", text=text, topic=topic, created_at=now
+                )
+                session.add(message)
+                await session.flush()
+                message_id = message.id
+                extraction = await self._extract(text, topic, conversation.channel, written_at or now)
             new_fields = await self._store_facts(session, conversation, message_id, extraction, now)
             known = await self.known_facts(session, lead.id)
             state = DialogueState.model_validate(conversation.state)
@@ -507,7 +531,7 @@ class ConversationService:
         return lock
 
     def _unit_of_work(self) -> "_UnitOfWork":
-        return _UnitOfWork(self.sessionmaker)
+        return _UnitOfWork(self.sessionmaker, self._serialize_writes)
 
 
 class _Retry:
@@ -536,13 +560,21 @@ class _Retry:
 
 
 class _UnitOfWork:
-    """A session for one unit of work that turns database outages into :class:`StorageUnavailable`."""
+    """A session for one unit of work that turns database outages into :class:`StorageUnavailable`.
 
-    def __init__(self, sessionmaker: async_sessionmaker[AsyncSession]) -> None:
+    With ``serialize`` (SQLite) units of work take turns: SQLite has one writer at a time and
+    its busy handler makes waiting writers sleep in steps of up to 100 ms, which under
+    concurrent chats costs far more than queueing them here.
+    """
+
+    def __init__(self, sessionmaker: async_sessionmaker[AsyncSession], serialize: asyncio.Lock | None) -> None:
         self._sessionmaker = sessionmaker
         self._session: AsyncSession | None = None
+        self._serialize = serialize
 
     async def __aenter__(self) -> AsyncSession:
+        if self._serialize is not None:
+            await self._serialize.acquire()
         self._session = self._sessionmaker()
         return self._session
 
@@ -552,6 +584,9 @@ class _UnitOfWork:
             await self._session.close()
         except _storage_errors():
             log.warning("closing a database session failed", exc_info=True)
+        finally:
+            if self._serialize is not None:
+                self._serialize.release()
         if exc is not None and isinstance(exc, _storage_errors()):
             raise StorageUnavailable("the database is not reachable right now; try again shortly") from exc
         return False

@@ -377,9 +377,10 @@ class ConversationService:
         events = [{**base, "type": "message", "role": "prospect", "text": text}]
         events += [{**base, "type": "message", "role": "bot", "text": r.text, "field": r.field} for r in outcome.replies]
         events.append({**base, "type": "turn", "status": outcome.status, "stage": outcome.stage})
-        for event in events:
-            await self.bus.publish(conversation.id, {**event, "origin": "visitor"})
-            await self.bus.publish(CONSOLE_TOPIC, event)
+        await self.bus.publish_many(
+            [(conversation.id, {**event, "origin": "visitor"}) for event in events]
+            + [(CONSOLE_TOPIC, event) for event in events]
+        )
 
     # ---- a person takes over ---------------------------------------------------------------
     async def take_over(self, conversation_id: str, agent: str) -> None:
@@ -442,8 +443,7 @@ class ConversationService:
     async def _broadcast(self, conversation: models.Conversation, frame: dict[str, Any]) -> None:
         """Send a protocol frame to the visitor's connection and the console."""
         event = {**frame, "conversation_id": conversation.id, "lead_id": conversation.lead_id}
-        await self.bus.publish(conversation.id, {**event, "origin": "service"})
-        await self.bus.publish(CONSOLE_TOPIC, event)
+        await self.bus.publish_many([(conversation.id, {**event, "origin": "service"}), (CONSOLE_TOPIC, event)])
 
     async def _conversation(self, session: AsyncSession, conversation_id: str) -> models.Conversation:
         conversation = await session.get(models.Conversation, conversation_id, with_for_update=True)

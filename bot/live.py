@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections import defaultdict
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from typing import Any, Protocol
 
 CONSOLE_TOPIC = "console"
@@ -21,6 +21,10 @@ class Bus(Protocol):
     """Publish/subscribe by topic. Events are JSON-ready dicts; delivery is best effort."""
 
     async def publish(self, topic: str, event: dict[str, Any]) -> None: ...
+
+    async def publish_many(self, items: Sequence[tuple[str, dict[str, Any]]]) -> None:
+        """Publish several (topic, event) pairs, in order, as cheaply as the bus allows."""
+        ...
 
     def subscribe(self, topic: str) -> contextlib.AbstractAsyncContextManager[AsyncIterator[dict[str, Any]]]: ...
 
@@ -37,6 +41,10 @@ class LocalBus:
             if queue.full():
                 queue.get_nowait()
             queue.put_nowait(event)
+
+    async def publish_many(self, items: Sequence[tuple[str, dict[str, Any]]]) -> None:
+        for topic, event in items:
+            await self.publish(topic, event)
 
     @contextlib.asynccontextmanager
     async def subscribe(self, topic: str) -> AsyncIterator[AsyncIterator[dict[str, Any]]]:

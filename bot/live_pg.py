@@ -13,7 +13,7 @@ import asyncio
 import contextlib
 import json
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from typing import Any
 
 import asyncpg
@@ -61,19 +61,39 @@ class PostgresBus:
                     await connection.close()
 
     async def publish(self, topic: str, event: dict[str, Any]) -> None:
-        payload = json.dumps({"topic": topic, "event": event}, ensure_ascii=False, separators=(",", ":"))
-        if len(payload.encode("utf-8")) > MAX_PAYLOAD:
-            log.warning("live event on %s too large for NOTIFY (%d bytes); dropped", topic, len(payload))
-            return
+        await self.publish_many([(topic, event)])
+
+    async def publish_many(self, items: Sequence[tuple[str, dict[str, Any]]]) -> None:
+        """One NOTIFY per batch that fits in a payload (a turn's events usually fit in one)."""
+        batch: list[dict[str, Any]] = []
+        size = 2
+        for topic, event in items:
+            entry = {"topic": topic, "event": event}
+            entry_size = len(json.dumps(entry, ensure_ascii=False, separators=(",", ":")).encode("utf-8")) + 1
+            if entry_size > MAX_PAYLOAD:
+                log.warning("live event on %s too large for NOTIFY (%d bytes); dropped", topic, entry_size)
+                continue
+            if size + entry_size > MAX_PAYLOAD:
+                await self._notify(batch)
+                batch, size = [], 2
+            batch.append(entry)
+            size += entry_size
+        if batch:
+            await self._notify(batch)
+
+    async def _notify(self, batch: list[dict[str, Any]]) -> None:
+        payload = json.dumps(batch, ensure_ascii=False, separators=(",", ":"))
         async with self._publish_lock:
             try:
                 if self._publisher is None or self._publisher.is_closed():
                     self._publisher = await asyncpg.connect(self._dsn)
                 await self._publisher.execute("SELECT pg_notify($1, $2)", CHANNEL, payload)
+                return
             except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
-                log.warning("live event not published (%s); delivering locally only", type(exc).__name__)
+                log.warning("live events not published (%s); delivering locally only", type(exc).__name__)
                 self._publisher = None
-                await self._local.publish(topic, event)
+        for entry in batch:
+            await self._local.publish(entry["topic"], entry["event"])
 
     def subscribe(self, topic: str) -> contextlib.AbstractAsyncContextManager[AsyncIterator[dict[str, Any]]]:
         return self._local.subscribe(topic)
@@ -95,9 +115,8 @@ class PostgresBus:
 
     def _on_notify(self, _connection: Any, _pid: int, _channel: str, payload: str) -> None:
         try:
-            message = json.loads(payload)
-            topic, event = message["topic"], message["event"]
+            entries = [(entry["topic"], entry["event"]) for entry in json.loads(payload)]
         except (ValueError, KeyError, TypeError):
             log.warning("ignored a malformed live event")
             return
-        asyncio.get_running_loop().create_task(self._local.publish(topic, event))
+        asyncio.get_running_loop().create_task(self._local.publish_many(entries))

@@ -197,7 +197,9 @@ async def drain_outbox(
     for row in rows:
         async with sessionmaker() as session:
             blocked = await suppression(session, row.to_address)
-            current = await session.get(OutgoingEmail, row.id)
+            # Several server processes may drain the same queue: a row another one is sending is
+            # locked, and skipped here (PostgreSQL; SQLite runs one process).
+            current = await session.get(OutgoingEmail, row.id, with_for_update={"skip_locked": True})
             if current is None or current.status != "queued":
                 continue
             if blocked is not None:

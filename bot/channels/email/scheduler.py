@@ -88,7 +88,7 @@ class EmailWorker:
                 .order_by(models.Message.id).limit(100))).all())
         for message_id, thread_id in pending:
             async with self.channel.sessionmaker() as session:
-                thread = await session.get(EmailThread, thread_id)
+                thread = await session.get(EmailThread, thread_id, with_for_update={"skip_locked": True})
                 message = await session.get(models.Message, message_id)
                 if thread is None or message is None or message.id <= thread.agent_cursor:
                     continue
@@ -107,7 +107,7 @@ class EmailWorker:
         count = 0
         for thread_id in due:
             async with self.channel.sessionmaker() as session:
-                thread = await session.get(EmailThread, thread_id)
+                thread = await session.get(EmailThread, thread_id, with_for_update={"skip_locked": True})
                 if thread is None or thread.next_followup_at is None or thread.next_followup_at > now:
                     continue
                 conversation = await session.get(models.Conversation, thread.conversation_id)

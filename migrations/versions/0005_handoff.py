@@ -1,7 +1,7 @@
 """handoff: deliveries outbox, lead assignments, routing counters, lead scores
 
-Revision ID: 0002_handoff
-Revises: 0003_email
+Revision ID: 0005_handoff
+Revises: 0004_console
 Create Date: 2026-11-23 15:57:43.035904
 """
 from typing import Sequence, Union
@@ -11,8 +11,8 @@ import sqlalchemy as sa
 import bot.db.models
 
 
-revision: str = '0002_handoff'
-down_revision: Union[str, Sequence[str], None] = '0003_email'
+revision: str = '0005_handoff'
+down_revision: Union[str, Sequence[str], None] = '0004_console'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 

@@ -12,7 +12,7 @@ import asyncio
 import logging
 import weakref
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any, Protocol, TypeVar
 from zoneinfo import ZoneInfo
@@ -90,6 +90,15 @@ class TurnListener(Protocol):
     """Reacts to a turn in the same transaction (e.g. the handoff outbox); must not do IO itself."""
 
     async def on_turn(self, event: TurnEvent) -> None: ...
+
+
+def _meeting_offer(event: TurnEvent) -> Reply | None:
+    """The assigned rep's booking link, offered to a lead that just qualified as SQL."""
+    link = event.handoff.get("meeting_link")
+    if not link:
+        return None
+    rep = event.handoff.get("rep_name") or "our team"
+    return Reply(f"Book a meeting with {rep} here: {link}", kind="closing", action="book_meeting")
 
 
 def _storage_errors() -> tuple[type[BaseException], ...]:
@@ -357,6 +366,10 @@ class ConversationService:
             event = TurnEvent(session, lead, conversation, decision, previous_stage, known, result.ended, now)
             for listener in self.listeners:
                 await listener.on_turn(event)
+            meeting = _meeting_offer(event) if result.ended and stage == "sql" else None
+            if meeting is not None:  # chat and email both say it, after the closing
+                result = replace(result, replies=(*result.replies, meeting))
+                self._add_bot_messages(session, conversation.id, (meeting,), now)
             await session.commit()
         outcome = TurnOutcome(
             conversation_id=conversation_id,

@@ -96,6 +96,8 @@ async def test_an_owner_set_by_hand_gets_the_email_with_the_rep_known_from_routi
     (email,) = [d for d in deliveries if d.kind == "email"]
     webhook = next(d for d in deliveries if d.kind == "webhook" and d.event == "lead.qualified")
     assert outcome.stage == "sql" and outcome.handoff["meeting_link"] == "https://cal.example.com/dev"
+    offer = outcome.replies[-1]
+    assert offer.kind == "closing" and "https://cal.example.com/dev" in offer.text and "Dev Example" in offer.text
     assert email.target == "dev@example.com" and "Hi Dev Example" in email.payload["text"]
     assert webhook.payload["assignment"]["rep"]["meeting_link"] == "https://cal.example.com/dev"
     assert webhook.payload["assignment"]["team"] == "apac"

@@ -20,7 +20,7 @@ _SYMBOLS = {
     "$": "USD", "us$": "USD", "ca$": "CAD", "c$": "CAD", "cad$": "CAD", "au$": "AUD", "a$": "AUD",
     "nz$": "NZD", "s$": "SGD", "hk$": "HKD", "r$": "BRL", "mx$": "MXN", "€": "EUR", "£": "GBP",
     "¥": "JPY", "₹": "INR", "rs": "INR", "rs.": "INR", "₩": "KRW", "₽": "RUB", "₺": "TRY", "zł": "PLN",
-    "chf": "CHF", "fr.": "CHF", "kr": "SEK", "kr.": "SEK",
+    "chf": "CHF", "fr.": "CHF", "kr": "SEK", "kr.": "SEK", "r": "ZAR",
 }
 _CODES = (
     "USD|EUR|GBP|CAD|AUD|NZD|INR|JPY|CNY|RMB|BRL|CHF|SEK|NOK|DKK|PLN|CZK|HUF|SGD|HKD|ZAR|MXN|AED|SAR|"
@@ -36,7 +36,7 @@ _ADJ_DOLLAR = {"canadian": "CAD", "australian": "AUD", "aussie": "AUD", "us": "U
 _MULT = {"k": 1e3, "thousand": 1e3, "grand": 1e3, "m": 1e6, "mn": 1e6, "mm": 1e6, "mil": 1e6, "million": 1e6,
          "bn": 1e9, "billion": 1e9, "lakh": 1e5, "lakhs": 1e5, "lac": 1e5, "lacs": 1e5, "crore": 1e7, "crores": 1e7}
 
-_SYM_RE = r"(?:R\$|US\$|CAD?\$|AU\$|A\$|NZ\$|S\$|HK\$|MX\$|C\$|\$|€|£|¥|₹|₩|₽|₺|\bRs\.?|\bCHF)"
+_SYM_RE = r"(?:\bR(?=\s?\d{1,3}(?:[, ]\d{3})+\b|\d{3,}\b)|R\$|US\$|CAD?\$|AU\$|A\$|NZ\$|S\$|HK\$|MX\$|C\$|\$|€|£|¥|₹|₩|₽|₺|\bRs\.?|\bCHF)"
 _CODE_AHEAD = rf"(?=\s?(?:(?:{_CODES})\b|[€£$]|kr\b|dollars?|euros?|pounds?|francs?))"
 _NUM_RE = rf"(?:\d{{1,3}}(?:,\d{{2}})+,\d{{3}}|\d{{1,3}}(?:[ \u00a0\u202f]\d{{3}})+{_CODE_AHEAD}|(?<=[A-Z]{{3}}\s)\d{{1,3}}(?:[ \u00a0\u202f]\d{{3}})+|\d{{1,3}}(?:['’]\d{{3}})+|\d{{1,3}}(?:[,.]\d{{3}})+(?:[.,]\d{{1,2}})?|\d+(?:[.,]\d+)?|{SMALL_WORDS}(?=\s+(?:grand|thousand|hundred|k\b))|{NUMBER_WORDS})"
 _MULT_RE = r"(?:k|K|m|M|mn|mm|mil|million|thousand|grand|bn|billion|lakhs?|lacs?|crores?)\b"
@@ -89,6 +89,11 @@ _CONTEXT = re.compile(
     rf"(?:we|I){APOS}?(?:ve|\s+have)\s+got|\bwe\s+have\b|\bgot\b|for\s+this|for\s+the\s+(?:tool|project|year)|"
     rf"at\s+least|at\s+most|\bcomfortable\b|\bstretch\b|\bwork\s+with\b|\bhave\s+(?:\w+\s+)?[$€£¥₹]?\d|\bfor\s+(?:it|that)\b|"
     rf"\bgiven\b|\breserved\b|\bring[- ]?fenced\b|\bprepared\s+to\b|\bput\s+aside\b|\bpot\b|\bto\s+play\s+with\b", re.I)
+
+_CONTRAST = re.compile(r"\b(?:but|however|whereas|though)\b", re.I)
+# Habitual spend on something else: "we spend $8k/mo on google ads" (not "spend $8k on this").
+_OTHER_SPEND = re.compile(r"\b(?:we|I)\s+(?:currently\s+|already\s+)?spend\s+(?:like\s+|about\s+|around\s+|roughly\s+|~\s*)?$", re.I)
+_SPEND_ON = re.compile(r"^(?:\s*/\s?\w+|\s+(?:a|per|each|every)\s+\w+)*\s+on\s+(?!(?:this|it|that|the\s+tool|a\s+tool|something|such|your)\b)", re.I)
 
 # Today's spend carried over is this purchase's budget: "we pay $600 a month and would move that spend over".
 _REUSED = re.compile(r"\b(?:move|shift|redirect|reallocate|transfer|reuse|put|switch)\s+(?:that|this|the|our|it)\s*(?:spend|money|budget)?\s+(?:over|across|to|into)\b|"
@@ -223,12 +228,16 @@ def read_budget(parts: list[Clause], asked: str | None) -> tuple[list[Fact], boo
             priced = _PRICED.match(t[last.end :]) is not None and _CONTEXT.search(t) is not None
             if not (a.has_scale or last.has_scale or priced or (budget_talk and last.value >= 100)):
                 continue
-            if not (a.has_scale or last.has_scale) and (1900 <= last.value <= 2100 or re.search(r"\b(?:in|since|until|by|before|after|from|of)\s*$", t[: a.start])):
+            if not (a.has_scale or last.has_scale) and ((1900 <= last.value <= 2100 and not re.search(r"\d[,.]\d", t[a.start : last.end])) or re.search(r"\b(?:in|since|until|by|before|after|from|of)\s*$", t[: a.start])):
                 continue  # a year or a date, not an amount
             if not (a.currency or last.currency) and _COUNTED.match(t[last.end :]):
                 continue  # "10k contacts", "50 people": counts, not money
             before, after = t[: a.start], t[last.end :]
-            if (_NOT_BUDGET_BEFORE.search(before[-60:]) or _NOT_BUDGET_AFTER.search(after)) and not _REUSED.search(t):
+            # "we're doing $4m ARR, but something like $500/mo": a contrast starts a new money phrase
+            scope = _CONTRAST.split(before)[-1]
+            if (_NOT_BUDGET_BEFORE.search(scope[-60:]) or _NOT_BUDGET_AFTER.search(after)) and not _REUSED.search(t):
+                continue
+            if _OTHER_SPEND.search(before) and _SPEND_ON.match(after) and not _REUSED.search(t):
                 continue
             short_answer = len(t.split()) <= 8 and (a.currency or last.currency) and _period(t, a.start, last.end)
             if asked != "budget" and not _CONTEXT.search(t) and not short_answer:
@@ -247,7 +256,7 @@ def read_budget(parts: list[Clause], asked: str | None) -> tuple[list[Fact], boo
             if hi is not None:
                 facts.append(Fact(field="budget_max", value=hi, evidence=evidence, confidence=conf))
             # A figure with no currency reads as dollars, like a bare "$" (the benchmark's convention).
-            currency = a.currency or last.currency or _dollar_hint(t) or "USD"
+            currency = a.currency or last.currency or _dollar_hint(t) or _named_currency(parts) or "USD"
             if currency:
                 facts.append(Fact(field="budget_currency", value=currency, evidence=evidence, confidence=conf))
             if period:
@@ -275,3 +284,15 @@ def read_budget(parts: list[Clause], asked: str | None) -> tuple[list[Fact], boo
 def _dollar_hint(text: str) -> str | None:
     m = re.search(r"\b(canadian|australian|aussie|new\s+zealand|singapore|hong\s+kong)\s+dollars?\b", text, re.I)
     return _ADJ_DOLLAR[" ".join(m.group(1).lower().split())] if m else None
+
+
+_LONE_CODE = re.compile(rf"(?<![\d$€£])\b({_CODES})\b(?!\s?\d)")
+
+
+def _named_currency(parts: list[Clause]) -> str | None:
+    """A currency named on its own elsewhere in the message: "25 grand a year, GBP obviously"."""
+    for clause in parts:
+        m = _LONE_CODE.search(clause.text)
+        if m:
+            return "CNY" if m.group(1) == "RMB" else m.group(1)
+    return None

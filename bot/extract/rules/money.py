@@ -90,6 +90,7 @@ _CONTEXT = re.compile(
     rf"at\s+least|at\s+most|\bcomfortable\b|\bstretch\b|\bwork\s+with\b|\bhave\s+(?:\w+\s+)?[$€£¥₹]?\d|\bfor\s+(?:it|that)\b|"
     rf"\bgiven\b|\breserved\b|\bring[- ]?fenced\b|\bprepared\s+to\b|\bput\s+aside\b|\bpot\b|\bto\s+play\s+with\b", re.I)
 
+_OWN_OFFER = re.compile(rf"\b(?:we|I)(?:{APOS}d|\s+would|\s+could|\s+can)\s+(?:be\s+)?(?:looking\s+at|happy\s+to\s+pay|willing\s+to\s+pay|able\s+to\s+pay|prefer|rather\s+pay|go\s+for)\b[^.;]*$", re.I)
 _CONTRAST = re.compile(r"\b(?:but|however|whereas|though)\b", re.I)
 # Habitual spend on something else: "we spend $8k/mo on google ads" (not "spend $8k on this").
 _OTHER_SPEND = re.compile(r"\b(?:we|I)\s+(?:currently\s+|already\s+)?spend\s+(?:like\s+|about\s+|around\s+|roughly\s+|~\s*)?$", re.I)
@@ -235,6 +236,8 @@ def read_budget(parts: list[Clause], asked: str | None) -> tuple[list[Fact], boo
             before, after = t[: a.start], t[last.end :]
             # "we're doing $4m ARR, but something like $500/mo": a contrast starts a new money phrase
             scope = _CONTRAST.split(before)[-1]
+            if _OWN_OFFER.search(scope):
+                scope = ""  # "we'd be looking at a one-off fee under £5,000": their own offer, not someone's price
             if (_NOT_BUDGET_BEFORE.search(scope[-60:]) or _NOT_BUDGET_AFTER.search(after)) and not _REUSED.search(t):
                 continue
             if _OTHER_SPEND.search(before) and _SPEND_ON.match(after) and not _REUSED.search(t):

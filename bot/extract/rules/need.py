@@ -22,6 +22,7 @@ _NOT_A_BUYER = (
     rf"\byou{APOS}?(?:re|\s+are)\s+hiring\b|\bI{APOS}?m\s+a\s+recruiter\b|\b(?:sell|pitch|offer)\s+you\b|\bwe\s+do\s+(?:seo|marketing|ppc|web\s+design|outreach)\b|\bour\s+agency\s+speciali[sz]es\b|"
     rf"\b(?:show|help)\s+you\s+(?:how|get)\b|\bfree\s+audit\b|\bpartnership\s+opportunit|\buni(?:versity)?\s+(?:assignment|project)\b|"
     rf"\bI{APOS}?m\s+(?:actually\s+|just\s+)?(?:a|an)\s+(?:journalist|reporter|blogger|writer|analyst|researcher)\b|\bwriting\s+(?:an?\s+)?(?:article|story|piece|blog\s+post|report)\s+(?:about|on)\b|"
+    rf"\b(?:companies|businesses|teams|firms|brands|agencies)\s+like\s+(?:yours|you)\b|\breaching\s+out\s+(?:because|to\s+(?:introduce|offer|see\s+if\s+you))\b|\bwould\s+you\s+be\s+open\s+to\s+a\s+(?:quick\s+)?(?:\d+|fifteen|ten|twenty|thirty)[- ]?min\w*\b|"
     rf"\bschool\s+(?:assignment|project)\b|\b(?:my|a|our)\s+(?:thesis|dissertation|coursework|class\s+project)\b"
 )
 NOT_A_BUYER = re.compile(_NOT_A_BUYER, re.I)

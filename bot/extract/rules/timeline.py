@@ -56,6 +56,10 @@ _AT_EARLIEST = re.compile(rf"\b(?:until|till|before|in)\s+(?:(?P<mon>{_MONTH_RE}
 # A date something else starts on ("peak season starts next month") is no deadline for buying.
 _EVENT_START = re.compile(r"\b(?:starts?|starting|begins?|beginning|kicks?\s+off|opens?|arrives?)\s+$", re.I)
 
+# A date named first and referred back to: "... ends 30 September and we need to commit before then".
+_THEN_DATE = re.compile(rf"\b(?:(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<mon>{_MONTH_RE})|(?P<mon2>{_MONTH_RE})\s+(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?)\b", re.I)
+_BEFORE_THEN = re.compile(r"\b(?:before|by|until|till)\s+then\b", re.I)
+
 _REL_UNIT = re.compile(
     rf"\b(?P<cue>in|within|inside|over|during|for)\s+(?:the\s+)?(?P<nx>next\s+|coming\s+)?(?:(?:about|around|roughly|approximately|~)\s*)?(?:(?P<n>\d+|{NUMBER_WORDS}|{SMALL_WORDS})(?:\s*(?:-|–|to|or)\s*(?P<n3>\d+|{NUMBER_WORDS}))?\s+)?"
     rf"(?P<unit>days?|weeks?|fortnights?|months?|years?|quarters?)\b|\b(?:next|coming)\s+(?P<n2>\d+|{NUMBER_WORDS}|{SMALL_WORDS})\s+(?P<unit2>days?|weeks?|months?)\b", re.I)
@@ -230,6 +234,12 @@ def _candidates(t: str, ref: date, asked: str | None, fy_start: int | None) -> l
         if day is not None and day > 31:
             continue
         pin(m, _next_occurrence(ref, lambda y, mon=mon, day=day: _safe_date(y, mon, day), _year(m.group("y"), ref), bool(m.group("ny"))))
+    for m in _THEN_DATE.finditer(t):  # "the fiscal year ends 30 September and we must commit before then"
+        if _BEFORE_THEN.search(t[m.end() :]) and not past(m):
+            mon = _MONTHS[(m.group("mon") or m.group("mon2")).lower().rstrip(".")]
+            day = int(m.group("d1") or m.group("d2"))
+            if day <= 31:
+                pin(m, _next_occurrence(ref, lambda y, mon=mon, day=day: _safe_date(y, mon, day), None, False))
     for m in _DAY_OF_MONTH.finditer(t):  # "by the 15th": the next such day
         d = int(m.group("d"))
         y, mo = (ref.year, ref.month) if d >= ref.day else ((ref.year + 1, 1) if ref.month == 12 else (ref.year, ref.month + 1))

@@ -91,14 +91,14 @@ _CONTEXT = re.compile(
     rf"\bgiven\b|\breserved\b|\bring[- ]?fenced\b|\bprepared\s+to\b|\bput\s+aside\b|\bpot\b|\bto\s+play\s+with\b", re.I)
 
 _OWN_OFFER = re.compile(rf"\b(?:we|I)(?:{APOS}d|\s+would|\s+could|\s+can)\s+(?:be\s+)?(?:looking\s+at|happy\s+to\s+pay|willing\s+to\s+pay|able\s+to\s+pay|prefer|rather\s+pay|go\s+for)\b[^.;]*$", re.I)
-_CONTRAST = re.compile(r"\b(?:but|however|whereas|though)\b", re.I)
+_CONTRAST = re.compile(r"\b(?:but|however|whereas|though)\b|\bso\s+(?=(?:we|I|our|for)\b)", re.I)
 # Habitual spend on something else: "we spend $8k/mo on google ads" (not "spend $8k on this").
 _OTHER_SPEND = re.compile(r"\b(?:we|I)\s+(?:currently\s+|already\s+)?spend\s+(?:like\s+|about\s+|around\s+|roughly\s+|~\s*)?$", re.I)
 _SPEND_ON = re.compile(r"^(?:\s*/\s?\w+|\s+(?:a|per|each|every)\s+\w+)*\s+on\s+(?!(?:this|it|that|the\s+tool|a\s+tool|something|such|your)\b)", re.I)
 
 # Today's spend carried over is this purchase's budget: "we pay $600 a month and would move that spend over".
 _REUSED = re.compile(r"\b(?:move|shift|redirect|reallocate|transfer|reuse|put|switch)\s+(?:that|this|the|our|it)\s*(?:spend|money|budget)?\s+(?:over|across|to|into)\b|"
-                     r"\bkeep\s+(?:it|that|the\s+budget)\s+(?:similar|the\s+same|about\s+the\s+same)\b|\bsame\s+(?:budget|amount|spend)\b", re.I)
+                     r"\bkeep\s+(?:it|that|the\s+budget)\s+(?:similar|the\s+same|about\s+the\s+same)\b|\bstay\s+(?:around|at|near|within|close\s+to)\s+(?:that|this|the\s+same)\b|\bsame\s+(?:budget|amount|spend)\b", re.I)
 # A price unit right after a bare figure marks it as money: "300 per seat per month", "500 a month".
 _PRICED = re.compile(r"^\s*(?:/\s?|per\s+|a\s+|an\s+|each\s+|every\s+)(?:seat|user|licen[cs]e|head|agent|rep|month|mo|year|yr|annum|quarter)\b", re.I)
 _COUNTED = re.compile(
@@ -290,6 +290,7 @@ def _dollar_hint(text: str) -> str | None:
 
 
 _LONE_CODE = re.compile(rf"(?<![\d$€£])\b({_CODES})\b(?!\s?\d)")
+_LONE_WORD = re.compile(rf"\b(?:in|all)\s+(?P<w>{_WORD_RE})", re.I)
 
 
 def _named_currency(parts: list[Clause]) -> str | None:
@@ -298,4 +299,7 @@ def _named_currency(parts: list[Clause]) -> str | None:
         m = _LONE_CODE.search(clause.text)
         if m:
             return "CNY" if m.group(1) == "RMB" else m.group(1)
+        w = _LONE_WORD.search(clause.text)  # "30k a year, in euros"
+        if w:
+            return _currency(None, w.group("w"))
     return None

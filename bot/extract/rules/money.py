@@ -76,7 +76,7 @@ _APPROX = re.compile(r"(?:around|about|roughly|approximately|approx\.?|circa|ca\
 # Someone else's price, past or other spend, or an approval threshold: not this purchase's budget.
 _NOT_BUDGET_BEFORE = re.compile(
     rf"\b(?:(?:can|could|may|allowed\s+to|able\s+to)\s+(?:approve|sign\s+off|authori[sz]e)\w*\s+(?:\w+\s+){{0,2}}(?:up\s+to|under|below)|sign\s+(?:off\s+)?(?:pos?|purchase\s+orders|contracts|anything|deals)\s+(?:up\s+to|under|below)|authority\s+to\s+(?:buy|spend|approve|sign)|authori[sz]ed\s+to\s+(?:buy|spend|approve|sign)|(?:sign(?:ing)?[- ]?off|signing|approval|spending|purchasing|delegated)\s+(?:limit|threshold|authority)|"
-    rf"quoted|quote[sd]?\s+us|charg(?:ed|ing)|cost(?:ing|s)?|was\s+costing|(?:were|was|are|am|been)\s+paying|paid|"
+    rf"quoted|quote[sd]?\s+us|charg(?:ed|ing|es)|cost(?:ing|s)?|was\s+costing|(?:were|was|are|am|been)\s+paying|paid|"
     rf"pay(?:ing)?\s+for|already\s+pay|spent|spending|used\s+to|previous(?:ly)?|raised|revenue|turnover|ARR|MRR|salary|"
     rf"salaries|funding|(?:we|I|they)\s+(?:currently\s+|already\s+)?pay|valuation|worth|fees?|lost|saved|(?:anything|purchases?|deals?|contracts?|orders?|items?|invoices?)\s+"
     rf"(?:over|above|under|below|of\s+more\s+than|more\s+than|less\s+than))\b[^.;]*$", re.I)
@@ -91,6 +91,7 @@ _CONTEXT = re.compile(
     rf"\bgiven\b|\breserved\b|\bring[- ]?fenced\b|\bprepared\s+to\b|\bput\s+aside\b|\bpot\b|\bto\s+play\s+with\b", re.I)
 
 _OWN_OFFER = re.compile(rf"\b(?:we|I)(?:{APOS}d|\s+would|\s+could|\s+can)\s+(?:be\s+)?(?:looking\s+at|happy\s+to\s+pay|willing\s+to\s+pay|able\s+to\s+pay|prefer|rather\s+pay|go\s+for)\b[^.;]*$", re.I)
+_TIGHT = re.compile(r"\b(?:tight|short)\b", re.I)
 _CONTRAST = re.compile(r"\b(?:but|however|whereas|though)\b|\bso\s+(?=(?:we|I|our|for)\b)", re.I)
 # Habitual spend on something else: "we spend $8k/mo on google ads" (not "spend $8k on this").
 _OTHER_SPEND = re.compile(r"\b(?:we|I)\s+(?:currently\s+|already\s+)?spend\s+(?:like\s+|about\s+|around\s+|roughly\s+|~\s*)?$", re.I)
@@ -220,6 +221,8 @@ def read_budget(parts: list[Clause], asked: str | None) -> tuple[list[Fact], boo
         gone = _STATUS_NONE.search(t)
         if gone and OTHERS_BEFORE.search(t[: gone.start()]):
             gone = None  # someone else's lack of money
+        if gone and _TIGHT.search(gone.group()) and any(x.has_scale for x in _amounts(t[gone.end() :])):
+            gone = None  # "budget is tight - maybe $300/mo": a small budget, stated
         if status is None and gone:
             status = ("none", gone.group())
         if facts or gone:

@@ -131,7 +131,7 @@ def _candidates(t: str, ref: date, asked: str | None, fy_start: int | None) -> l
 
     def pin(m: re.Match[str], when: date, precision: int = 3) -> None:
         days = (when - ref).days
-        if days >= 0 and not re.search(r"\bnot\s*$", t[: m.start()]) and not re.match(r"\s*at\s+the\s+earliest", t[m.end() :], re.I):
+        if days >= 0 and not re.search(r"\bnot\s*$", t[: m.start()], re.I) and not re.match(r"\s*at\s+the\s+earliest", t[m.end() :], re.I):
             out.append(_When(m.start(), m.group().strip(), days, bucket_for_days(days).value, True, precision))
 
     def past(m: re.Match[str]) -> bool:
@@ -210,7 +210,7 @@ def _candidates(t: str, ref: date, asked: str | None, fy_start: int | None) -> l
         else:
             pin(m, date(y, 12, 31), 1)
     for m in _QUARTER.finditer(t):
-        if not m.group("cue") and not (asked == "timeline" and len(t) < 25):
+        if not m.group("cue") and not (asked == "timeline" and len(t) < 25) and not (asked == "timeline" and (m.group("y") or m.group("ny"))):
             continue
         if past(m) or (budgety and (m.group("cue") or "").lower().startswith("for")):
             continue  # "$10k set aside for Q3" is a budget's period, not a buying date

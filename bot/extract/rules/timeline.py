@@ -205,7 +205,11 @@ def _candidates(t: str, ref: date, asked: str | None, fy_start: int | None) -> l
         if which == "the" and "end" not in mod and "later" not in mod:
             continue
         y = ref.year + (1 if which == "next" else 0)
-        if mod in ("early", "start of", "beginning of"):
+        if mod == "early":  # "early next year" names no day: a bucket only, like "in the new year"
+            days = (date(y, 3, 31) - ref).days
+            if days >= 0:
+                out.append(_When(m.start(), m.group().strip(), None, bucket_for_days(days).value, False))
+        elif mod in ("start of", "beginning of"):
             pin(m, date(y, 3, 31), 1)
         else:
             pin(m, date(y, 12, 31), 1)

@@ -99,7 +99,7 @@ _SPEND_ON = re.compile(r"^(?:\s*/\s?\w+|\s+(?:a|per|each|every)\s+\w+)*\s+on\s+(
 
 # Today's spend carried over is this purchase's budget: "we pay $600 a month and would move that spend over".
 _REUSED = re.compile(r"\b(?:move|shift|redirect|reallocate|transfer|reuse|put|switch)\s+(?:that|this|the|our|it)\s*(?:spend|money|budget)?\s+(?:over|across|to|into)\b|"
-                     r"\bkeep\s+(?:it|that|the\s+budget)\s+(?:similar|the\s+same|about\s+the\s+same)\b|\bstay\s+(?:around|at|near|within|close\s+to)\s+(?:that|this|the\s+same)\b|\bsame\s+(?:budget|amount|spend)\b", re.I)
+                     r"\bkeep\s+(?:it|that|the\s+budget)\s+(?:similar|the\s+same|about\s+the\s+same)\b|\bstay\s+(?:around|at|near|within|close\s+to)\s+(?:that|this|the\s+same)\b|\bsomething\s+(?:similar|comparable|like\s+that)\b|\bsimilar\s+(?:amount|budget|spend|price|money)\b|\bsame\s+(?:budget|amount|spend)\b", re.I)
 # A price unit right after a bare figure marks it as money: "300 per seat per month", "500 a month".
 _PRICED = re.compile(r"^\s*(?:/\s?|per\s+|a\s+|an\s+|each\s+|every\s+)(?:seat|user|licen[cs]e|head|agent|rep|month|mo|year|yr|annum|quarter)\b", re.I)
 _COUNTED = re.compile(
@@ -293,7 +293,9 @@ def _dollar_hint(text: str) -> str | None:
 
 
 _LONE_CODE = re.compile(rf"(?<![\d$€£])\b({_CODES})\b(?!\s?\d)")
-_LONE_WORD = re.compile(rf"\b(?:in|all)\s+(?P<w>{_WORD_RE})", re.I)
+_LONE_WORD = re.compile(
+    r"(?<!\d)(?<!\d\s)(?<!\d[kKmM]\s)(?<!grand\s)(?<!thousand\s)(?<!hundred\s)\b(?P<w>(?:(?:canadian|australian|aussie|us|american|new\s+zealand|singapore|hong\s+kong)\s+)?"
+    r"(?:dollars|euros|pounds(?:\s+sterling)?|quid|sterling|rupees|reais|francs|kronor|yuan|pesos|zloty))\b", re.I)
 
 
 def _named_currency(parts: list[Clause]) -> str | None:

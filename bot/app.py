@@ -15,6 +15,8 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from bot.api.conversations import conversations_router
+from bot.api.deliveries import deliveries_router
+from bot.api.events import events_router
 from bot.api.guards import BodySizeLimit, rate_limit_api
 from bot.api.leads import leads_router
 from bot.apikeys import ensure_api_key
@@ -22,6 +24,7 @@ from bot.channels.email import EmailSetup
 from bot.channels.email.privacy import erase_email
 from bot.channels.web import ChatSessions, chat_router
 from bot.config import Settings
+from bot.console.router import install_console
 from bot.conversations import ConversationService
 from bot.db.session import create_engine, create_sessionmaker
 from bot.engine.flow import load_flows
@@ -29,6 +32,8 @@ from bot.errors import QualbotError
 from bot.live import Bus, LocalBus
 from bot.live_pg import PostgresBus
 from bot.extract.base import Extractor
+from bot.handoff.privacy import erase_handoff
+from bot.handoff.service import build_handoff
 from bot.privacy import PrivacyService
 from bot.qualify.policy import load_policy
 from bot.ratelimit import RateLimits
@@ -49,13 +54,20 @@ def create_app(settings: Settings, *, extractor: Extractor | None = None) -> Fas
     engine = create_engine(settings)
     sessionmaker = create_sessionmaker(engine)
     bus = _live_bus(settings)
+    handoff = build_handoff(settings, sessionmaker, policy)
     service = ConversationService(
-        settings=settings, sessionmaker=sessionmaker, flows=flows, extractor=extractor, policy=policy, bus=bus,
+        settings=settings,
+        sessionmaker=sessionmaker,
+        flows=flows,
+        extractor=extractor,
+        policy=policy,
+        bus=bus,
+        listeners=[handoff.listener],
         inline_extraction=extractor.name == "rules",
     )
     email = EmailSetup.build(service)
 
-    privacy = PrivacyService(sessionmaker, erasers=[erase_email])
+    privacy = PrivacyService(sessionmaker, erasers=[erase_email, erase_handoff])
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -64,8 +76,10 @@ def create_app(settings: Settings, *, extractor: Extractor | None = None) -> Fas
         if isinstance(bus, PostgresBus):
             await bus.start()
         await email.start()
+        await handoff.start()
         log.info("qualbot ready: flows %s, extractor %s", ", ".join(sorted(flows)), extractor.name)
         yield
+        await handoff.stop()
         await email.stop()
         if retention is not None:
             retention.cancel()
@@ -79,6 +93,7 @@ def create_app(settings: Settings, *, extractor: Extractor | None = None) -> Fas
     app.state.service = service
     app.state.privacy = privacy
     app.state.flows = flows
+    app.state.handoff = handoff
     app.state.email = email
     _install_error_handlers(app)
     chat_sessions = ChatSessions()
@@ -89,8 +104,11 @@ def create_app(settings: Settings, *, extractor: Extractor | None = None) -> Fas
     app.include_router(chat_router(service, chat_sessions, app.state.rate_limits))
     app.include_router(leads_router())
     app.include_router(conversations_router())
+    app.include_router(events_router())
+    app.include_router(deliveries_router())
     app.include_router(email.router())
     _include_widget(app, settings)
+    install_console(app, settings)
 
     @app.get("/healthz", include_in_schema=False)
     async def healthz() -> dict[str, str]:

@@ -1,4 +1,4 @@
-"""The ``qualbot`` command: serve, migrate, extract, flows check, email send."""
+"""The ``qualbot`` command: serve, migrate, extract, flows check, email send, users (console accounts)."""
 
 from __future__ import annotations
 
@@ -34,6 +34,14 @@ def _parser() -> argparse.ArgumentParser:
     flows_commands = flows.add_subparsers(dest="flows_command", metavar="SUBCOMMAND", required=True)
     check = flows_commands.add_parser("check", help="validate flow files; errors name file and line")
     check.add_argument("paths", nargs="*", type=Path, help="flow files or folders (default: the flows folder)")
+
+    users = commands.add_parser("users", help="manage console users")
+    users_commands = users.add_subparsers(dest="users_command", metavar="SUBCOMMAND", required=True)
+    add = users_commands.add_parser("add", help="create a console user (the password is prompted for)")
+    add.add_argument("--email", required=True)
+    add.add_argument("--role", choices=["admin", "sdr"], required=True)
+    add.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+    users_commands.add_parser("list", help="list console users")
 
     email = commands.add_parser("email", help="the email channel")
     email_commands = email.add_subparsers(dest="email_command", metavar="SUBCOMMAND", required=True)
@@ -123,6 +131,52 @@ def _flows(args: argparse.Namespace) -> int:
     return main_flows_check([str(p) for p in args.paths])
 
 
+def _read_password(from_stdin: bool) -> str:
+    import getpass
+
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    first = getpass.getpass("Password: ")
+    if getpass.getpass("Repeat the password: ") != first:
+        raise SystemExit("qualbot: the passwords differ")
+    return first
+
+
+def _users(args: argparse.Namespace) -> int:
+    import asyncio
+    from datetime import UTC, datetime
+
+    from bot.console.auth import InvalidUser, create_user, list_users
+    from bot.db.migrate import upgrade
+    from bot.db.session import create_engine, create_sessionmaker
+
+    settings = _settings()
+    upgrade(settings)
+    password = _read_password(args.password_stdin) if args.users_command == "add" else ""
+
+    async def run() -> int:
+        engine = create_engine(settings)
+        try:
+            async with create_sessionmaker(engine)() as session:
+                if args.users_command == "list":
+                    for user in await list_users(session):
+                        state = " (disabled)" if user.disabled_at else ""
+                        print(f"{user.email}\t{user.role}{state}")
+                    return 0
+                try:
+                    user = await create_user(session, email=args.email, password=password, role=args.role, now=datetime.now(UTC))
+                except InvalidUser as exc:
+                    print(f"qualbot: {exc.message}", file=sys.stderr)
+                    return 1
+                await session.commit()
+                print(f"qualbot: created {user.role} {user.email}")
+                return 0
+        finally:
+            await engine.dispose()
+
+    return asyncio.run(run())
+
+
 def _email(args: argparse.Namespace) -> int:
     import asyncio
 
@@ -138,5 +192,7 @@ def _email(args: argparse.Namespace) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``qualbot`` command and ``python -m bot``."""
     args = _parser().parse_args(argv)
-    handlers = {"serve": _serve, "migrate": _migrate, "extract": _extract, "flows": _flows, "email": _email}
+    handlers = {
+        "serve": _serve, "migrate": _migrate, "extract": _extract, "flows": _flows, "email": _email, "users": _users,
+    }
     return handlers[args.command](args)

@@ -6,11 +6,12 @@ global.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field, SecretStr
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from bot.resources import resource_path
 
@@ -63,6 +64,15 @@ class Settings(BaseSettings):
     storage_retry_seconds: float = 30.0  # how long a turn waits out a database outage before giving up
     timezone: str = "UTC"  # the day a message was written is taken in this zone
 
+    # SDR console (docs/console.md). Cookies get the Secure flag when the request came over
+    # HTTPS or the public URL is https ("auto"), always, or never (plain-HTTP development).
+    secure_cookies: Literal["auto", "always", "never"] = "auto"
+    console_session_hours: float = 12.0
+    # Failed sign-ins allowed per client address and per account ("N per M minutes", limits syntax).
+    console_login_limit_ip: str = "20 per 5 minutes"
+    console_login_limit_account: str = "5 per 5 minutes"
+    console_live_minutes: int = 30  # a conversation counts as live when it changed this recently
+
     # ---- email (docs/email.md) ----
     smtp_host: str = ""  # the outgoing relay; empty: emails are queued but not sent
     smtp_port: int = 587
@@ -86,6 +96,52 @@ class Settings(BaseSettings):
 
     log_level: str = "INFO"
 
+    # Handoff (docs/webhooks.md). Lists accept JSON or comma-separated values.
+    webhook_urls: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    webhook_secret: SecretStr | None = None  # required when webhook_urls is set
+    webhook_events: Annotated[list[str], NoDecode] = Field(
+        default_factory=lambda: ["lead.qualified", "lead.nurture", "lead.disqualified", "lead.updated"]
+    )
+    webhook_timeout_seconds: float = 10.0
+    slack_webhook_url: SecretStr | None = None  # a Slack-compatible incoming webhook
+    slack_events: Annotated[list[str], NoDecode] = Field(
+        default_factory=lambda: ["lead.qualified", "lead.nurture", "lead.disqualified"]
+    )
+    rep_email: bool = True  # email the assigned rep (through the SMTP settings above; needs smtp_host)
+    console_path: str = "/console/leads/{lead_id}"  # where a lead opens, after the public URL
+    outbox_worker: bool = True  # deliver from this process (several servers may share the outbox)
+    outbox_poll_seconds: float = 1.0
+    outbox_batch_size: int = 20
+    outbox_lease_seconds: float = 60.0  # a claim by a worker that crashed expires after this
+    outbox_max_attempts: int = 10  # then the delivery is dead, its last error kept
+    outbox_backoff_base_seconds: float = 10.0
+    outbox_backoff_cap_seconds: float = 3600.0
+    outbox_retention_days: int = 90  # delivered and dead deliveries older than this are deleted; 0 keeps them
+
+    @field_validator("webhook_urls", "webhook_events", "slack_events", mode="before")
+    @classmethod
+    def _list(cls, value: object) -> object:
+        if isinstance(value, str):
+            text = value.strip()
+            if text.startswith("["):
+                return json.loads(text)
+            return [item.strip() for item in text.split(",") if item.strip()]
+        return value
+
+    @model_validator(mode="after")
+    def _handoff(self) -> "Settings":
+        from bot.handoff.payloads import EVENTS
+
+        for url in self.webhook_urls:
+            if not url.startswith(("http://", "https://")):
+                raise ValueError(f"webhook URL {url!r} is not an http(s) URL")
+        if self.webhook_urls and self.webhook_secret is None:
+            raise ValueError("QUALBOT_WEBHOOK_SECRET is required when QUALBOT_WEBHOOK_URLS is set")
+        for name in (*self.webhook_events, *self.slack_events):
+            if name not in EVENTS:
+                raise ValueError(f"unknown event {name!r} in the webhook/slack events; events are {', '.join(EVENTS)}")
+        return self
+
     def secret_values(self) -> list[str]:
         """Every configured secret, for masking in logs."""
         return [v.get_secret_value() for v in vars(self).values() if isinstance(v, SecretStr) and v.get_secret_value()]
@@ -93,3 +149,7 @@ class Settings(BaseSettings):
     def effective_public_url(self) -> str:
         """The base URL used in links that leave the server (emails, webhooks)."""
         return self.public_url.rstrip("/") or f"http://{self.host}:{self.port}"
+
+    def lead_url(self, lead_id: str) -> str:
+        """The console page of a lead, as a link that leaves the server."""
+        return self.effective_public_url() + self.console_path.format(lead_id=lead_id)

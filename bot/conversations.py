@@ -68,6 +68,7 @@ class TurnOutcome:
     stage: str
     qualified: bool = False
     facts: Mapping[str, FactValue] = field(default_factory=dict)
+    handoff: Mapping[str, Any] = field(default_factory=dict)  # what listeners offer the visitor (meeting_link)
 
 
 @dataclass(frozen=True)
@@ -82,6 +83,7 @@ class TurnEvent:
     known: Mapping[str, FactValue]
     ended: bool
     now: datetime
+    handoff: dict[str, Any] = field(default_factory=dict)  # listeners put what the visitor is offered here
 
 
 class TurnListener(Protocol):
@@ -364,6 +366,7 @@ class ConversationService:
             stage=stage,
             qualified=result.ended,
             facts=known,
+            handoff=dict(event.handoff),
         )
         await self._publish_turn(conversation, text, outcome)
         return outcome

@@ -175,7 +175,11 @@ class ChatSession:
         for frame in reply_frames(outcome.replies):
             await self.send(frame)
         if outcome.qualified:
-            await self.send({"type": "qualified", "stage": outcome.stage, "lead_id": outcome.lead_id})
+            frame = {"type": "qualified", "stage": outcome.stage, "lead_id": outcome.lead_id}
+            if outcome.handoff.get("meeting_link"):
+                frame["meeting_link"] = outcome.handoff["meeting_link"]
+                frame["rep_name"] = outcome.handoff.get("rep_name")
+            await self.send(frame)
         elif outcome.status == "waiting_human":
             await self.send({"type": "status", "state": "waiting_human"})
 

@@ -308,3 +308,22 @@ def _named_currency(parts: list[Clause]) -> str | None:
         if w:
             return _currency(None, w.group("w"))
     return None
+
+
+_EURO_AREA = "AT BE CY DE EE ES FI FR GR HR IE IT LT LU LV MT NL PT SI SK".split()
+_LOCAL = {
+    **{c: "EUR" for c in _EURO_AREA}, "GB": "GBP", "AU": "AUD", "NZ": "NZD", "CA": "CAD", "IN": "INR", "JP": "JPY",
+    "CH": "CHF", "SE": "SEK", "NO": "NOK", "DK": "DKK", "ZA": "ZAR", "BR": "BRL", "MX": "MXN", "SG": "SGD", "AE": "AED", "PL": "PLN",
+}
+_DOLLAR_SAID = re.compile(r"\$|\bUSD\b|\bdollars?\b|\bbucks?\b", re.I)
+
+
+def local_currency(facts: list[Fact], text: str) -> list[Fact]:
+    """A bare figure (no symbol, code or word anywhere) from a company in a stated country takes that
+    country's currency: "we're in Melbourne ... around 1,000 a month" is AUD, not the `$` default."""
+    country = next((f.value for f in facts if f.field == "country"), None)
+    cur = next((f for f in facts if f.field == "budget_currency"), None)
+    if cur is None or cur.value != "USD" or country not in _LOCAL or _DOLLAR_SAID.search(text):
+        return facts
+    local = Fact(field="budget_currency", value=_LOCAL[str(country)], evidence=cur.evidence, confidence=min(cur.confidence, 0.7))
+    return [local if f is cur else f for f in facts]

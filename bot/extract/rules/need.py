@@ -34,6 +34,7 @@ _CONTENT = re.compile(
 _CONTRAST = re.compile(r"\b(?:but|however|though|except|the\s+(?:issue|problem|challenge|pain)\s+is|what\s+we\s+(?:need|lack))\b", re.I)
 
 _NO_NEED = re.compile(
+    rf"\bnothing\s+(?:is\s+|{APOS}s\s+)?(?:broken|wrong)\b|\b(?:team|tool|system|process|setup|vendor|person|agency|partner)\s+(?:that|who|which)\s+(?:already\s+)?(?:handles?|covers?|does|manages?)\s+(?:this|it|that|them)\s+(?:well|fine|already|perfectly)\b|"
     rf"\bwe{APOS}?re\s+(?:good|all\s+set|covered|fine|sorted)\b(?!\s+(?:at|with))|"
     rf"\b(?:don{APOS}?t|do\s+not|doesn{APOS}?t|won{APOS}?t)\s+(?:really\s+|actually\s+)?need\s+(?:a|an|any|anything|this|it|the|your|one|such|more)\b|"
     rf"\b(?:don{APOS}?t|do\s+not)\s+(?:really\s+)?(?:think|believe|see)\s+(?:that\s+)?we\s+(?:need|have\s+a\s+use)|"
@@ -49,6 +50,7 @@ _NO_NEED = re.compile(
 
 # Weak "no need": true only when nothing in the message describes a problem.
 _WEAK_NO_NEED = re.compile(
+    rf"\bnothing\s+(?:is\s+|{APOS}s\s+)?(?:broken|wrong)\b|\b(?:team|tool|system|process|setup|vendor|person|agency|partner)\s+(?:that|who|which)\s+(?:already\s+)?(?:handles?|covers?|does|manages?)\s+(?:this|it|that|them)\s+(?:well|fine|already|perfectly)\b|"
     rf"\b(?:it|that|this|things?|everything|all){APOS}?s?\s+(?:is\s+|are\s+)?(?:fine|ok|okay|working(?:\s+(?:fine|well))?|manageable)\b|\b(?:very|perfectly|totally)\s+manageable\b|"
     rf"\bkeep\s+up\s+(?:just\s+)?fine\b|\bno\s+(?:real|big|major|actual|particular)\s+(?:problems?|issues?|pain(?:\s+points?)?)\b|\bno\s+complaints\b|\ball\s+good\b", re.I)
 
@@ -93,6 +95,7 @@ _PAIN = re.compile(
     rf"\b(?:nobody|no\s+one|noone)\s+(?:\w+\s+){{0,2}}?(?:answers?|owns?|follows?\s+up|gets?\s+back|responds?|repl(?:y|ies)|picks?\s+up|checks?|handles?|sees?|confirms?|calls?|contacts?|chases?|reaches?\s+out)\b|"
     rf"\bnot\s+(?:\w+\s+)?(?:fast|quick(?:ly)?)\s+enough\b|\bnot\s+answered\b|\bunanswered\b|\bwait(?:s|ing)?\s+(?:hours|days|a\s+week|too\s+long|for\s+days)|"
     rf"\b(?:leave|leaves|leaving|left|drop\s+off|drops\s+off|bounce|bounces|go|goes)\s+(?:again\s+)?without\s+(?:booking|buying|converting|signing\s+up|getting\s+in\s+touch|contacting\s+us|enquiring|asking|leaving\s+(?:their|any)\s+(?:details|contact))\b|"
+    rf"\bno\s+way\s+(?:to|of)\s+(?:tell|know|knowing|telling|see|seeing|track|tracking|distinguish)\b|\b(?:unmanned|unstaffed|unattended|unmonitored)\b|"
     rf"\bkilling\s+us\b|\blos(?:e|es|ing|t)\s+track\s+of\b|\bt[iy]re[- ]kickers\b|\btime[- ]wasters\b|\bthe\s+need\s+is\s+(?:definitely\s+)?there|\b(?:our|the)\s+(?:main\s+|biggest\s+|big\s+|real\s+)?(?:problem|issue)\s+is|"
     rf"\bbreaks?\s+(?:on|every|all)|\bcosting\s+us\b(?![^.]*\$)|\bpushing\s+for\s+better|\bbetter\s+lead\s+(?:routing|qualification)|"
     rf"\bspend\s+(?:most|half|all)\s+of\s+(?:their|our|my)\s+(?:day|time|week)|\bhave\s+already\s+booked\b|\bbook(?:ed)?\s+(?:somewhere\s+)?elsewhere|"

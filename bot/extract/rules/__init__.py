@@ -12,7 +12,8 @@ from bot.extract.email_text import is_auto_reply_text, own_text
 from bot.extract.guard import find_instructions, screen
 from bot.extract.rules.authority import read_authority
 from bot.extract.rules.company import read_country, read_headcount
-from bot.extract.rules.money import local_currency, read_budget
+from bot.extract.rules.currency import local_currency
+from bot.extract.rules.money import read_budget
 from bot.extract.rules.need import NOT_A_BUYER, read_need
 from bot.extract.rules.shortanswers import read_short_answer
 from bot.extract.rules.text import clauses

@@ -13,39 +13,20 @@ from dataclasses import dataclass
 from bot.extract.rules.budget_status import ALLOCATED as _STATUS_ALLOCATED
 from bot.extract.rules.budget_status import NONE as _STATUS_NONE
 from bot.extract.rules.budget_status import UNDECIDED as _STATUS_UNDECIDED
+from bot.extract.rules.currency import CODES, WORD_RE, currency_of, dollar_hint, named_currency
 from bot.extract.rules.text import APOS, NUMBER_WORDS, OTHERS_BEFORE, SMALL_WORDS, Clause, to_number
 from bot.facts import Fact
 
-_SYMBOLS = {
-    "$": "USD", "us$": "USD", "ca$": "CAD", "c$": "CAD", "cad$": "CAD", "au$": "AUD", "a$": "AUD",
-    "nz$": "NZD", "s$": "SGD", "hk$": "HKD", "r$": "BRL", "mx$": "MXN", "€": "EUR", "£": "GBP",
-    "¥": "JPY", "₹": "INR", "rs": "INR", "rs.": "INR", "₩": "KRW", "₽": "RUB", "₺": "TRY", "zł": "PLN",
-    "chf": "CHF", "fr.": "CHF", "kr": "SEK", "kr.": "SEK", "r": "ZAR",
-}
-_CODES = (
-    "USD|EUR|GBP|CAD|AUD|NZD|INR|JPY|CNY|RMB|BRL|CHF|SEK|NOK|DKK|PLN|CZK|HUF|SGD|HKD|ZAR|MXN|AED|SAR|"
-    "ILS|TRY|KRW|IDR|MYR|PHP|THB|VND|NGN|KES|EGP|ARS|CLP|COP|PEN|RON|BGN|UAH|TWD"
-)
-_WORDS = {
-    "dollar": "USD", "buck": "USD", "euro": "EUR", "pound": "GBP", "quid": "GBP", "sterling": "GBP",
-    "yen": "JPY", "rupee": "INR", "real": "BRL", "reais": "BRL", "franc": "CHF", "rand": "ZAR",
-    "krona": "SEK", "kronor": "SEK", "yuan": "CNY", "peso": "MXN", "zloty": "PLN",
-}
-_ADJ_DOLLAR = {"canadian": "CAD", "australian": "AUD", "aussie": "AUD", "us": "USD", "american": "USD",
-               "new zealand": "NZD", "singapore": "SGD", "hong kong": "HKD"}
 _MULT = {"k": 1e3, "thousand": 1e3, "grand": 1e3, "m": 1e6, "mn": 1e6, "mm": 1e6, "mil": 1e6, "million": 1e6,
          "bn": 1e9, "billion": 1e9, "lakh": 1e5, "lakhs": 1e5, "lac": 1e5, "lacs": 1e5, "crore": 1e7, "crores": 1e7}
 
 _SYM_RE = r"(?:\bR(?=\s?\d{1,3}(?:[, ]\d{3})+\b|\d{3,}\b)|R\$|US\$|CAD?\$|AU\$|A\$|NZ\$|S\$|HK\$|MX\$|C\$|\$|€|£|¥|₹|₩|₽|₺|\bRs\.?|\bCHF)"
-_CODE_AHEAD = rf"(?=\s?(?:(?:{_CODES})\b|[€£$]|kr\b|dollars?|euros?|pounds?|francs?))"
+_CODE_AHEAD = rf"(?=\s?(?:(?:{CODES})\b|[€£$]|kr\b|dollars?|euros?|pounds?|francs?))"
 _NUM_RE = rf"(?:\d{{1,3}}(?:,\d{{2}})+,\d{{3}}|\d{{1,3}}(?:[ \u00a0\u202f]\d{{3}})+{_CODE_AHEAD}|(?<=[A-Z]{{3}}\s)\d{{1,3}}(?:[ \u00a0\u202f]\d{{3}})+|\d{{1,3}}(?:['’]\d{{3}})+|\d{{1,3}}(?:[,.]\d{{3}})+(?:[.,]\d{{1,2}})?|\d+(?:[.,]\d+)?|{SMALL_WORDS}(?=\s+(?:grand|thousand|hundred|k\b))|{NUMBER_WORDS})"
 _MULT_RE = r"(?:k|K|m|M|mn|mm|mil|million|thousand|grand|bn|billion|lakhs?|lacs?|crores?)\b"
-_WORD_RE = (r"(?:(?:canadian|australian|aussie|us|american|new\s+zealand|singapore|hong\s+kong)\s+)?"
-            r"(?:dollars?|bucks|euros?|pounds?(?:\s+sterling)?|quid|sterling|yen|rupees?|reais|real|francs?|rand|"
-            r"kronor|krona|yuan|pesos?|zloty)\b")
 _AMOUNT = re.compile(
-    rf"(?P<sym>{_SYM_RE}|\b(?:{_CODES})\b)?\s?(?P<num>{_NUM_RE})(?:\s?(?P<mult>{_MULT_RE}))?"
-    rf"(?:\s?(?P<code>\b(?:{_CODES})\b|{_WORD_RE}|[€£]|(?<=\d)\$|(?<=\d)\s?kr\b|(?<=\d)\s?zł))?",
+    rf"(?P<sym>{_SYM_RE}|\b(?:{CODES})\b)?\s?(?P<num>{_NUM_RE})(?:\s?(?P<mult>{_MULT_RE}))?"
+    rf"(?:\s?(?P<code>\b(?:{CODES})\b|{WORD_RE}|[€£]|(?<=\d)\$|(?<=\d)\s?kr\b|(?<=\d)\s?zł))?",
     re.I,
 )
 _RANGE_START = re.compile(rf"\s*(?:-|–|to|and|or)\s*(?:{_SYM_RE}\s?)?(?:\d|{NUMBER_WORDS})", re.I)
@@ -53,12 +34,12 @@ _RANGE_GAP = re.compile(r"^\s*(?:-|–|—|to|and|or)\s*$", re.I)
 _BETWEEN = re.compile(r"\b(?:between|from|range\s+of|somewhere\s+in)\s*$", re.I)
 
 _MONTH = re.compile(
-    rf"\b(?:{_CODES}|dollars?|euros?|pounds?)\s+(?:a\s+)?(?:mo|mth|month)\b|^\s+(?:mo|mth|month)\b|"
+    rf"\b(?:{CODES}|dollars?|euros?|pounds?)\s+(?:a\s+)?(?:mo|mth|month)\b|^\s+(?:mo|mth|month)\b|"
     r"(?:/\s?|\bper\s+|\ba\s+|\beach\s+|\bevery\s+|\bin\s+)(?:mo|mth|month)\b|\bmonthly\b|\bp/?m\b|\bper\s+calendar\s+month|"
     r"\b(?:per|pro|im|par|por|al|i)\s+(?:m[åa]nad(?:en)?|monat|mois|mes|mês|mese|m[åa]ned(?:en)?|maand)\b|\bmonatlich\b|\bmensuel(?:lement)?\b|\bmensual(?:mente)?\b", re.I)
 _YEAR = re.compile(
     r"(?:/\s?|\bper\s+|\ba\s+|\beach\s+|\bevery\s+)(?:yr|year|annum)\b|\bannually\b|\byearly\b|\bp\.a\.?|\bpa\b|"
-    rf"\b(?:{_CODES}|dollars?|euros?|pounds?)\s+(?:a\s+)?(?:yr|year)\b|^\s+(?:yr|year)\b|"
+    rf"\b(?:{CODES}|dollars?|euros?|pounds?)\s+(?:a\s+)?(?:yr|year)\b|^\s+(?:yr|year)\b|"
     r"\bannual\b|\bfor\s+(?:the|this|the\s+whole|the\s+full|whole|full|entire|the\s+entire|next|the\s+first|the\s+initial|our\s+first)\s+(?:fiscal\s+|financial\s+|contract\s+)?year\b|\bin\s+year\s+(?:one|1)\b|"
     r"\b(?:per|pro|im|par|por|al|om)\s+(?:[åa]r(?:et)?|jahr|an|année|año|jaar)\b|/\s?[åa]r\b|\bj[äa]hrlich\b|\bannuel(?:lement)?\b|\banual(?:mente)?\b", re.I)
 _ONCE = re.compile(r"\bone[-\s]?(?:off|time)\b|\bonce[-\s]off\b|\blump[-\s]sum\b|\bup[-\s]?front\b|\bsingle\s+payment\b", re.I)
@@ -119,29 +100,6 @@ class _Amount:
     mult: float
 
 
-def _currency(sym: str | None, code: str | None) -> str | None:
-    for token in (code, sym):  # a code after the figure overrides a bare $ before it
-        if not token:
-            continue
-        t = " ".join(token.lower().split())
-        if t in _SYMBOLS:
-            return _SYMBOLS[t]
-        if t.upper() in _CODES.split("|"):
-            return "CNY" if t.upper() == "RMB" else t.upper()
-        words = t.split()
-        base = words[-1].rstrip("s") if words[-1] not in ("reais", "kronor") else words[-1]
-        if base in _WORDS or words[-1] in _WORDS:
-            adj = " ".join(words[:-1])
-            if base == "dollar" and adj in _ADJ_DOLLAR:
-                return _ADJ_DOLLAR[adj]
-            if base == "pound" and len(words) > 1 and words[-1] == "sterling":
-                return "GBP"
-            return _WORDS.get(base) or _WORDS.get(words[-1])
-        if t.endswith("sterling"):
-            return "GBP"
-    return None
-
-
 def _amounts(text: str) -> list[_Amount]:
     out: list[_Amount] = []
     for m in _AMOUNT.finditer(text):
@@ -151,7 +109,7 @@ def _amounts(text: str) -> list[_Amount]:
         mult_tok = (m.group("mult") or "").lower()
         mult = _MULT.get(mult_tok, 1.0)
         # "2m" in "2m away" is rare; "m" alone after a number means million only with money around
-        currency = _currency(m.group("sym"), m.group("code"))
+        currency = currency_of(m.group("sym"), m.group("code"))
         if mult_tok in ("lakh", "lakhs", "lac", "lacs", "crore", "crores") and currency is None:
             currency = "INR"
         has_scale = currency is not None or mult_tok in ("k", "thousand", "grand", "million", "lakh", "lakhs", "lac", "lacs", "crore", "crores", "bn", "billion", "mn")
@@ -262,7 +220,7 @@ def read_budget(parts: list[Clause], asked: str | None) -> tuple[list[Fact], boo
             if hi is not None:
                 facts.append(Fact(field="budget_max", value=hi, evidence=evidence, confidence=conf))
             # A figure with no currency reads as dollars, like a bare "$" (the benchmark's convention).
-            currency = a.currency or last.currency or _dollar_hint(t) or _named_currency(parts) or "USD"
+            currency = a.currency or last.currency or dollar_hint(t) or named_currency(parts) or "USD"
             if currency:
                 facts.append(Fact(field="budget_currency", value=currency, evidence=evidence, confidence=conf))
             if period:
@@ -285,45 +243,3 @@ def read_budget(parts: list[Clause], asked: str | None) -> tuple[list[Fact], boo
     if status is not None:
         facts.append(Fact(field="budget_status", value=status[0], evidence=status[1], confidence=0.85))
     return facts, unsure
-
-
-def _dollar_hint(text: str) -> str | None:
-    m = re.search(r"\b(canadian|australian|aussie|new\s+zealand|singapore|hong\s+kong)\s+dollars?\b", text, re.I)
-    return _ADJ_DOLLAR[" ".join(m.group(1).lower().split())] if m else None
-
-
-_LONE_CODE = re.compile(rf"(?<![\d$€£])\b({_CODES})\b(?!\s?\d)")
-_LONE_WORD = re.compile(
-    r"(?<!\d)(?<!\d\s)(?<!\d[kKmM]\s)(?<!grand\s)(?<!thousand\s)(?<!hundred\s)\b(?P<w>(?:(?:canadian|australian|aussie|us|american|new\s+zealand|singapore|hong\s+kong)\s+)?"
-    r"(?:dollars|euros|pounds(?:\s+sterling)?|quid|sterling|rupees|reais|francs|kronor|yuan|pesos|zloty))\b", re.I)
-
-
-def _named_currency(parts: list[Clause]) -> str | None:
-    """A currency named on its own elsewhere in the message: "25 grand a year, GBP obviously"."""
-    for clause in parts:
-        m = _LONE_CODE.search(clause.text)
-        if m:
-            return "CNY" if m.group(1) == "RMB" else m.group(1)
-        w = _LONE_WORD.search(clause.text)  # "30k a year, in euros"
-        if w:
-            return _currency(None, w.group("w"))
-    return None
-
-
-_EURO_AREA = "AT BE CY DE EE ES FI FR GR HR IE IT LT LU LV MT NL PT SI SK".split()
-_LOCAL = {
-    **{c: "EUR" for c in _EURO_AREA}, "GB": "GBP", "AU": "AUD", "NZ": "NZD", "CA": "CAD", "IN": "INR", "JP": "JPY",
-    "CH": "CHF", "SE": "SEK", "NO": "NOK", "DK": "DKK", "ZA": "ZAR", "BR": "BRL", "MX": "MXN", "SG": "SGD", "AE": "AED", "PL": "PLN",
-}
-_DOLLAR_SAID = re.compile(r"\$|\bUSD\b|\bdollars?\b|\bbucks?\b", re.I)
-
-
-def local_currency(facts: list[Fact], text: str) -> list[Fact]:
-    """A bare figure (no symbol, code or word anywhere) from a company in a stated country takes that
-    country's currency: "we're in Melbourne ... around 1,000 a month" is AUD, not the `$` default."""
-    country = next((f.value for f in facts if f.field == "country"), None)
-    cur = next((f for f in facts if f.field == "budget_currency"), None)
-    if cur is None or cur.value != "USD" or country not in _LOCAL or _DOLLAR_SAID.search(text):
-        return facts
-    local = Fact(field="budget_currency", value=_LOCAL[str(country)], evidence=cur.evidence, confidence=min(cur.confidence, 0.7))
-    return [local if f is cur else f for f in facts]

@@ -16,13 +16,13 @@ from typing import Any
 from sqlalchemy import select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.csvsafe import neutralize
 from bot.db import models
 from bot.facts import FIELDS
 from bot.handoff.models import LeadAssignment, LeadScoreRecord
 from bot.leads import LeadFilter
 
 PAGE = 200
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 COLUMNS = (
     "id", "name", "email", "company", "stage", "score", "owner", "team", "assignment_reason",
     "reasons", "created_at", "updated_at", *FIELDS,
@@ -31,9 +31,7 @@ COLUMNS = (
 
 def safe_cell(value: Any) -> Any:
     """A CSV cell that a spreadsheet will not evaluate as a formula."""
-    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
-        return "'" + value
-    return value
+    return neutralize(value) if isinstance(value, str) else value
 
 
 async def export_rows(sessionmaker: async_sessionmaker[AsyncSession], where: LeadFilter) -> AsyncIterator[dict[str, Any]]:

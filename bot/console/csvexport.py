@@ -6,7 +6,7 @@ import csv
 import io
 from collections.abc import Iterable, Sequence
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+from bot.csvsafe import neutralize
 
 
 def safe_cell(value: object) -> str:
@@ -18,8 +18,7 @@ def safe_cell(value: object) -> str:
         return ""
     if isinstance(value, int | float) and not isinstance(value, bool):
         return str(value)
-    text = str(value)
-    return "'" + text if text.lstrip(" ").startswith(_FORMULA_START) else text
+    return neutralize(str(value))
 
 
 def to_csv(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:

@@ -21,7 +21,7 @@ from tests.support.keyword_extractor import KeywordExtractor
 @pytest.fixture
 async def hybrid(fake_openai: FakeOpenAI) -> AsyncIterator[HybridExtractor]:
     settings = Settings(
-        llm_base_url=fake_openai.base_url, llm_api_key=SecretStr("k"), llm_timeout_seconds=0.5, llm_max_retries=0
+        llm_base_url=fake_openai.base_url, llm_api_key=SecretStr("k"), llm_timeout_seconds=2.0, llm_max_retries=0
     )
     rules = KeywordExtractor()
     extractor = HybridExtractor(rules, LLMExtractor(settings, fallback=rules))

@@ -18,6 +18,7 @@ DEV = REPO / ".." / "shared" / "eval" / "dev.jsonl"
 SCORER = REPO / ".." / "shared" / "eval" / "score.py"
 HELDOUT = Path(__file__).with_name("heldout.jsonl")
 TUNE = Path(__file__).with_name("tune.jsonl")
+TUNE2 = Path(__file__).with_name("tune2.jsonl")
 REF = date(2026, 5, 4)  # a Monday
 
 

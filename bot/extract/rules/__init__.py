@@ -12,6 +12,7 @@ from bot.extract.email_text import is_auto_reply_text, own_text
 from bot.extract.guard import find_instructions, screen
 from bot.extract.rules.authority import read_authority
 from bot.extract.rules.company import read_country, read_headcount
+from bot.extract.rules.currency import local_currency
 from bot.extract.rules.money import read_budget
 from bot.extract.rules.need import NOT_A_BUYER, read_need
 from bot.extract.rules.shortanswers import read_short_answer
@@ -60,6 +61,7 @@ class RulesExtractor:
             unsure = unsure or was_unsure
         facts.extend(read_headcount(parts, asked))
         facts.extend(read_country(parts, asked))
+        facts = local_currency(facts, " ".join(c.text for c in parts))
         kept = [f for f in facts if f.evidence in message.text and screen(f.field, f.evidence, text, instructions) is None]
         if len(kept) != len(facts):
             notes.append("dropped facts whose evidence is not in the text or that an instruction targets")

@@ -29,20 +29,24 @@ _NONE = re.compile(
 
 # Someone else approves: the writer takes part at most.
 _DEFERS = re.compile(
-    rf"\b(?:run|check|clear|pass)\s+(?:it|this|that)\s+(?:by|with|past)\b|\b(?:any\s+|every\s+|all\s+)?(?:purchases?|spend|this|it|contracts?)\s+(?:goes|go|has\s+to\s+go|must\s+go|needs\s+to\s+go)\s+through\s+(?:our|the|my)\s+(?:ceo|cfo|coo|board|owner|founder|boss|director|md|partners?|management|leadership)\b|\bco-?own\w*\s+(?:the\s+)?(?:budget|decision)\b|\bshare\s+(?:the\s+)?(?:budget|decision)\s+with\b|\b(?:that|it){APOS}?s\s+not\s+me\b|\b(?:final\s+)?(?:approval|sign[- ]?off|decision|say)\s+(?:comes|has\s+to\s+come|must\s+come)\s+from\b|"
-    rf"\b(?:owner|founder|ceo|cfo|coo|boss|director|manager|board|partner|md|vp|gm)(?:{APOS}s|s{APOS})\s+(?:call|decision|sign[- ]?off)\b|\b(?:owner|founder|ceo|boss|md){APOS}s\s+(?:son|daughter|wife|husband|partner|assistant|ea|pa|nephew|niece|brother|sister)\b|"
-    rf"\b(?:bring|take|present|escalate)\s+(?:this|it)\s+to\s+(?:the\s+|our\s+|my\s+)?(?:\w+\s+)?(?:leadership|board|exec\w*|management|committee|boss|ceo|cfo|partners)\b|\b(?:convince|persuade|win\s+over|sell\s+(?:it|this)\s+to|pitch\s+(?:it|this)\s+to)\s+(?:my|our|the)\s+\w+|\bwe\s+(?:both|all)\s+(?:sign|decide|approve|have\s+to)\b|"
+    rf"\b(?:run|check|clear|pass)\s+(?:it|this|that)\s+(?:by|with|past)\b|\b(?:any\s+|every\s+|all\s+)?(?:purchases?|spend|this|it|contracts?)\s+(?:goes|go|has\s+to\s+go|must\s+go|needs\s+to\s+go)\s+through\s+(?:our|the|my|a)\s+(?:central\s+|small\s+|internal\s+|group\s+)?(?:procurement|purchasing|committee|ceo|cfo|coo|board|owner|founder|boss|director|md|partners?|management|leadership)\b|\bco-?own\w*\s+(?:the\s+)?(?:budget|decision)\b|\bshare\s+(?:the\s+)?(?:budget|decision)\s+with\b|\b(?:that|it){APOS}?s\s+not\s+me\b|\b(?:final\s+)?(?:approval|sign[- ]?off|decision|say)\s+(?:comes|has\s+to\s+come|must\s+come)\s+from\b|"
+    rf"\b(?:owner|founder|ceo|cfo|coo|boss|director|manager|board|partner|md|vp|gm|directors|partners|owners|committee|management)(?:{APOS}s|s{APOS})\s+(?:call|decision|sign[- ]?off|ok|okay|approval|go[- ]ahead|green\s+light|blessing|signature)\b|\b(?:owner|founder|ceo|boss|md){APOS}s\s+(?:son|daughter|wife|husband|partner|assistant|ea|pa|nephew|niece|brother|sister)\b|"
+    rf"\b(?:that|it){APOS}?(?:d|ll|s|\s+would|\s+will|\s+is)\s+(?:be\s+)?(?:our|my|the)\s+(?:\w+\s+)?(?:ceo|cfo|coo|owner|founder|boss|director|md|gm|board|partners?|president|manager)\b|"
+    rf"\b(?:the|our|my)\s+\w+\s+owns\s+(?:the|this)\s+(?:practice|business|company|firm|shop|clinic|agency|store|studio)\b|"
+    rf"\b(?:need|needs|require|requires|get|gets)\s+(?:the\s+|our\s+|my\s+)?(?:ceo|cfo|coo|owner|founder|boss|director|md|gm|board|partners?|president|finance|procurement|legal|management)(?:{APOS}s)?\s+(?:approval|sign[- ]?off|ok|okay|signature|go[- ]ahead|green\s+light)\b|"
+    rf"\b(?:goes|go|passes|gets\s+escalated|has\s+to\s+go)\s+up\s+to\s+(?:our|the|my)\s+\w+|\b(?:decisions?|purchas\w*|buying|it|this)\s+(?:are|is|gets?|get)\s+(?:made|taken|decided|approved|handled)\s+(?:at|by|in)\s+(?:the\s+)?(?:head\s+office|hq|headquarters|group(?:\s+level)?|corporate|the\s+parent|parent\s+company)\b|"
+    rf"\bput\s+(?:this|it)\s+in\s+front\s+of\s+(?:them|him|her|the\s+\w+|our\s+\w+|my\s+\w+)\b|\b(?:bring|take|present|escalate)\s+(?:this|it)\s+to\s+(?:the\s+|our\s+|my\s+)?(?:\w+\s+)?(?:leadership|board|exec\w*|management|committee|boss|ceo|cfo|partners)\b|\b(?:convince|persuade|win\s+over|sell\s+(?:it|this)\s+to|pitch\s+(?:it|this)\s+to)\s+(?:my|our|the)\s+\w+|\bwe\s+(?:both|all)\s+(?:sign|decide|approve|have\s+to)\b|"
     rf"\bone\s+of\s+(?:the\s+|our\s+)?(?:two|three|four|\d)\s+(?:founders|co-?founders|partners|owners|directors)\b|\b(?:joint|shared|group|collective)\s+decision\b|\b(?:get|need|want)\s+(?:\w+\s+)?buy[- ]?in\s+from\b|"
     rf"\b(?:my|our)\s+(?:\w+\s+)?(?:husband|wife|partner|dad|father|mum|mom|mother|brother|sister|boss|uncle|aunt|son|daughter|friend|owner|founder)\s+(?:owns|runs)\b|"
     rf"\b{_BOSS}\s+(?:holds?|has|controls?|owns?)\s+the\s+(?:purse[- ]strings|budget|money|cheque\s?book|checkbook|final\s+say)\b|{_I}\s*(?:don{APOS}?t|do\s+not)\s+(?:have|hold|own)\s+(?:the\s+)?(?:sign[- ]?off|signing\s+authority|final\s+say|authority)\b|"
     rf"\b(?:he|she|they|who){APOS}(?:ll|d)\s+(?:\w+\s+)?(?:decide|choose|pick|approve|sign|make\s+the\s+(?:final\s+)?(?:call|decision)|have\s+the\s+(?:final|last)\s+(?:say|word))\b|"
-    rf"(?<!\bonce\s)(?<!\bwhen\s)(?<!\bafter\s)(?<!\bif\s)\b{_BOSS}\s+(?:(?!(?:I|i|so|and|we|then|before|after|until|anyone|someone|when|if)\b)\w+\s+){{0,3}}?(?:signs?|approves?|approving|decides?|picks?|chooses?|{APOS}ll\s+(?:choose|pick|approve|sign)|will\s+(?:choose|pick|approve|sign|(?:make|take)\s+the\s+(?:final\s+)?(?:call|decision)|want\s+to\s+see)|(?:makes?|takes?)\s+(?:the|every|all|any)\s+(?:final\s+|purchasing\s+|buying\s+)?(?:call|decisions?)|handles?\s+(?:all\s+)?(?:the\s+)?(?:purchasing|procurement|buying|contracts|budget|vendor\s+decisions)|(?:will\s+)?runs?\s+the\s+(?:tender|rfp|process|selection|procurement)|(?:has|have|must|needs?)\s+to\s+(?:give|okay|ok|green[- ]?light)|gives?\s+the\s+(?:green\s+light|go[- ]ahead|ok)|"
+    rf"(?<!\bonce\s)(?<!\bwhen\s)(?<!\bafter\s)(?<!\bif\s)\b{_BOSS}\s+(?:(?!(?:I|i|so|and|we|then|before|after|until|anyone|someone|when|if)\b)\w+\s+){{0,3}}?(?:signs?|approves?|approving|decides?|picks?|chooses?|pays(?!\s+(?:me|us|attention))|{APOS}ll\s+(?:choose|pick|approve|sign)|will\s+(?:choose|pick|approve|sign|(?:make|take)\s+the\s+(?:final\s+)?(?:call|decision)|want\s+to\s+see)|(?:makes?|takes?)\s+(?:the|every|all|any|those|these|such|all\s+the)\s+(?:final\s+|purchasing\s+|buying\s+)?(?:calls?|decisions?)|handles?\s+(?:all\s+)?(?:the\s+)?(?:purchasing|procurement|buying|contracts|budget|vendor\s+decisions|money|finances|payments)|(?:will\s+)?runs?\s+the\s+(?:tender|rfp|process|selection|procurement)|(?:has|have|must|needs?)\s+to\s+(?:give|okay|ok|green[- ]?light)|gives?\s+the\s+(?:green\s+light|go[- ]ahead|ok)|"
     rf"has\s+(?:the\s+)?(?:final|last)\s+(?:say|word|call)|gives\s+(?:the\s+)?final\s+approval|will\s+decide|{APOS}ll\s+decide|"
     rf"(?:has|have)\s+to\s+(?:sign|approve)|needs?\s+to\s+(?:sign|approve)|(?:is|are)\s+the\s+(?:decision\s+maker|one\s+who\s+signs))\b|"
     rf"\b(?:final|last)\s+(?:decision|call|say|word|sign[- ]?off|approval)\s+(?:is|sits|rests|lies|will\s+be)?\s*(?:with|up\s+to|for)\b(?!\s+me\b)|"
     rf"\b(?:budget|money|decision|sign[- ]?off|approval|purse[- ]strings)\s+(?:sits|rests|lies|is|are)\s+with\s+(?:our|the|my|his|her)\b|"
     rf"\bgoes\s+to\s+(?:our|the|my)\s+\w+(?:\s+\w+)?\s+for\s+(?:approval|sign[- ]?off)|\bget\s+(?:my|our|the)\s+\w+\s+on\s+board\b|"
-    rf"\b(?:decision|call)\s+is\s+(?:not\s+mine|taken\s+together|(?:made|taken)\s+by|up\s+to)|\bnot\s+(?:solely\s+|only\s+|entirely\s+|just\s+|fully\s+)?(?:my|me)\s+(?:call|decision)\b|{_I}\s*(?:can{APOS}?t|cannot)\s+(?:sign|approve)\b|"
+    rf"\b(?:decision|call)\s+is\s+(?:not\s+mine|taken\s+together|(?:(?:made|taken)\s+by|up\s+to)(?!\s+(?:me|myself)\b))|\bnot\s+(?:solely\s+|only\s+|entirely\s+|just\s+|fully\s+)?(?:my|me)\s+(?:call|decision)\b|{_I}\s*(?:can{APOS}?t|cannot)\s+(?:sign|approve)\b|"
     rf"{_I}\s*(?:not|n{APOS}t)\s+(?:the\s+)?(?:(?:one|person)\s+(?:who|deciding|signing|approving|making)|decision[- ]maker|final\s+decision|sign)|"
     rf"\b(?:decision|call|sign[- ]?off|approval|purchase|budget)\s+(?:belongs|falls)\s+to\s+(?:our|the|my|his|her)\b|\b(?:is|are|will\s+be|gets?|(?:has|have|needs?|must)\s+(?:to\s+)?be)\s+(?:owned|made|taken|signed(?:\s+off)?|approved|decided|handled|authori[sz]ed)\s+by\s+(?:our|the|my)\b|"
     rf"\b(?:need|have|has|must)\s+to\s+agree\b|\b(?:both|all)\s+(?:of\s+us|me\s+and)\b|\bme\s+and\s+(?:my|our)\s+[\w-]+\s+(?:need|have|must|decide|both)\b|"
@@ -55,14 +59,15 @@ _TAKES_PART = re.compile(
     rf"\b(?:gather|collect|compil|pull)\w*\s+(?:some\s+)?(?:info|information|options|quotes|pricing|details)\s+for\b|"
     rf"\b(?:assess|evaluat|review|compar|trial)\w*\s+(?:\w+\s+)?(?:tools|options|vendors|solutions|products)\b|\bpresent\s+(?:the\s+|my\s+|a\s+)?(?:options|shortlist|findings|recommendation)|"
     rf"\b(?:handling|running|managing|coordinating)\s+(?:this|the)\s+(?:tender|rfp|rfq|procurement\s+process|evaluation|selection)\b|\badvis\w*\s+(?:the\s+|our\s+|my\s+)?(?:client|customer|them|management|board|ceo|company)\b|\b(?:writ|draft)\w*\s+(?:up\s+)?(?:the\s+)?(?:requirements|rfp|spec|brief)\b|\bmake\s+(?:my|the|a|our)\s+case\b|\bbusiness\s+case\b|\bmade\s+my\s+case\b|\bpushing\s+for\s+it\b|\bone\s+of\s+(?:\d+|two|three|four|five|six|several)\s+(?:voices|votes|people|decision)|"
-    rf"\bhave\s+a\s+say\b|\b(?:do|doing)\s+the\s+research\b|\bmanag\w+\s+the\s+(?:evaluation|selection|process)\b|"
+    rf"\bhave\s+a\s+say\b|\bpart\s+of\s+the\s+(?:decision|buying|selection|evaluation|review)\b|\bchampion\w*\s+(?:it|this|the\s+\w+)\b|\b(?:of\s+which\s+I\s+am|I{APOS}m|I\s+am)\s+(?:one|a|just\s+one)\s+(?:member|voice|vote)\b|\bI\s+(?:sit|serve)\s+on\s+(?:the|that|this|our)\s+(?:\w+\s+)?(?:committee|panel)\b|\b(?:do|doing)\s+the\s+research\b|\bmanag\w+\s+the\s+(?:evaluation|selection|process)\b|"
     rf"\b(?:recommend(?:s|ation)?|shortlist|legwork|evaluat\w+|comparison|research(?:ing)?\s+options|"
     rf"on\s+behalf\s+of)\b|"
     rf"\b{_BOSS}\s+(?:\w+\s+)?(?:asked|told|tasked|wants?|wanted)\s+me\s+to\b|\b(?:asked|told|tasked|wants?|wanted)\s+me\s+to\s+(?:look\s+into|research|find|evaluate|compare|review|explore|scope|source|shortlist)\b", re.I)
 
+_ONLY_ONE = r"(?:only|sole)\s+(?:one|person)\s+(?:who|that)\s+(?:signs?|approves?|decides?)"
 _DECIDER = re.compile(
     rf"{_I}\s*(?:sign|decide|approve|make\s+(?:the\s+)?(?:final\s+)?(?:call|decision|purchasing\s+decisions?)|"
-    rf"(?:have|own)\s+(?:the\s+)?(?:final\s+say|budget|sign[- ]?off)|call\s+the\s+shots|"
+    rf"(?:have|own|{APOS}ve\s+got|have\s+got|got)\s+(?:the\s+)?(?:final\s+say|last\s+word|final\s+word|budget|sign[- ]?off)|call\s+the\s+shots|"
     rf"(?:be\s+)?sign(?:ing)?\s+(?:off|it|this|the)|(?:be\s+)?the\s+one\s+signing|can\s+approve)\b|"
     rf"\b(?:it{APOS}?s|that{APOS}?s|is)\s+(?:my|me)\s+(?:call|decision|sign[- ]?off|signature)\b|\b(?:sits|comes|falls|is)\s+(?:in|within|under|out\s+of)\s+my\s+(?:budget|remit|p&l|cost\s+cent(?:er|re))\b|\bmy\s+(?:call|decision)\b(?!\s+(?:with|to))|"
     rf"\bno\s+(?:committee|board|procurement)[^.]{{0,30}}\bjust\s+me\b|\b(?:the\s+)?(?:\w+\s+)?(?:decisions?|call|sign[- ]?off)\s+(?:is|are)\s+(?:all\s+)?mine\b|\bhold\s+the\s+purse[- ]strings|{_I}\s*(?:{APOS}m|am)?\s*(?:the\s+one\s+)?(?:holding|hold|have|own)\s+the\s+(?:credit\s+card|purse[- ]strings|cheque\s?book|checkbook|company\s+card)\b|\b(?:budget\s+(?:holder|owner)|economic\s+buyer|final\s+approver)\b|\bthe\s+buck\s+stops\s+with\s+me|\bwithin\s+my\s+(?:delegation|authority|sign[- ]?off|budget|remit)|"
@@ -71,12 +76,14 @@ _DECIDER = re.compile(
     rf"\b(?:approv|sign|decid|buy|pick|choos|purchas)\w*\s+(?:\w+\s+){{0,4}}myself\b|\bmine\s+to\s+(?:approve|sign|decide|make)|"
     rf"\b(?:rests?|sits?|lies|is)\s+with\s+me\b|\b(?:down|up)\s+to\s+me\b|{_I}\s*(?:{APOS}ve\s+got|have\s+got|got|have|hold|own)\s+(?:full\s+|final\s+|the\s+)?(?:purchasing\s+|buying\s+|signing\s+|spending\s+|budget\s+)?(?:authority|sign[- ]?off)\b|"
     rf"{_I}\s*(?:can\s+)?authori[sz]e\b|\bit{APOS}?s\s+all\s+(?:me|on\s+me|down\s+to\s+me)\b|{_I}\s*(?:handle|sign|manage|own|approve)\s+(?:all\s+)?(?:the\s+|our\s+)?(?:supplier|vendor|software|tool|purchasing)\s+(?:contracts|purchases|purchasing|spend|decisions)\b|{_I}\b[^.;]{{0,40}}\band\s+(?:also\s+)?(?:sign|approve)\s+(?:the\s+|all\s+)?(?:pos?|purchase\s+orders|contracts|invoices|off)\b|\b(?:decide|sign|approve|choose)\s+(?:alone|on\s+my\s+own|by\s+myself)\b|\bc{APOS}est\s+moi\s+qui\s+(?:d[ée]cide|signe)|\bich\s+entscheide\b|\b(?:yo|eu)\s+decido\b|\bdecido\s+io\b|{_I}\b[^.;]{{0,40}}\band\s+have\s+the\s+(?:final|last)\s+(?:say|word|call)\b|{_I}\s*(?:{APOS}m|am)?\s*(?:fully\s+)?authori[sz]ed\s+to\s+(?:sign|approve|buy|purchase|spend)\b|\bthe\s+one\s+who\s+(?:pays|picks|decides|signs|approves|chooses|buys)\b|{_I}\s*(?:be\s+)?(?:making|taking)\s+the\s+(?:final\s+)?(?:decision|call)|"
-    rf"\b(?:decision|call)\s+(?:is\s+)?(?:by|with)\s+me\b|\b{_I}\s*(?:decide|pick|choose)\s+(?:on|which|what)\b", re.I)
+    rf"(?:{_I}|\bme)\b[^.;]{{0,40}}\b{_ONLY_ONE}|\b{_ONLY_ONE}[^.;]{{0,40}}\b(?:me|I)\b|"
+    rf"\b(?:decision|call)\s+(?:is\s+)?(?:made\s+|taken\s+)?(?:by|with)\s+me\b|\b{_I}\s*(?:decide|pick|choose)\s+(?:on|which|what)\b", re.I)
 _TITLE_DECIDER = re.compile(
     rf"{_I}\s*(?:{APOS}m|am)?\s*(?:the\s+|a\s+)?(?:sole\s+|co-?)?(?:(?:practice|business|company|shop|store|clinic|agency|studio|firm|restaurant|salon|franchise)\s+)?(?:owner|founder|ceo|md|gesch[äa]ftsf[üu]hrer(?:in)?|inhaber(?:in)?|directeur\s+g[ée]n[ée]ral|pdg|g[ée]rante?|director\s+general|gerente\s+general|due[ñn][oa]|propriet[áa]ri[oa]|titolare|amministratore\s+delegato|chief\s+executive|managing\s+director|managing\s+partner|president|proprietor)\b(?!{APOS}s)|\bI\s+(?:run|own)\s+(?:a|an|the|this|our|my)\s+(?:[\w-]+\s+){{0,3}}?(?:company|business|firm|shop|practice|agency|store|clinic|studio)\b|"
     rf"\bas\s+(?:the\s+)?(?:ceo|owner|founder|md|managing\s+director|managing\s+partner)\b|"
     rf"\b(?:je\s+suis|ich\s+bin|soy|sou|sono|jag\s+är)\s+(?:le\s+|la\s+|der\s+|die\s+|el\s+|la\s+|o\s+|a\s+|il\s+)?(?:propriétaire|fondat\w+|gesch[äa]ftsf[üu]hrer\w*|inhaber\w*|directeur\s+g[ée]n[ée]ral|pdg|g[ée]rante?|director\s+general|gerente\s+general|due[ñn][oa]|dono|titolare|ceo|vd)\b", re.I)
 _SELF_BEFORE = re.compile(rf"{_I}\s*(?:{APOS}m|am)?\s+(?:the|a|an)\s+(?:[\w-]+\s+){{0,2}}[\w-]*$", re.I)
+_MONEY_APPROVAL = re.compile(r"\b(?:budget|spend|spending|money|funds?|funding|finance|business\s+case|numbers)\b", re.I)
 _NEGATED = re.compile(r"\b(?:no|without|not\s+a|no\s+need\s+for\s+(?:a|the)?)\s*$", re.I)
 
 
@@ -87,6 +94,7 @@ def read_authority(parts: list[Clause], asked: str | None) -> tuple[list[Fact], 
     the writer only takes part.
     """
     found: dict[str, tuple[str, float]] = {}
+    defers_clause = ""
     for clause in parts:
         t = clause.text
         for name, rx in (("none", _NONE), ("defers", _DEFERS), ("signs", _DECIDER), ("takes_part", _TAKES_PART), ("title", _TITLE_DECIDER)):
@@ -97,12 +105,18 @@ def read_authority(parts: list[Clause], asked: str | None) -> tuple[list[Fact], 
                     pass  # "no, I'm not the one deciding": an answer, not a negated noun
                 elif _NEGATED.search(t[: m.start()][-25:]):
                     continue  # "no committee", "no board approval needed"
-                elif name in ("defers", "takes_part") and re.search(r"\b(?:without|no)\b[^.]{0,20}$", t[: m.start()]):
+                elif name in ("defers", "takes_part") and re.search(r"\b(?:without|no)\b[^.,;]{0,20}$", t[: m.start()]):
                     continue
+                elif name == "defers" and re.search(r"\b(?:only|sole)\s+(?:one|person)\s*$", t[: m.start()], re.I):
+                    continue  # "the only person who signs off": "who" is the writer
                 elif name == "defers" and _SELF_BEFORE.search(t[: m.start()][-30:]) and not re.match(r"\w+['’]s\b", m.group()):
                     continue  # "I am the co-founder who makes the decisions": the approver is the writer
                 found[name] = (m.group(), 0.7 if name == "title" else 0.85)
+                if name == "defers":
+                    defers_clause = t
                 break
+    if asked == "budget" and set(found) == {"defers"} and _MONEY_APPROVAL.search(defers_clause):
+        return [], False  # "the spend needs the board's approval" answers the budget question, not who the writer is
     for name, value in (("none", "none"), ("defers", "influencer"), ("signs", "decision_maker"), ("title", "decision_maker"), ("takes_part", "influencer")):
         if name in found:
             evidence, conf = found[name]

@@ -35,17 +35,22 @@ _HEADCOUNT = [
 # A total or a correction wins over other figures: "50 engineers and 15 others, 65 in total", "realistically about 1,800".
 _TOTAL = re.compile(
     rf"\b(?P<b>{_N})\s+(?:\w+\s+)?(?:in\s+total|total|overall|all\s+told|altogether)\b|\b(?:a\s+)?total\s+of\s+{_APPROX}(?P<b2>{_N})\b|"
-    rf"\b(?:realistically|actually|in\s+reality|in\s+practice|more\s+like|call\s+it)\s+{_APPROX}(?P<b3>{_N})\b(?!\s*(?:%|seats|users|clients|customers|offices|k\b))", re.I)
+    rf"\b(?:realistically|actually|really|in\s+reality|in\s+practice|in\s+truth|more\s+like|call\s+it)\s+{_APPROX}(?P<b3>{_N})\b(?!\s*(?:%|seats|users|clients|customers|offices|k\b))", re.I)
 # "there are 4 of us" on a committee, a call or a founding team counts those people, not the company.
 _SMALL_GROUP = re.compile(r"\b(?:committee|board|panel|call|meeting|vote|voting|founders|co-?founders|partners|in\s+the\s+room)\b", re.I)
 # Parts of a team added up: "2 founders and 3 contractors", "30 engineers, 10 in sales plus 5 admins".
 _ROLE_COUNT = re.compile(
     rf"\b(?P<n>{_N})\s+(?:full[-\s]time\s+|part[-\s]time\s+|support\s+|back[-\s]office\s+|office\s+|admin\s+|other\s+)?(?:founders?|co-?founders?|partners|contractors|freelancers|engineers|developers|consultants|"
-    rf"designers|assistants?|admins?|interns|nurses|doctors|drivers|technicians|associates|"
+    rf"designers|assistants?|admins?|interns|nurses|doctors|drivers|technicians|associates|vets|dentists|hygienists|therapists|lawyers|"
+    rf"solicitors|accountants|teachers|tutors|chefs|cooks|waiters|stylists|mechanics|electricians|plumbers|carers|pharmacists|"
     rf"in\s+(?:sales|marketing|support|admin|ops|operations|engineering|the\s+office|the\s+back\s+office)|{_PEOPLE})", re.I)
 _JOIN = re.compile(r"^\s*(?:,|and|plus|\+|&|,\s*and|,\s*plus)\s*$", re.I)
 _WE = re.compile(rf"\b(?:we{APOS}?re|we\s+are|there\s+are|company\s+is|company\s+has)\b", re.I)
 _ALONE = re.compile(r"\b(?:one[-\s](?:man|woman|person)\s+(?:band|show|business|shop|operation)|solo(?:preneur|\s+(?:consultant|operator|practitioner|business))|sole\s+(?:trader|proprietor))\b", re.I)
+# The writer and one named other: "just me and my wife", "only me and a part-timer".
+_PAIR = re.compile(
+    r"\b(?:just|only)\s+(?:me|myself)\s+(?:and|&|plus)\s+(?:my\s+|a\s+|one\s+|our\s+)?(?:[\w-]+\s+)?(?:wife|husband|partner|brother|sister|dad|father|mum|mom|mother|son|daughter|"
+    r"friend|co-?founder|colleague|assistant|employee|part-?timer|apprentice|cousin|business\s+partner)\b", re.I)
 _DEPARTMENT = re.compile(
     r"\b(?:sales|marketing|support|dev|engineering|it|ops|operations|service|sdr|bdr|inside\s+sales|cs|finance|hr|front\s+desk|office)\s+"
     r"(?:team\s+|department\s+|dept\.?\s+|staff\s+)?(?:of\s+|is\s+|are\s+|has\s+|counts\s+)?(?:only\s+|just\s+|about\s+|around\s+)?$", re.I)
@@ -110,6 +115,9 @@ def read_headcount(parts: list[Clause], asked: str | None) -> list[Fact]:
                 n = _count(m.group("b") or m.group("b2") or m.group("b3")) or 0
                 if 1 <= n <= 5_000_000 and (best is None or (2, n) > best[:2]):
                     best = (2, n, m.group().strip())
+        m = _PAIR.search(t)
+        if m and best is None:
+            best = (1, 2.0, m.group())
         m = _ALONE.search(t)
         if m and best is None and not OTHERS_BEFORE.search(t[: m.start()]):
             best = (1, 1.0, m.group())

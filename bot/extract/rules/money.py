@@ -13,39 +13,20 @@ from dataclasses import dataclass
 from bot.extract.rules.budget_status import ALLOCATED as _STATUS_ALLOCATED
 from bot.extract.rules.budget_status import NONE as _STATUS_NONE
 from bot.extract.rules.budget_status import UNDECIDED as _STATUS_UNDECIDED
+from bot.extract.rules.currency import CODES, WORD_RE, currency_of, dollar_hint, named_currency
 from bot.extract.rules.text import APOS, NUMBER_WORDS, OTHERS_BEFORE, SMALL_WORDS, Clause, to_number
 from bot.facts import Fact
 
-_SYMBOLS = {
-    "$": "USD", "us$": "USD", "ca$": "CAD", "c$": "CAD", "cad$": "CAD", "au$": "AUD", "a$": "AUD",
-    "nz$": "NZD", "s$": "SGD", "hk$": "HKD", "r$": "BRL", "mx$": "MXN", "€": "EUR", "£": "GBP",
-    "¥": "JPY", "₹": "INR", "rs": "INR", "rs.": "INR", "₩": "KRW", "₽": "RUB", "₺": "TRY", "zł": "PLN",
-    "chf": "CHF", "fr.": "CHF", "kr": "SEK", "kr.": "SEK",
-}
-_CODES = (
-    "USD|EUR|GBP|CAD|AUD|NZD|INR|JPY|CNY|RMB|BRL|CHF|SEK|NOK|DKK|PLN|CZK|HUF|SGD|HKD|ZAR|MXN|AED|SAR|"
-    "ILS|TRY|KRW|IDR|MYR|PHP|THB|VND|NGN|KES|EGP|ARS|CLP|COP|PEN|RON|BGN|UAH|TWD"
-)
-_WORDS = {
-    "dollar": "USD", "buck": "USD", "euro": "EUR", "pound": "GBP", "quid": "GBP", "sterling": "GBP",
-    "yen": "JPY", "rupee": "INR", "real": "BRL", "reais": "BRL", "franc": "CHF", "rand": "ZAR",
-    "krona": "SEK", "kronor": "SEK", "yuan": "CNY", "peso": "MXN", "zloty": "PLN",
-}
-_ADJ_DOLLAR = {"canadian": "CAD", "australian": "AUD", "aussie": "AUD", "us": "USD", "american": "USD",
-               "new zealand": "NZD", "singapore": "SGD", "hong kong": "HKD"}
 _MULT = {"k": 1e3, "thousand": 1e3, "grand": 1e3, "m": 1e6, "mn": 1e6, "mm": 1e6, "mil": 1e6, "million": 1e6,
          "bn": 1e9, "billion": 1e9, "lakh": 1e5, "lakhs": 1e5, "lac": 1e5, "lacs": 1e5, "crore": 1e7, "crores": 1e7}
 
-_SYM_RE = r"(?:R\$|US\$|CAD?\$|AU\$|A\$|NZ\$|S\$|HK\$|MX\$|C\$|\$|€|£|¥|₹|₩|₽|₺|\bRs\.?|\bCHF)"
-_CODE_AHEAD = rf"(?=\s?(?:(?:{_CODES})\b|[€£$]|kr\b|dollars?|euros?|pounds?|francs?))"
+_SYM_RE = r"(?:\bR(?=\s?\d{1,3}(?:[, ]\d{3})+\b|\d{3,}\b)|R\$|US\$|CAD?\$|AU\$|A\$|NZ\$|S\$|HK\$|MX\$|C\$|\$|€|£|¥|₹|₩|₽|₺|\bRs\.?|\bCHF)"
+_CODE_AHEAD = rf"(?=\s?(?:(?:{CODES})\b|[€£$]|kr\b|dollars?|euros?|pounds?|francs?))"
 _NUM_RE = rf"(?:\d{{1,3}}(?:,\d{{2}})+,\d{{3}}|\d{{1,3}}(?:[ \u00a0\u202f]\d{{3}})+{_CODE_AHEAD}|(?<=[A-Z]{{3}}\s)\d{{1,3}}(?:[ \u00a0\u202f]\d{{3}})+|\d{{1,3}}(?:['’]\d{{3}})+|\d{{1,3}}(?:[,.]\d{{3}})+(?:[.,]\d{{1,2}})?|\d+(?:[.,]\d+)?|{SMALL_WORDS}(?=\s+(?:grand|thousand|hundred|k\b))|{NUMBER_WORDS})"
 _MULT_RE = r"(?:k|K|m|M|mn|mm|mil|million|thousand|grand|bn|billion|lakhs?|lacs?|crores?)\b"
-_WORD_RE = (r"(?:(?:canadian|australian|aussie|us|american|new\s+zealand|singapore|hong\s+kong)\s+)?"
-            r"(?:dollars?|bucks|euros?|pounds?(?:\s+sterling)?|quid|sterling|yen|rupees?|reais|real|francs?|rand|"
-            r"kronor|krona|yuan|pesos?|zloty)\b")
 _AMOUNT = re.compile(
-    rf"(?P<sym>{_SYM_RE}|\b(?:{_CODES})\b)?\s?(?P<num>{_NUM_RE})(?:\s?(?P<mult>{_MULT_RE}))?"
-    rf"(?:\s?(?P<code>\b(?:{_CODES})\b|{_WORD_RE}|[€£]|(?<=\d)\$|(?<=\d)\s?kr\b|(?<=\d)\s?zł))?",
+    rf"(?P<sym>{_SYM_RE}|\b(?:{CODES})\b)?\s?(?P<num>{_NUM_RE})(?:\s?(?P<mult>{_MULT_RE}))?"
+    rf"(?:\s?(?P<code>\b(?:{CODES})\b|{WORD_RE}|[€£]|(?<=\d)\$|(?<=\d)\s?kr\b|(?<=\d)\s?zł))?",
     re.I,
 )
 _RANGE_START = re.compile(rf"\s*(?:-|–|to|and|or)\s*(?:{_SYM_RE}\s?)?(?:\d|{NUMBER_WORDS})", re.I)
@@ -53,12 +34,12 @@ _RANGE_GAP = re.compile(r"^\s*(?:-|–|—|to|and|or)\s*$", re.I)
 _BETWEEN = re.compile(r"\b(?:between|from|range\s+of|somewhere\s+in)\s*$", re.I)
 
 _MONTH = re.compile(
-    rf"\b(?:{_CODES}|dollars?|euros?|pounds?)\s+(?:a\s+)?(?:mo|mth|month)\b|^\s+(?:mo|mth|month)\b|"
+    rf"\b(?:{CODES}|dollars?|euros?|pounds?)\s+(?:a\s+)?(?:mo|mth|month)\b|^\s+(?:mo|mth|month)\b|"
     r"(?:/\s?|\bper\s+|\ba\s+|\beach\s+|\bevery\s+|\bin\s+)(?:mo|mth|month)\b|\bmonthly\b|\bp/?m\b|\bper\s+calendar\s+month|"
     r"\b(?:per|pro|im|par|por|al|i)\s+(?:m[åa]nad(?:en)?|monat|mois|mes|mês|mese|m[åa]ned(?:en)?|maand)\b|\bmonatlich\b|\bmensuel(?:lement)?\b|\bmensual(?:mente)?\b", re.I)
 _YEAR = re.compile(
     r"(?:/\s?|\bper\s+|\ba\s+|\beach\s+|\bevery\s+)(?:yr|year|annum)\b|\bannually\b|\byearly\b|\bp\.a\.?|\bpa\b|"
-    rf"\b(?:{_CODES}|dollars?|euros?|pounds?)\s+(?:a\s+)?(?:yr|year)\b|^\s+(?:yr|year)\b|"
+    rf"\b(?:{CODES}|dollars?|euros?|pounds?)\s+(?:a\s+)?(?:yr|year)\b|^\s+(?:yr|year)\b|"
     r"\bannual\b|\bfor\s+(?:the|this|the\s+whole|the\s+full|whole|full|entire|the\s+entire|next|the\s+first|the\s+initial|our\s+first)\s+(?:fiscal\s+|financial\s+|contract\s+)?year\b|\bin\s+year\s+(?:one|1)\b|"
     r"\b(?:per|pro|im|par|por|al|om)\s+(?:[åa]r(?:et)?|jahr|an|année|año|jaar)\b|/\s?[åa]r\b|\bj[äa]hrlich\b|\bannuel(?:lement)?\b|\banual(?:mente)?\b", re.I)
 _ONCE = re.compile(r"\bone[-\s]?(?:off|time)\b|\bonce[-\s]off\b|\blump[-\s]sum\b|\bup[-\s]?front\b|\bsingle\s+payment\b", re.I)
@@ -76,7 +57,7 @@ _APPROX = re.compile(r"(?:around|about|roughly|approximately|approx\.?|circa|ca\
 # Someone else's price, past or other spend, or an approval threshold: not this purchase's budget.
 _NOT_BUDGET_BEFORE = re.compile(
     rf"\b(?:(?:can|could|may|allowed\s+to|able\s+to)\s+(?:approve|sign\s+off|authori[sz]e)\w*\s+(?:\w+\s+){{0,2}}(?:up\s+to|under|below)|sign\s+(?:off\s+)?(?:pos?|purchase\s+orders|contracts|anything|deals)\s+(?:up\s+to|under|below)|authority\s+to\s+(?:buy|spend|approve|sign)|authori[sz]ed\s+to\s+(?:buy|spend|approve|sign)|(?:sign(?:ing)?[- ]?off|signing|approval|spending|purchasing|delegated)\s+(?:limit|threshold|authority)|"
-    rf"quoted|quote[sd]?\s+us|charg(?:ed|ing)|cost(?:ing|s)?|was\s+costing|(?:were|was|are|am|been)\s+paying|paid|"
+    rf"quoted|quote[sd]?\s+us|charg(?:ed|ing|es)|cost(?:ing|s)?|was\s+costing|(?:were|was|are|am|been)\s+paying|paid|"
     rf"pay(?:ing)?\s+for|already\s+pay|spent|spending|used\s+to|previous(?:ly)?|raised|revenue|turnover|ARR|MRR|salary|"
     rf"salaries|funding|(?:we|I|they)\s+(?:currently\s+|already\s+)?pay|valuation|worth|fees?|lost|saved|(?:anything|purchases?|deals?|contracts?|orders?|items?|invoices?)\s+"
     rf"(?:over|above|under|below|of\s+more\s+than|more\s+than|less\s+than))\b[^.;]*$", re.I)
@@ -90,9 +71,16 @@ _CONTEXT = re.compile(
     rf"at\s+least|at\s+most|\bcomfortable\b|\bstretch\b|\bwork\s+with\b|\bhave\s+(?:\w+\s+)?[$€£¥₹]?\d|\bfor\s+(?:it|that)\b|"
     rf"\bgiven\b|\breserved\b|\bring[- ]?fenced\b|\bprepared\s+to\b|\bput\s+aside\b|\bpot\b|\bto\s+play\s+with\b", re.I)
 
+_OWN_OFFER = re.compile(rf"\b(?:we|I)(?:{APOS}d|\s+would|\s+could|\s+can)\s+(?:be\s+)?(?:looking\s+at|happy\s+to\s+pay|willing\s+to\s+pay|able\s+to\s+pay|prefer|rather\s+pay|go\s+for)\b[^.;]*$", re.I)
+_TIGHT = re.compile(r"\b(?:tight|short)\b", re.I)
+_CONTRAST = re.compile(r"\b(?:but|however|whereas|though)\b|\bso\s+(?=(?:we|I|our|for)\b)", re.I)
+# Habitual spend on something else: "we spend $8k/mo on google ads" (not "spend $8k on this").
+_OTHER_SPEND = re.compile(r"\b(?:we|I)\s+(?:currently\s+|already\s+)?spend\s+(?:like\s+|about\s+|around\s+|roughly\s+|~\s*)?$", re.I)
+_SPEND_ON = re.compile(r"^(?:\s*/\s?\w+|\s+(?:a|per|each|every)\s+\w+)*\s+on\s+(?!(?:this|it|that|the\s+tool|a\s+tool|something|such|your)\b)", re.I)
+
 # Today's spend carried over is this purchase's budget: "we pay $600 a month and would move that spend over".
 _REUSED = re.compile(r"\b(?:move|shift|redirect|reallocate|transfer|reuse|put|switch)\s+(?:that|this|the|our|it)\s*(?:spend|money|budget)?\s+(?:over|across|to|into)\b|"
-                     r"\bkeep\s+(?:it|that|the\s+budget)\s+(?:similar|the\s+same|about\s+the\s+same)\b|\bsame\s+(?:budget|amount|spend)\b", re.I)
+                     r"\bkeep\s+(?:it|that|the\s+budget)\s+(?:similar|the\s+same|about\s+the\s+same)\b|\bstay\s+(?:around|at|near|within|close\s+to)\s+(?:that|this|the\s+same)\b|\bsomething\s+(?:similar|comparable|like\s+that)\b|\bsimilar\s+(?:amount|budget|spend|price|money)\b|\bsame\s+(?:budget|amount|spend)\b", re.I)
 # A price unit right after a bare figure marks it as money: "300 per seat per month", "500 a month".
 _PRICED = re.compile(r"^\s*(?:/\s?|per\s+|a\s+|an\s+|each\s+|every\s+)(?:seat|user|licen[cs]e|head|agent|rep|month|mo|year|yr|annum|quarter)\b", re.I)
 _COUNTED = re.compile(
@@ -112,29 +100,6 @@ class _Amount:
     mult: float
 
 
-def _currency(sym: str | None, code: str | None) -> str | None:
-    for token in (code, sym):  # a code after the figure overrides a bare $ before it
-        if not token:
-            continue
-        t = " ".join(token.lower().split())
-        if t in _SYMBOLS:
-            return _SYMBOLS[t]
-        if t.upper() in _CODES.split("|"):
-            return "CNY" if t.upper() == "RMB" else t.upper()
-        words = t.split()
-        base = words[-1].rstrip("s") if words[-1] not in ("reais", "kronor") else words[-1]
-        if base in _WORDS or words[-1] in _WORDS:
-            adj = " ".join(words[:-1])
-            if base == "dollar" and adj in _ADJ_DOLLAR:
-                return _ADJ_DOLLAR[adj]
-            if base == "pound" and len(words) > 1 and words[-1] == "sterling":
-                return "GBP"
-            return _WORDS.get(base) or _WORDS.get(words[-1])
-        if t.endswith("sterling"):
-            return "GBP"
-    return None
-
-
 def _amounts(text: str) -> list[_Amount]:
     out: list[_Amount] = []
     for m in _AMOUNT.finditer(text):
@@ -144,7 +109,7 @@ def _amounts(text: str) -> list[_Amount]:
         mult_tok = (m.group("mult") or "").lower()
         mult = _MULT.get(mult_tok, 1.0)
         # "2m" in "2m away" is rare; "m" alone after a number means million only with money around
-        currency = _currency(m.group("sym"), m.group("code"))
+        currency = currency_of(m.group("sym"), m.group("code"))
         if mult_tok in ("lakh", "lakhs", "lac", "lacs", "crore", "crores") and currency is None:
             currency = "INR"
         has_scale = currency is not None or mult_tok in ("k", "thousand", "grand", "million", "lakh", "lakhs", "lac", "lacs", "crore", "crores", "bn", "billion", "mn")
@@ -214,6 +179,8 @@ def read_budget(parts: list[Clause], asked: str | None) -> tuple[list[Fact], boo
         gone = _STATUS_NONE.search(t)
         if gone and OTHERS_BEFORE.search(t[: gone.start()]):
             gone = None  # someone else's lack of money
+        if gone and _TIGHT.search(gone.group()) and any(x.has_scale for x in _amounts(t[gone.end() :])):
+            gone = None  # "budget is tight - maybe $300/mo": a small budget, stated
         if status is None and gone:
             status = ("none", gone.group())
         if facts or gone:
@@ -223,12 +190,18 @@ def read_budget(parts: list[Clause], asked: str | None) -> tuple[list[Fact], boo
             priced = _PRICED.match(t[last.end :]) is not None and _CONTEXT.search(t) is not None
             if not (a.has_scale or last.has_scale or priced or (budget_talk and last.value >= 100)):
                 continue
-            if not (a.has_scale or last.has_scale) and (1900 <= last.value <= 2100 or re.search(r"\b(?:in|since|until|by|before|after|from|of)\s*$", t[: a.start])):
+            if not (a.has_scale or last.has_scale) and ((1900 <= last.value <= 2100 and not re.search(r"\d[,.]\d", t[a.start : last.end])) or re.search(r"\b(?:in|since|until|by|before|after|from|of)\s*$", t[: a.start])):
                 continue  # a year or a date, not an amount
             if not (a.currency or last.currency) and _COUNTED.match(t[last.end :]):
                 continue  # "10k contacts", "50 people": counts, not money
             before, after = t[: a.start], t[last.end :]
-            if (_NOT_BUDGET_BEFORE.search(before[-60:]) or _NOT_BUDGET_AFTER.search(after)) and not _REUSED.search(t):
+            # "we're doing $4m ARR, but something like $500/mo": a contrast starts a new money phrase
+            scope = _CONTRAST.split(before)[-1]
+            if _OWN_OFFER.search(scope):
+                scope = ""  # "we'd be looking at a one-off fee under £5,000": their own offer, not someone's price
+            if (_NOT_BUDGET_BEFORE.search(scope[-60:]) or _NOT_BUDGET_AFTER.search(after)) and not _REUSED.search(t):
+                continue
+            if _OTHER_SPEND.search(before) and _SPEND_ON.match(after) and not _REUSED.search(t):
                 continue
             short_answer = len(t.split()) <= 8 and (a.currency or last.currency) and _period(t, a.start, last.end)
             if asked != "budget" and not _CONTEXT.search(t) and not short_answer:
@@ -247,7 +220,7 @@ def read_budget(parts: list[Clause], asked: str | None) -> tuple[list[Fact], boo
             if hi is not None:
                 facts.append(Fact(field="budget_max", value=hi, evidence=evidence, confidence=conf))
             # A figure with no currency reads as dollars, like a bare "$" (the benchmark's convention).
-            currency = a.currency or last.currency or _dollar_hint(t) or "USD"
+            currency = a.currency or last.currency or dollar_hint(t) or named_currency(parts) or "USD"
             if currency:
                 facts.append(Fact(field="budget_currency", value=currency, evidence=evidence, confidence=conf))
             if period:
@@ -270,8 +243,3 @@ def read_budget(parts: list[Clause], asked: str | None) -> tuple[list[Fact], boo
     if status is not None:
         facts.append(Fact(field="budget_status", value=status[0], evidence=status[1], confidence=0.85))
     return facts, unsure
-
-
-def _dollar_hint(text: str) -> str | None:
-    m = re.search(r"\b(canadian|australian|aussie|new\s+zealand|singapore|hong\s+kong)\s+dollars?\b", text, re.I)
-    return _ADJ_DOLLAR[" ".join(m.group(1).lower().split())] if m else None

@@ -22,6 +22,7 @@ _NOT_A_BUYER = (
     rf"\byou{APOS}?(?:re|\s+are)\s+hiring\b|\bI{APOS}?m\s+a\s+recruiter\b|\b(?:sell|pitch|offer)\s+you\b|\bwe\s+do\s+(?:seo|marketing|ppc|web\s+design|outreach)\b|\bour\s+agency\s+speciali[sz]es\b|"
     rf"\b(?:show|help)\s+you\s+(?:how|get)\b|\bfree\s+audit\b|\bpartnership\s+opportunit|\buni(?:versity)?\s+(?:assignment|project)\b|"
     rf"\bI{APOS}?m\s+(?:actually\s+|just\s+)?(?:a|an)\s+(?:journalist|reporter|blogger|writer|analyst|researcher)\b|\bwriting\s+(?:an?\s+)?(?:article|story|piece|blog\s+post|report)\s+(?:about|on)\b|"
+    rf"\b(?:companies|businesses|teams|firms|brands|agencies)\s+like\s+(?:yours|you)\b|\breaching\s+out\s+(?:because|to\s+(?:introduce|offer|see\s+if\s+you))\b|\bwould\s+you\s+be\s+open\s+to\s+a\s+(?:quick\s+)?(?:\d+|fifteen|ten|twenty|thirty)[- ]?min\w*\b|"
     rf"\bschool\s+(?:assignment|project)\b|\b(?:my|a|our)\s+(?:thesis|dissertation|coursework|class\s+project)\b"
 )
 NOT_A_BUYER = re.compile(_NOT_A_BUYER, re.I)
@@ -33,6 +34,7 @@ _CONTENT = re.compile(
 _CONTRAST = re.compile(r"\b(?:but|however|though|except|the\s+(?:issue|problem|challenge|pain)\s+is|what\s+we\s+(?:need|lack))\b", re.I)
 
 _NO_NEED = re.compile(
+    rf"\bnothing\s+(?:is\s+|{APOS}s\s+)?(?:broken|wrong)\b|\b(?:team|tool|system|process|setup|vendor|person|agency|partner)\s+(?:that|who|which)\s+(?:already\s+)?(?:handles?|covers?|does|manages?)\s+(?:this|it|that|them)\s+(?:well|fine|already|perfectly)\b|"
     rf"\bwe{APOS}?re\s+(?:good|all\s+set|covered|fine|sorted)\b(?!\s+(?:at|with))|"
     rf"\b(?:don{APOS}?t|do\s+not|doesn{APOS}?t|won{APOS}?t)\s+(?:really\s+|actually\s+)?need\s+(?:a|an|any|anything|this|it|the|your|one|such|more)\b|"
     rf"\b(?:don{APOS}?t|do\s+not)\s+(?:really\s+)?(?:think|believe|see)\s+(?:that\s+)?we\s+(?:need|have\s+a\s+use)|"
@@ -48,8 +50,9 @@ _NO_NEED = re.compile(
 
 # Weak "no need": true only when nothing in the message describes a problem.
 _WEAK_NO_NEED = re.compile(
+    rf"\bnothing\s+(?:is\s+|{APOS}s\s+)?(?:broken|wrong)\b|\b(?:team|tool|system|process|setup|vendor|person|agency|partner)\s+(?:that|who|which)\s+(?:already\s+)?(?:handles?|covers?|does|manages?)\s+(?:this|it|that|them)\s+(?:well|fine|already|perfectly)\b|"
     rf"\b(?:it|that|this|things?|everything|all){APOS}?s?\s+(?:is\s+|are\s+)?(?:fine|ok|okay|working(?:\s+(?:fine|well))?|manageable)\b|\b(?:very|perfectly|totally)\s+manageable\b|"
-    rf"\bkeep\s+up\s+(?:just\s+)?fine\b|\bno\s+complaints\b|\ball\s+good\b", re.I)
+    rf"\bkeep\s+up\s+(?:just\s+)?fine\b|\bno\s+(?:real|big|major|actual|particular)\s+(?:problems?|issues?|pain(?:\s+points?)?)\b|\bno\s+complaints\b|\ball\s+good\b", re.I)
 
 # Products outside lead handling: wanting one of these is "no need" unless a lead word is there too.
 _OFF_DOMAIN = re.compile(
@@ -71,7 +74,7 @@ _PROBLEM = re.compile(
     rf"\bcan{APOS}?t\s+(?:keep\s+up|cope|respond|answer|handle|follow|get\s+to)|\b(?:not\s+able|unable)\s+to\s+(?:\w+\s+)?(?:keep\s+up|cope|respond|answer|handle|follow|get\s+to|call|reply|reach)|\bloos(?:e|es|ing)\b|\bcannot\s+(?:keep\s+up|cope|respond|answer|handle)|"
     rf"\bstruggl\w+|\bgo(?:es)?\s+nowhere\b|\bnothing\s+but\b|\bjunk\b|\b(?:rubbish|garbage|useless|worthless|crap|low[-\s]quality|broken|chaos|chaotic)\b|\bsome\s+get\s+none\b|\bspam\b|\bnoise\b|\bt[iy]re[- ]kickers\b|\bunqualified\b|\bnot\s+(?:qualified|real\s+buyers)\b|"
     rf"\bturn\s+out\s+to\s+be\b|\b(?:students|job\s+seekers|competitors)\b|\bby\s+hand\b|\bmanual(?:ly)?\b|\bslow\b|\bdelay\w*|\bbacklog\b|\bpil(?:e|es|ing)\s+up\b|"
-    rf"\b(?:issue|problem|pain|headache|challenge|bottleneck|nightmare|mess)\b|\bignored\b|\bnever\s+(?:get|hear)|\bbehind\b|\bgone\s+cold\b|\bghost\w*|\bover\s+and\s+over\b|\bagain\s+and\s+again\b|\brepetitive\b|\bsame\s+(?:\w+\s+)?questions\b|\bcan{APOS}?t\s+(?:tell|distinguish|separate)\b|\black(?:s|ing)?\b|\bno\s+(?:proper|good|real|easy|reliable|clear)\s+(?:way|process|system)\b|\b(?:don{APOS}?t|do\s+not|never|didn{APOS}?t)\s+(?:show|turn)(?:\s+up)?\b|\bout\s+of\s+(?:office\s+)?hours\b|\bafter[- ]hours\b|\bovernight\b|\bat\s+night\b|\bweekends?\b|\bprioriti[sz]\w*|\bcould\s+be\s+(?:a\s+lot\s+|much\s+|way\s+)?(?:better|faster|quicker|smarter)\b|\b(?:argu(?:e|es|ing)|fight(?:s|ing)?|blam(?:e|es|ing)|friction|disagree\w*)\b|\b(?:unhappy|dissatisfied|frustrated|fed\s+up|not\s+happy)\b|\bend\s+up\s+(?:doing|handling|answering|chasing|sorting)\b|\buse\s+of\s+(?:their|our|my|his|her)\s+time\b|\b(?:don{APOS}?t|do\s+not)\s+know\s+(?:who|which|whether)\b|\bnever\s+(?:talk|speak|hear)\b|\b(?:the\s+)?only\s+one\s+(?:answering|handling|responding|replying|doing)\b|\blate\s+at\s+night\b|\bnever\s+(?:show|turn)\s+up\b|"
+    rf"(?<!\bno\s)(?<!\bno\sreal\s)(?<!\bno\sbig\s)(?<!\bno\smajor\s)(?<!\bno\sactual\s)\b(?:issue|problem|pain|headache|challenge|bottleneck|nightmare|mess)\b|\bignored\b|\bnever\s+(?:get|hear)|\bbehind\b|\b(?:gone|go|goes|going|went|gets?|got|getting)\s+(?:\w+\s+)?cold\b|\bghost\w*|\bover\s+and\s+over\b|\bagain\s+and\s+again\b|\brepetitive\b|\bsame\s+(?:\w+\s+)?questions\b|\bcan{APOS}?t\s+(?:tell|distinguish|separate)\b|\black(?:s|ing)?\b|\bno\s+(?:proper|good|real|easy|reliable|clear)\s+(?:way|process|system)\b|\b(?:don{APOS}?t|do\s+not|never|didn{APOS}?t)\s+(?:show|turn)(?:\s+up)?\b|\bout\s+of\s+(?:office\s+)?hours\b|\bafter[- ]hours\b|\bovernight\b|\bat\s+night\b|\bweekends?\b|\bprioriti[sz]\w*|\bcould\s+be\s+(?:a\s+lot\s+|much\s+|way\s+)?(?:better|faster|quicker|smarter)\b|\b(?:argu(?:e|es|ing)|fight(?:s|ing)?|blam(?:e|es|ing)|friction|disagree\w*)\b|\b(?:unhappy|dissatisfied|frustrated|fed\s+up|not\s+happy)\b|\bend\s+up\s+(?:doing|handling|answering|chasing|sorting)\b|\buse\s+of\s+(?:their|our|my|his|her)\s+time\b|\b(?:(?:don{APOS}?t|do\s+not)\s+know|(?:nobody|no\s+one|noone)\s+knows)\s+(?:who|which|whether)\b|\bnever\s+(?:talk|speak|hear)\b|\b(?:the\s+)?only\s+one\s+(?:answering|handling|responding|replying|doing)\b|\blate\s+at\s+night\b|\bnever\s+(?:show|turn)\s+up\b|"
     rf"\b(?:hours|days|a\s+week|weeks)\s+(?:to|before|later)\b|\b\d+\s+(?:hours|days)\b|\blike\s+\d+\s+days\b|\bcompetitors?\b|\bdoesn{APOS}?t\s+scale\b|\btoo\s+late\b|"
     rf"\b(?:awful|terrible|poor|bad|horrible|abysmal|dreadful|low|lousy)\b|\bsit(?:s|ting)?\s+(?:there|in|for|around|unanswered|untouched|idle|until|till|over)\b|"
     rf"\bspend(?:s|ing)?\s+(?:\w+\s+)?(?:hours|days|ages|too\s+much|half|most|all|whole|entire)\b|\bcan{APOS}?t\s+afford\s+us\b|\bdead\b|\bchas(?:e|es|ing)\b|\btakes?\s+(?:us\s+|them\s+)?(?:\S+\s+){{0,3}}?(?:hours|days|weeks|ages|forever)\b|\bburn(?:s|ing)?\s+(?:their|our|my|the)\b|\bonly\s+want(?:ed|s)?\s+(?:a|the|to)\b|\b(?:no\s+idea|can{APOS}?t\s+tell|hard\s+to\s+(?:tell|know))\s+(?:which|who|whether|if)\b|"
@@ -91,6 +94,8 @@ _GOAL = re.compile(
 _PAIN = re.compile(
     rf"\b(?:nobody|no\s+one|noone)\s+(?:\w+\s+){{0,2}}?(?:answers?|owns?|follows?\s+up|gets?\s+back|responds?|repl(?:y|ies)|picks?\s+up|checks?|handles?|sees?|confirms?|calls?|contacts?|chases?|reaches?\s+out)\b|"
     rf"\bnot\s+(?:\w+\s+)?(?:fast|quick(?:ly)?)\s+enough\b|\bnot\s+answered\b|\bunanswered\b|\bwait(?:s|ing)?\s+(?:hours|days|a\s+week|too\s+long|for\s+days)|"
+    rf"\b(?:leave|leaves|leaving|left|drop\s+off|drops\s+off|bounce|bounces|go|goes)\s+(?:again\s+)?without\s+(?:booking|buying|converting|signing\s+up|getting\s+in\s+touch|contacting\s+us|enquiring|asking|leaving\s+(?:their|any)\s+(?:details|contact))\b|"
+    rf"\bno\s+way\s+(?:to|of)\s+(?:tell|know|knowing|telling|see|seeing|track|tracking|distinguish)\b|\b(?:unmanned|unstaffed|unattended|unmonitored)\b|"
     rf"\bkilling\s+us\b|\blos(?:e|es|ing|t)\s+track\s+of\b|\bt[iy]re[- ]kickers\b|\btime[- ]wasters\b|\bthe\s+need\s+is\s+(?:definitely\s+)?there|\b(?:our|the)\s+(?:main\s+|biggest\s+|big\s+|real\s+)?(?:problem|issue)\s+is|"
     rf"\bbreaks?\s+(?:on|every|all)|\bcosting\s+us\b(?![^.]*\$)|\bpushing\s+for\s+better|\bbetter\s+lead\s+(?:routing|qualification)|"
     rf"\bspend\s+(?:most|half|all)\s+of\s+(?:their|our|my)\s+(?:day|time|week)|\bhave\s+already\s+booked\b|\bbook(?:ed)?\s+(?:somewhere\s+)?elsewhere|"

@@ -50,6 +50,16 @@ _NEW_YEAR = re.compile(r"\b(?:in|after|early\s+in|at\s+the\s+start\s+of)\s+the\s
 _NOW = re.compile(r"(?<!\bnothing\s)(?<!\bnot\s)(?<!\bno\s)(?<!\bnot\sthat\s)\b(?:(?:ideally|like|needed\s+it|wanted\s+it|by)\s+yesterday|asap|a\.s\.a\.p\.?|as\s+soon\s+as\s+(?:possible|we\s+can)|right\s+away|immediately|urgent(?:ly)?|straight\s+away)\b", re.I)
 _NOT_BEFORE = re.compile(rf"(?:\bnot\s+(?:\w+\s+){{0,6}}?(?:before|until|till|til|this\s+side\s+of)|\bno\s+(?:earlier|sooner)\s+than|\bthis\s+side\s+of)\s+(?:(?:the\s+)?(?:end|start|beginning)\s+of\s+)?(?:(?P<mon>{_MONTH_RE})\s*)?(?P<y>20\d\d)\b", re.I)
 
+# "until 2029 at the earliest": a lower bound like "not before 2029".
+_AT_EARLIEST = re.compile(rf"\b(?:until|till|before|in)\s+(?:(?P<mon>{_MONTH_RE})\s*)?(?P<y>20\d\d)\s+at\s+the\s+earliest\b", re.I)
+
+# A date something else starts on ("peak season starts next month") is no deadline for buying.
+_EVENT_START = re.compile(r"\b(?:starts?|starting|begins?|beginning|kicks?\s+off|opens?|arrives?)\s+$", re.I)
+
+# A date named first and referred back to: "... ends 30 September and we need to commit before then".
+_THEN_DATE = re.compile(rf"\b(?:(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<mon>{_MONTH_RE})|(?P<mon2>{_MONTH_RE})\s+(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?)\b", re.I)
+_BEFORE_THEN = re.compile(r"\b(?:before|by|until|till)\s+then\b", re.I)
+
 _REL_UNIT = re.compile(
     rf"\b(?P<cue>in|within|inside|over|during|for)\s+(?:the\s+)?(?P<nx>next\s+|coming\s+)?(?:(?:about|around|roughly|approximately|~)\s*)?(?:(?P<n>\d+|{NUMBER_WORDS}|{SMALL_WORDS})(?:\s*(?:-|–|to|or)\s*(?P<n3>\d+|{NUMBER_WORDS}))?\s+)?"
     rf"(?P<unit>days?|weeks?|fortnights?|months?|years?|quarters?)\b|\b(?:next|coming)\s+(?P<n2>\d+|{NUMBER_WORDS}|{SMALL_WORDS})\s+(?P<unit2>days?|weeks?|months?)\b", re.I)
@@ -121,7 +131,7 @@ def _candidates(t: str, ref: date, asked: str | None, fy_start: int | None) -> l
 
     def pin(m: re.Match[str], when: date, precision: int = 3) -> None:
         days = (when - ref).days
-        if days >= 0 and not re.search(r"\bnot\s*$", t[: m.start()]):
+        if days >= 0 and not re.search(r"\bnot\s*$", t[: m.start()], re.I) and not re.match(r"\s*at\s+the\s+earliest", t[m.end() :], re.I):
             out.append(_When(m.start(), m.group().strip(), days, bucket_for_days(days).value, True, precision))
 
     def past(m: re.Match[str]) -> bool:
@@ -136,7 +146,7 @@ def _candidates(t: str, ref: date, asked: str | None, fy_start: int | None) -> l
         n = to_number(m.group("n")) or 0
         days = int(n * (30.44 if m.group("unit").lower().startswith("month") else 365.25))
         out.append(_When(m.start(), m.group(), None, bucket_for_days(days).value, False))
-    for m in _NOT_BEFORE.finditer(t):
+    for m in [*_NOT_BEFORE.finditer(t), *_AT_EARLIEST.finditer(t)]:
         y = int(m.group("y"))
         mon = _MONTHS[m.group("mon").lower().rstrip(".")] if m.group("mon") else 1
         days = (date(y, mon, 1) - ref).days
@@ -195,12 +205,16 @@ def _candidates(t: str, ref: date, asked: str | None, fy_start: int | None) -> l
         if which == "the" and "end" not in mod and "later" not in mod:
             continue
         y = ref.year + (1 if which == "next" else 0)
-        if mod in ("early", "start of", "beginning of"):
+        if mod == "early":  # "early next year" names no day: a bucket only, like "in the new year"
+            days = (date(y, 3, 31) - ref).days
+            if days >= 0:
+                out.append(_When(m.start(), m.group().strip(), None, bucket_for_days(days).value, False))
+        elif mod in ("start of", "beginning of"):
             pin(m, date(y, 3, 31), 1)
         else:
             pin(m, date(y, 12, 31), 1)
     for m in _QUARTER.finditer(t):
-        if not m.group("cue") and not (asked == "timeline" and len(t) < 25):
+        if not m.group("cue") and not (asked == "timeline" and len(t) < 25) and not (asked == "timeline" and (m.group("y") or m.group("ny"))):
             continue
         if past(m) or (budgety and (m.group("cue") or "").lower().startswith("for")):
             continue  # "$10k set aside for Q3" is a budget's period, not a buying date
@@ -224,6 +238,12 @@ def _candidates(t: str, ref: date, asked: str | None, fy_start: int | None) -> l
         if day is not None and day > 31:
             continue
         pin(m, _next_occurrence(ref, lambda y, mon=mon, day=day: _safe_date(y, mon, day), _year(m.group("y"), ref), bool(m.group("ny"))))
+    for m in _THEN_DATE.finditer(t):  # "the fiscal year ends 30 September and we must commit before then"
+        if _BEFORE_THEN.search(t[m.end() :]) and not past(m):
+            mon = _MONTHS[(m.group("mon") or m.group("mon2")).lower().rstrip(".")]
+            day = int(m.group("d1") or m.group("d2"))
+            if day <= 31:
+                pin(m, _next_occurrence(ref, lambda y, mon=mon, day=day: _safe_date(y, mon, day), None, False))
     for m in _DAY_OF_MONTH.finditer(t):  # "by the 15th": the next such day
         d = int(m.group("d"))
         y, mo = (ref.year, ref.month) if d >= ref.day else ((ref.year + 1, 1) if ref.month == 12 else (ref.year, ref.month + 1))
@@ -268,18 +288,24 @@ def read_timeline(parts: list[Clause], ref: date, asked: str | None, full_text: 
     fy_start = _MONTHS[fy.group("mon").lower().rstrip(".")] if fy else None
     pinned: list[_When] = []
     vague: list[_When] = []
+    now_first = False  # "ASAP - our season starts next month": urgency beats the date of an event
+    deadline = False
     for clause in parts:
         if asked != "timeline" and not _INTENT.search(clause.text):
             continue  # unasked, a date needs a buying verb beside it ("we're hiring this quarter" is not one)
         if _MEETING.search(clause.text) and not _NONE.search(clause.text) and not _NOW.search(clause.text):
             continue
         for w in sorted(_candidates(clause.text, ref, asked, fy_start), key=lambda w: w.pos):
+            if w.bucket == "now" and not w.pinned and not pinned:
+                now_first = True
+            if w.pinned and not _EVENT_START.search(clause.text[: w.pos]):
+                deadline = True
             (pinned if w.pinned else vague).append(w)
     conf = 0.9 if asked == "timeline" else 0.75
     if any(w.bucket == "none" for w in vague):
         w = next(w for w in vague if w.bucket == "none")
         return [Fact(field="timeline_bucket", value="none", evidence=w.evidence, confidence=conf)], False
-    if pinned:
+    if pinned and not (now_first and not deadline):
         w = min(pinned, key=lambda w: w.precision == 1)  # the first date, unless only a whole year came first
         return [
             Fact(field="timeline_days", value=w.days, evidence=w.evidence, confidence=conf),

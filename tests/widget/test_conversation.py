@@ -82,7 +82,10 @@ def test_a_conversation_the_server_forgot_starts_anew(page: Page, make_qualbot) 
     assert any(f["type"] == "error" and f["code"] == "unknown_resume_token" for f in chat.received)
     assert "Starting a new conversation." in chat.bubbles("sys")
     sessions = [f for f in chat.received if f["type"] == "session"]
-    assert len(sessions) == 2 and sessions[0]["resume_token"] != sessions[1]["resume_token"]
+    # The widget's own reconnect may race the reload, so a session can be resumed twice: what
+    # matters is that exactly one new conversation replaced the forgotten one.
+    assert len({s["conversation_id"] for s in sessions}) == 2
+    assert sessions[0]["resume_token"] != sessions[-1]["resume_token"]
     chat.answer_until_done(first)
 
 

@@ -38,7 +38,7 @@ from bot.extract.base import Extractor, ProspectMessage
 from bot.facts import Extraction, FactValue
 from bot.live import CONSOLE_TOPIC, Bus, LocalBus
 from bot.qualify.policy import Decision, Policy, decide
-from bot.qualify.scoring import EngagementEvent, score_lead
+from bot.qualify.scoring import EngagementEvent, LeadScore, score_lead
 from bot.tokens import new_token, token_hash
 
 log = logging.getLogger(__name__)
@@ -84,6 +84,7 @@ class TurnEvent:
     ended: bool
     now: datetime
     handoff: dict[str, Any] = field(default_factory=dict)  # listeners put what the visitor is offered here
+    score: LeadScore | None = None  # the lead's score after this turn, with its explanation
 
 
 class TurnListener(Protocol):
@@ -351,7 +352,8 @@ class ConversationService:
                 )
             previous_stage = lead.stage
             lead.stage = stage
-            lead.score = await self._score(session, lead.id, known, now)
+            lead_score = await self._score(session, lead.id, known, now)
+            lead.score = lead_score.score
             lead.updated_at = now
             if result.ended:
                 session.add(
@@ -363,7 +365,9 @@ class ConversationService:
                         decided_at=now,
                     )
                 )
-            event = TurnEvent(session, lead, conversation, decision, previous_stage, known, result.ended, now)
+            event = TurnEvent(
+                session, lead, conversation, decision, previous_stage, known, result.ended, now, score=lead_score
+            )
             for listener in self.listeners:
                 await listener.on_turn(event)
             meeting = _meeting_offer(event) if result.ended and stage == "sql" else None
@@ -503,10 +507,12 @@ class ConversationService:
         )
         return {row.field: row.value for row in rows}
 
-    async def _score(self, session: AsyncSession, lead_id: str, known: Mapping[str, FactValue], now: datetime) -> int:
+    async def _score(
+        self, session: AsyncSession, lead_id: str, known: Mapping[str, FactValue], now: datetime
+    ) -> LeadScore:
         rows = await session.scalars(select(models.EngagementEvent).where(models.EngagementEvent.lead_id == lead_id))
         events = [EngagementEvent(name=r.name, occurred_at=r.occurred_at, properties=r.properties) for r in rows]
-        return score_lead(known, events, self.policy, now=now).score
+        return score_lead(known, events, self.policy, now=now)
 
     # ---- engagement ----------------------------------------------------------------------
     async def record_event(self, conversation_id: str, name: str, properties: Mapping[str, Any]) -> None:

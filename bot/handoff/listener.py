@@ -32,7 +32,7 @@ class HandoffListener:
 
     async def on_turn(self, event: TurnEvent) -> None:
         session, lead = event.session, event.lead
-        score = await rescore(session, lead, self.policy, now=event.now, known=event.known)
+        score = await rescore(session, lead, self.policy, now=event.now, known=event.known, computed=event.score)
         new_owner = None
         country = event.known.get("country")
         # Mid-conversation the country may still be asked: route then only when it is known.

@@ -22,14 +22,27 @@ async def active_facts(session: AsyncSession, lead_id: str) -> dict[str, FactVal
 
 
 async def rescore(
-    session: AsyncSession, lead: models.Lead, policy: Policy, *, now: datetime, known: Mapping[str, FactValue] | None = None
+    session: AsyncSession,
+    lead: models.Lead,
+    policy: Policy,
+    *,
+    now: datetime,
+    known: Mapping[str, FactValue] | None = None,
+    computed: LeadScore | None = None,
 ) -> LeadScore:
-    """Score ``lead`` from its facts and engagement events as of ``now``; store score and explanation."""
-    if known is None:
-        known = await active_facts(session, lead.id)
-    rows = await session.scalars(select(models.EngagementEvent).where(models.EngagementEvent.lead_id == lead.id))
-    events = [EngagementEvent(name=r.name, occurred_at=r.occurred_at, properties=r.properties or {}) for r in rows]
-    result = score_lead(known, events, policy, now=now)
+    """Score ``lead`` from its facts and engagement events as of ``now``; store score and explanation.
+
+    ``computed`` is a score already worked out for this moment (the conversation service's, in a
+    turn): it is stored as it is instead of being computed a second time.
+    """
+    if computed is not None:
+        result = computed
+    else:
+        if known is None:
+            known = await active_facts(session, lead.id)
+        rows = await session.scalars(select(models.EngagementEvent).where(models.EngagementEvent.lead_id == lead.id))
+        events = [EngagementEvent(name=r.name, occurred_at=r.occurred_at, properties=r.properties or {}) for r in rows]
+        result = score_lead(known, events, policy, now=now)
     lead.score = result.score
     record = await session.get(LeadScoreRecord, lead.id)
     parts = [part.to_json() for part in result.parts]

@@ -22,7 +22,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.config import Settings
-from bot.db import models
+from bot.db import models, turns
 from bot.engine import dialogue
 from bot.engine.dialogue import DialogueState, Reply, StepResult
 from bot.engine.flow import Flow
@@ -38,7 +38,7 @@ from bot.extract.base import Extractor, ProspectMessage
 from bot.facts import Extraction, FactValue
 from bot.live import CONSOLE_TOPIC, Bus, LocalBus
 from bot.qualify.policy import Decision, Policy, decide
-from bot.qualify.scoring import EngagementEvent, LeadScore, score_lead
+from bot.qualify.scoring import LeadScore, score_lead
 from bot.tokens import new_token, token_hash
 
 log = logging.getLogger(__name__)
@@ -85,6 +85,7 @@ class TurnEvent:
     now: datetime
     handoff: dict[str, Any] = field(default_factory=dict)  # listeners put what the visitor is offered here
     score: LeadScore | None = None  # the lead's score after this turn, with its explanation
+    text: str = ""  # the prospect's message of this turn
 
 
 class TurnListener(Protocol):
@@ -183,7 +184,7 @@ class ConversationService:
             )
             session.add(conversation)
             await session.flush()
-            self._add_bot_messages(session, conversation.id, result.replies, now)
+            await self._add_bot_messages(session, conversation.id, result.replies, now)
             await session.commit()
         return Opened(
             conversation_id=conversation.id,
@@ -304,23 +305,23 @@ class ConversationService:
     ) -> TurnOutcome:
         """Store facts, decide and step; with no ``message_id``, store and read the message here too."""
         async with self._unit_of_work() as session:
-            conversation = await session.get(models.Conversation, conversation_id, with_for_update=True)
-            if conversation is None:
-                raise ConversationNotFound(f"no conversation {conversation_id!r}")
-            lead = await session.get(models.Lead, conversation.lead_id, with_for_update=True)
-            assert lead is not None
-            if message_id is None or extraction is None:
-                topic = self._pending_topic(conversation.flow, DialogueState.model_validate(conversation.state))
-                message = models.Message(
-                    conversation_id=conversation_id, role="prospect", text=text, topic=topic, created_at=now
-                )
-                session.add(message)
-                await session.flush()
-                message_id = message.id
-                extraction = await self._extract(text, topic, conversation.channel, written_at or now)
-            new_fields = await self._store_facts(session, conversation, message_id, extraction, now)
-            known = await self.known_facts(session, lead.id)
+            conversation, lead = await turns.load_turn(session, conversation_id)
             state = DialogueState.model_validate(conversation.state)
+            if message_id is None or extraction is None:
+                topic = self._pending_topic(conversation.flow, state)
+                message_id = await turns.insert_message(session, conversation_id, "prospect", text, topic, now)
+                extraction = await self._extract(text, topic, conversation.channel, written_at or now)
+            before = await turns.active_facts(session, lead.id)
+            known = await turns.store_facts(
+                session,
+                lead_id=lead.id,
+                conversation_id=conversation.id,
+                message_id=message_id,
+                extraction=extraction,
+                before=before,
+                now=now,
+            )
+            new_fields = [fact.field for fact in extraction.facts]
             final = decide(known, self.policy, complete=True)
             if conversation.status == "agent":  # a person is talking: the bot only listens
                 result = StepResult(state, ())
@@ -339,7 +340,6 @@ class ConversationService:
             stage = (result.outcome or decision.stage) if result.ended else decision.stage
             conversation.state = result.state.model_dump(mode="json")
             conversation.updated_at = now
-            self._add_bot_messages(session, conversation.id, result.replies, now)
             for question in result.prospect_questions:  # recorded for the SDR, answered or not
                 session.add(
                     models.EngagementEvent(
@@ -352,7 +352,7 @@ class ConversationService:
                 )
             previous_stage = lead.stage
             lead.stage = stage
-            lead_score = await self._score(session, lead.id, known, now)
+            lead_score = score_lead(known, await turns.engagement_events(session, lead.id), self.policy, now=now)
             lead.score = lead_score.score
             lead.updated_at = now
             if result.ended:
@@ -366,14 +366,15 @@ class ConversationService:
                     )
                 )
             event = TurnEvent(
-                session, lead, conversation, decision, previous_stage, known, result.ended, now, score=lead_score
+                session, lead, conversation, decision, previous_stage, known, result.ended, now,
+                score=lead_score, text=text,
             )
             for listener in self.listeners:
                 await listener.on_turn(event)
             meeting = _meeting_offer(event) if result.ended and stage == "sql" else None
             if meeting is not None:  # chat and email both say it, after the closing
                 result = replace(result, replies=(*result.replies, meeting))
-                self._add_bot_messages(session, conversation.id, (meeting,), now)
+            await self._add_bot_messages(session, conversation.id, result.replies, now)
             await session.commit()
         outcome = TurnOutcome(
             conversation_id=conversation_id,
@@ -447,7 +448,7 @@ class ConversationService:
                 conversation.state = result.state.model_dump(mode="json")
                 conversation.status = result.state.status
                 conversation.updated_at = now
-                self._add_bot_messages(session, conversation.id, result.replies, now)
+                await self._add_bot_messages(session, conversation.id, result.replies, now)
                 await session.commit()
         await self._broadcast(conversation, {"type": "status", "state": "agent_left", "name": agent})
         for reply in result.replies:
@@ -468,51 +469,9 @@ class ConversationService:
             raise ConversationNotFound(f"no conversation {conversation_id!r}")
         return conversation
 
-    async def _store_facts(
-        self,
-        session: AsyncSession,
-        conversation: models.Conversation,
-        message_id: int,
-        extraction: Extraction,
-        now: datetime,
-    ) -> list[str]:
-        fields = [fact.field for fact in extraction.facts]
-        if fields:
-            await session.execute(
-                update(models.Fact)
-                .where(models.Fact.lead_id == conversation.lead_id, models.Fact.field.in_(fields))
-                .values(active=False)
-            )
-        for fact in extraction.facts:
-            session.add(
-                models.Fact(
-                    lead_id=conversation.lead_id,
-                    conversation_id=conversation.id,
-                    field=fact.field,
-                    value=fact.value,
-                    evidence=fact.evidence,
-                    source_message_id=message_id,
-                    extractor=extraction.extractor,
-                    confidence=fact.confidence,
-                    active=True,
-                    created_at=now,
-                )
-            )
-        return fields
-
     async def known_facts(self, session: AsyncSession, lead_id: str) -> dict[str, FactValue]:
         """The lead's current facts, ``{field: value}``."""
-        rows = await session.scalars(
-            select(models.Fact).where(models.Fact.lead_id == lead_id, models.Fact.active.is_(True))
-        )
-        return {row.field: row.value for row in rows}
-
-    async def _score(
-        self, session: AsyncSession, lead_id: str, known: Mapping[str, FactValue], now: datetime
-    ) -> LeadScore:
-        rows = await session.scalars(select(models.EngagementEvent).where(models.EngagementEvent.lead_id == lead_id))
-        events = [EngagementEvent(name=r.name, occurred_at=r.occurred_at, properties=r.properties) for r in rows]
-        return score_lead(known, events, self.policy, now=now)
+        return await turns.active_facts(session, lead_id)
 
     # ---- engagement ----------------------------------------------------------------------
     async def record_event(self, conversation_id: str, name: str, properties: Mapping[str, Any]) -> None:
@@ -533,15 +492,10 @@ class ConversationService:
             await session.commit()
 
     # ---- helpers -------------------------------------------------------------------------
-    def _add_bot_messages(
+    async def _add_bot_messages(
         self, session: AsyncSession, conversation_id: str, replies: Sequence[Reply], now: datetime
     ) -> None:
-        for reply in replies:
-            session.add(
-                models.Message(
-                    conversation_id=conversation_id, role="bot", text=reply.text, topic=reply.field, created_at=now
-                )
-            )
+        await turns.insert_messages(session, conversation_id, [("bot", r.text, r.field) for r in replies], now)
 
     def _lock(self, conversation_id: str) -> asyncio.Lock:
         lock = self._locks.get(conversation_id)

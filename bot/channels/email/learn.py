@@ -9,10 +9,7 @@ from __future__ import annotations
 import re
 
 from email_validator import EmailNotValidError, validate_email
-from sqlalchemy import select
-
 from bot.conversations import TurnEvent
-from bot.db import models
 
 _CANDIDATE = re.compile(r"[\w.!#$%&'*+/=?^`{|}~-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
 
@@ -33,11 +30,6 @@ class EmailAddressLearner:
     async def on_turn(self, event: TurnEvent) -> None:
         if event.conversation.channel == "email" or event.lead.email:
             return
-        text = await event.session.scalar(
-            select(models.Message.text)
-            .where(models.Message.conversation_id == event.conversation.id, models.Message.role == "prospect")
-            .order_by(models.Message.id.desc()).limit(1)
-        )
-        address = find_address(text or "")
+        address = find_address(event.text)
         if address:
             event.lead.email = address

@@ -108,10 +108,12 @@ async def drive(visitor, url: str, n: int, think: float, pid: int, ramp: float) 
         await asyncio.sleep(ramp / n)
     await asyncio.gather(*(e.wait() for e in events))
     rss_open = _rss_kib(pid)
+    cpu_before = _cpu_seconds(pid)
     started = time.perf_counter()
     gate.set()
     await asyncio.gather(*tasks)
     elapsed = time.perf_counter() - started
+    server_cpu = _cpu_seconds(pid) - cpu_before
     lat = sorted(tally.latencies) or [0.0]
     return {
         "visitors": n,
@@ -125,7 +127,15 @@ async def drive(visitor, url: str, n: int, think: float, pid: int, ramp: float) 
         "turn_p50_ms": round(1000 * statistics.median(lat), 1),
         "turn_p99_ms": round(1000 * lat[min(len(lat) - 1, int(0.99 * len(lat)))], 1),
         "memory_kib_per_open_conversation": round((rss_open - rss_before) / n, 1),
+        # CPU the server spent per turn: robust to other load on the machine, unlike the rates
+        "server_cpu_ms_per_turn": round(1000 * server_cpu / tally.turns, 3) if tally.turns else None,
     }
+
+
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU time of process ``pid`` (from /proc), seconds."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def _rss_kib(pid: int) -> int:
@@ -201,7 +211,8 @@ def main(argv: list[str]) -> int:
             print(
                 f"{name:<18} visitors {r['visitors']:>5}  think {r['think_seconds']:.1f}s  completed {r['completed']:>5}  "
                 f"errors {r['errors']:>3}  conv/s {r['conversations_per_second']:>7}  turns/s {r['turns_per_second']:>7}  "
-                f"p50 {r['turn_p50_ms']:>6} ms  p99 {r['turn_p99_ms']:>6} ms  mem/conv {r['memory_kib_per_open_conversation']} KiB"
+                f"p50 {r['turn_p50_ms']:>6} ms  p99 {r['turn_p99_ms']:>6} ms  mem/conv {r['memory_kib_per_open_conversation']} KiB  "
+                f"server CPU/turn {r['server_cpu_ms_per_turn']} ms"
             )
             for example in r["error_examples"]:
                 print(f"    error: {example}")

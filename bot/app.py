@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -41,6 +42,22 @@ from bot.ratelimit import RateLimits
 log = logging.getLogger(__name__)
 
 
+def _settle(extractor: Extractor) -> None:
+    """Get ready to serve: load lookup tables now, not in the first visitor's turn, then freeze the heap.
+
+    Everything alive after start-up lives as long as the process; ``gc.freeze`` takes it out of
+    the collector's full passes, which otherwise walk it all and stall every open chat for tens of
+    milliseconds at a time.
+    """
+    if extractor.name in ("rules", "hybrid"):
+        from bot.extract.rules import places
+
+        places.countries()
+        places.regions()
+    gc.collect()
+    gc.freeze()
+
+
 def create_app(settings: Settings, *, extractor: Extractor | None = None) -> FastAPI:
     """Build the app. Raises ``FlowError``/``PolicyError`` on invalid configuration, before serving."""
     flows = load_flows(settings.flows_dir)
@@ -77,6 +94,7 @@ def create_app(settings: Settings, *, extractor: Extractor | None = None) -> Fas
             await bus.start()
         await email.start()
         await handoff.start()
+        _settle(extractor)
         log.info("qualbot ready: flows %s, extractor %s", ", ".join(sorted(flows)), extractor.name)
         yield
         await handoff.stop()

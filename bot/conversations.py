@@ -322,6 +322,8 @@ class ConversationService:
                 now=now,
             )
             new_fields = [fact.field for fact in extraction.facts]
+            stored_events = await turns.engagement_events(session, lead.id)
+            # Reads are done: what follows changes objects, so no query above flushes them early.
             final = decide(known, self.policy, complete=True)
             if conversation.status == "agent":  # a person is talking: the bot only listens
                 result = StepResult(state, ())
@@ -340,19 +342,20 @@ class ConversationService:
             stage = (result.outcome or decision.stage) if result.ended else decision.stage
             conversation.state = result.state.model_dump(mode="json")
             conversation.updated_at = now
-            for question in result.prospect_questions:  # recorded for the SDR, answered or not
-                session.add(
-                    models.EngagementEvent(
-                        lead_id=lead.id,
-                        conversation_id=conversation.id,
-                        name="prospect_question",
-                        properties={"text": question, "answered": question not in result.unanswered},
-                        occurred_at=now,
-                    )
+            new_events = [
+                models.EngagementEvent(
+                    lead_id=lead.id,
+                    conversation_id=conversation.id,
+                    name="prospect_question",
+                    properties={"text": question, "answered": question not in result.unanswered},
+                    occurred_at=now,
                 )
+                for question in result.prospect_questions  # recorded for the SDR, answered or not
+            ]
+            session.add_all(new_events)
             previous_stage = lead.stage
             lead.stage = stage
-            lead_score = score_lead(known, await turns.engagement_events(session, lead.id), self.policy, now=now)
+            lead_score = score_lead(known, [*stored_events, *map(turns.as_scoring_event, new_events)], self.policy, now=now)
             lead.score = lead_score.score
             lead.updated_at = now
             if result.ended:

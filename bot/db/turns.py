@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import Table, bindparam, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -22,17 +22,37 @@ from bot.qualify.scoring import EngagementEvent
 _messages = models.Message.__table__
 _facts = models.Fact.__table__
 
+# Built once: a statement object carries its compiled form's cache key, so executing the same
+# object again skips building and keying it.
+_LOAD_TURN = (
+    select(models.Conversation, models.Lead)
+    .join(models.Lead, models.Lead.id == models.Conversation.lead_id)
+    .where(models.Conversation.id == bindparam("conversation_id"))
+    .with_for_update()
+)
+_INSERT_MESSAGE = insert(_messages).returning(_messages.c.id)
+_INSERT_MESSAGES = insert(_messages)
+_ACTIVE_FACTS = select(models.Fact.field, models.Fact.value).where(
+    models.Fact.lead_id == bindparam("lead_id"), models.Fact.active.is_(True)
+)
+_SUPERSEDE_FACTS = (
+    update(_facts)
+    .where(
+        _facts.c.lead_id == bindparam("for_lead"),
+        _facts.c.field.in_(bindparam("fields", expanding=True)),
+        _facts.c.active.is_(True),
+    )
+    .values(active=False)
+)
+_INSERT_FACTS = insert(_facts)
+_EVENTS = select(
+    models.EngagementEvent.name, models.EngagementEvent.occurred_at, models.EngagementEvent.properties
+).where(models.EngagementEvent.lead_id == bindparam("lead_id"))
+
 
 async def load_turn(session: AsyncSession, conversation_id: str) -> tuple[models.Conversation, models.Lead]:
     """The conversation and its lead in one query, both locked for the turn (PostgreSQL)."""
-    row = (
-        await session.execute(
-            select(models.Conversation, models.Lead)
-            .join(models.Lead, models.Lead.id == models.Conversation.lead_id)
-            .where(models.Conversation.id == conversation_id)
-            .with_for_update()
-        )
-    ).first()
+    row = (await session.execute(_LOAD_TURN, {"conversation_id": conversation_id})).first()
     if row is None:
         raise ConversationNotFound(f"no conversation {conversation_id!r}")
     return row[0], row[1]
@@ -42,17 +62,15 @@ async def insert_message(
     session: AsyncSession, conversation_id: str, role: str, text: str, topic: str | None, now: datetime
 ) -> int:
     """Store one message; returns its id."""
-    statement = insert(_messages).values(
-        conversation_id=conversation_id, role=role, text=text, topic=topic, created_at=now
-    ).returning(_messages.c.id)
-    return int((await session.execute(statement)).scalar_one())
+    values = {"conversation_id": conversation_id, "role": role, "text": text, "topic": topic, "created_at": now}
+    return int((await session.execute(_INSERT_MESSAGE, values)).scalar_one())
 
 
 async def insert_messages(session: AsyncSession, conversation_id: str, rows: Sequence[tuple[str, str, str | None]], now: datetime) -> None:
     """Store several ``(role, text, topic)`` messages in one statement."""
     if rows:
         await session.execute(
-            insert(_messages),
+            _INSERT_MESSAGES,
             [
                 {"conversation_id": conversation_id, "role": role, "text": text, "topic": topic, "created_at": now}
                 for role, text, topic in rows
@@ -62,9 +80,7 @@ async def insert_messages(session: AsyncSession, conversation_id: str, rows: Seq
 
 async def active_facts(session: AsyncSession, lead_id: str) -> dict[str, FactValue]:
     """The lead's current facts, ``{field: value}``."""
-    rows = await session.execute(
-        select(models.Fact.field, models.Fact.value).where(models.Fact.lead_id == lead_id, models.Fact.active.is_(True))
-    )
+    rows = await session.execute(_ACTIVE_FACTS, {"lead_id": lead_id})
     return {field: value for field, value in rows}
 
 
@@ -83,13 +99,9 @@ async def store_facts(
         return before
     superseded = sorted({fact.field for fact in extraction.facts if fact.field in before})
     if superseded:
-        await session.execute(
-            update(_facts)
-            .where(_facts.c.lead_id == lead_id, _facts.c.field.in_(superseded), _facts.c.active.is_(True))
-            .values(active=False)
-        )
+        await session.execute(_SUPERSEDE_FACTS, {"for_lead": lead_id, "fields": superseded})
     await session.execute(
-        insert(_facts),
+        _INSERT_FACTS,
         [
             {
                 "lead_id": lead_id,
@@ -111,15 +123,25 @@ async def store_facts(
 
 async def engagement_events(session: AsyncSession, lead_id: str) -> list[EngagementEvent]:
     """The lead's engagement events, as the scoring model takes them."""
-    rows = await session.execute(
-        select(models.EngagementEvent.name, models.EngagementEvent.occurred_at, models.EngagementEvent.properties).where(
-            models.EngagementEvent.lead_id == lead_id
-        )
-    )
+    rows = await session.execute(_EVENTS, {"lead_id": lead_id})
     return [EngagementEvent(name=name, occurred_at=at, properties=properties or {}) for name, at, properties in rows]
 
 
-def upsert(session: AsyncSession, model: type[Any]) -> Any:
-    """``INSERT … ON CONFLICT`` for the session's database (SQLite or PostgreSQL)."""
-    dialect = session.get_bind().dialect.name
-    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(model)
+def as_scoring_event(row: models.EngagementEvent) -> EngagementEvent:
+    """A stored (or about to be stored) engagement event as the scoring model takes it."""
+    return EngagementEvent(name=row.name, occurred_at=row.occurred_at, properties=row.properties or {})
+
+
+class Upsert:
+    """``INSERT … ON CONFLICT (key) DO UPDATE`` of every other column, built once per dialect."""
+
+    def __init__(self, table: Table, key: str) -> None:
+        self._statements: dict[str, Any] = {}
+        for name, dialect_insert in (("postgresql", postgresql.insert), ("sqlite", sqlite.insert)):
+            statement = dialect_insert(table)
+            others = {c.name: statement.excluded[c.name] for c in table.columns if c.name != key}
+            self._statements[name] = statement.on_conflict_do_update(index_elements=[key], set_=others)
+
+    async def __call__(self, session: AsyncSession, values: dict[str, Any]) -> None:
+        """Insert or update the row ``values`` describes (every column given)."""
+        await session.execute(self._statements[session.get_bind().dialect.name], values)

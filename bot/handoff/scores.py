@@ -8,11 +8,13 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db import models
-from bot.db.turns import active_facts, engagement_events, upsert
+from bot.db.turns import Upsert, active_facts, engagement_events
 from bot.facts import FactValue
 from bot.handoff.models import LeadScoreRecord
 from bot.qualify.policy import Policy
 from bot.qualify.scoring import LeadScore, score_lead
+
+_store_score = Upsert(LeadScoreRecord.__table__, "lead_id")  # type: ignore[arg-type]
 
 
 async def rescore(
@@ -36,7 +38,6 @@ async def rescore(
             known = await active_facts(session, lead.id)
         result = score_lead(known, await engagement_events(session, lead.id), policy, now=now)
     lead.score = result.score
-    values = {"score": result.score, "parts": [part.to_json() for part in result.parts], "scored_at": now}
-    statement = upsert(session, LeadScoreRecord).values(lead_id=lead.id, **values)
-    await session.execute(statement.on_conflict_do_update(index_elements=["lead_id"], set_=values))
+    parts = [part.to_json() for part in result.parts]
+    await _store_score(session, {"lead_id": lead.id, "score": result.score, "parts": parts, "scored_at": now})
     return result

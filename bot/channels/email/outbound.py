@@ -8,6 +8,7 @@ right before sending.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import re
 import uuid
@@ -127,9 +128,15 @@ def build_message(
     return msg.as_bytes(policy=policy.SMTP)
 
 
+def erased_address_key(address: str) -> str:
+    """The suppression key of an address whose owner had their data erased: a digest, not the address."""
+    return "sha256:" + hashlib.sha256(address.strip().lower().encode("utf-8")).hexdigest()
+
+
 async def suppression(session: AsyncSession, address: str) -> EmailAddressStatus | None:
-    """The opt-out or bounce recorded for ``address``, if any."""
-    return await session.get(EmailAddressStatus, address.lower())
+    """The opt-out or bounce recorded for ``address`` (as is, or as a digest after an erasure), if any."""
+    address = address.lower()
+    return await session.get(EmailAddressStatus, address) or await session.get(EmailAddressStatus, erased_address_key(address))
 
 
 async def suppress(session: AsyncSession, address: str, status: str, reason: str, now: datetime) -> None:

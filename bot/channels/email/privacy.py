@@ -62,8 +62,12 @@ async def export_email(session: AsyncSession, lead_id: str) -> dict[str, Any]:
         if thread_ids else []
     )  # fmt: skip
     lead = await session.get(models.Lead, lead_id)
+    addresses = _addresses(lead, threads, received)
+    stray = await _stray_from(session, addresses)
+    if stray:
+        received += list(await session.scalars(select(InboundEmail).where(InboundEmail.id.in_(stray))))
     suppressions = []
-    for address in sorted(_addresses(lead, threads, received)):
+    for address in sorted(addresses):
         row = await session.get(EmailAddressStatus, address)
         if row is not None:
             suppressions.append({"address": address, "status": row.status, "reason": row.reason, "since": iso(row.updated_at)})

@@ -187,6 +187,9 @@ def retry_delay(settings: Settings, attempts: int) -> timedelta:
     return timedelta(seconds=min(3600.0, settings.email_retry_base_seconds * 2 ** max(0, attempts - 1)))
 
 
+_CLAIMABLE = ("queued", "sending")  # "sending" only once its claim expired (next_attempt_at passed)
+
+
 def claim_lease(settings: Settings) -> timedelta:
     """How long a claimed email is left to its sender before another worker may take it (a crash)."""
     return timedelta(seconds=max(60.0, 3 * settings.smtp_timeout_seconds))
@@ -223,7 +226,7 @@ async def drain_outbox(
                 )
                 await session.commit()
                 continue
-        current = await _claim(sessionmaker, row.id, now, claim_lease(settings))
+        current = await claim_email(sessionmaker, row.id, now, claim_lease(settings))
         if current is None:
             continue  # another worker has it
         try:
@@ -247,10 +250,7 @@ async def drain_outbox(
     return sent
 
 
-_CLAIMABLE = ("queued", "sending")  # "sending" only once its claim expired (next_attempt_at passed)
-
-
-async def _claim(
+async def claim_email(
     sessionmaker: async_sessionmaker[AsyncSession], row_id: int, now: datetime, lease: timedelta
 ) -> OutgoingEmail | None:
     """Take one due email for sending (committed at once), or None when another worker took it first."""

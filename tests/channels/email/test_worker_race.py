@@ -1,5 +1,6 @@
 """Two email workers (the real scheduler, each with its own app and engine, as two server
-processes run them) drain one outbox: every email reaches the relay exactly once.
+processes run them) drain one outbox: every email reaches the relay exactly once; a claim left
+by a worker that died is taken again after its lease.
 
 The ``database_url`` fixture runs it on SQLite and, in the PostgreSQL pass, on PostgreSQL.
 """
@@ -23,8 +24,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.app import create_app
 from bot.channels.email.channel import OutreachResult
 from bot.channels.email.models import EmailThread, OutgoingEmail
+from bot.channels.email.outbound import claim_email, claim_lease
 from bot.config import Settings
 from bot.db.session import create_engine, create_sessionmaker
+from tests.channels.email.conftest import Stack
 from tests.channels.email.support import REPLY_DOMAIN
 from tests.support.appserver import migrated_settings
 from tests.support.server import free_port
@@ -164,3 +167,19 @@ async def _db(settings: Settings) -> AsyncIterator[AsyncSession]:
             yield session
     finally:
         await engine.dispose()
+
+
+async def test_an_email_claimed_by_a_worker_that_died_is_sent_after_the_lease(stack: Stack) -> None:
+    started = await stack.email.channel.outreach(email="dana@acmecorp.io", name="Dana", company=None)
+    lease = claim_lease(stack.settings)
+    # A worker claims the email and dies before sending it.
+    assert await claim_email(stack.email.channel.sessionmaker, started.email_id, stack.clock(), lease) is not None
+    assert await stack.flush() == (0, 0), "a live claim is left alone"
+    stack.clock.advance(seconds=lease.total_seconds() - 1)
+    assert await stack.flush() == (0, 0)
+    stack.clock.advance(seconds=2)
+    assert await stack.flush() == (0, 1), "the expired claim is taken again"
+    assert [m["Message-ID"] for m in stack.relay.wait(1)] == [started.message_id]
+    async with stack.email.channel.sessionmaker() as session:
+        row = await session.get(OutgoingEmail, started.email_id)
+    assert row is not None and row.status == "sent" and row.attempts == 2, "the lost attempt counts"

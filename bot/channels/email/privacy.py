@@ -23,6 +23,7 @@ from bot.db import models
 from bot.privacy import PURGED, PrivacyArea, iso
 
 _UNSENT = ("queued", "sending")
+_BATCH = 200
 
 
 async def erase_email(session: AsyncSession, lead_id: str, conversation_ids: list[str]) -> None:
@@ -148,20 +149,27 @@ def _addresses(lead: models.Lead | None, threads: Iterable[EmailThread], receive
 
 
 async def _stray_from(session: AsyncSession, addresses: set[str]) -> list[int]:
-    """Ids of emails in no thread that came from or mention the person's addresses (unthreaded, rejected, bounces)."""
+    """Ids of emails in no thread that came from or mention the person's addresses (unthreaded, rejected, bounces).
+
+    Read a batch at a time: unthreaded mail (spam, mostly) is kept until retention purges it.
+    """
     if not addresses:
         return []
-    rows = await session.execute(
-        select(InboundEmail.id, InboundEmail.from_address, InboundEmail.envelope_from, InboundEmail.raw).where(
-            and_(InboundEmail.thread_id.is_(None), InboundEmail.conversation_id.is_(None))
-        )
-    )
+    candidates = list(await session.scalars(
+        select(InboundEmail.id).where(and_(InboundEmail.thread_id.is_(None), InboundEmail.conversation_id.is_(None)))
+    ))  # fmt: skip
     needles = [a.encode("utf-8") for a in addresses]
     stray = []
-    for row_id, sender, envelope, raw in rows:
-        senders = {(sender or "").lower(), (envelope or "").lower()}
-        if senders & addresses or (raw and any(n in raw.lower() for n in needles)):
-            stray.append(row_id)
+    for first in range(0, len(candidates), _BATCH):
+        rows = await session.execute(
+            select(InboundEmail.id, InboundEmail.from_address, InboundEmail.envelope_from, InboundEmail.raw).where(
+                InboundEmail.id.in_(candidates[first : first + _BATCH])
+            )
+        )
+        for row_id, sender, envelope, raw in rows:
+            senders = {(sender or "").lower(), (envelope or "").lower()}
+            if senders & addresses or (raw and any(n in raw.lower() for n in needles)):
+                stray.append(row_id)
     return stray
 
 

@@ -33,7 +33,8 @@ async def erase_handoff(session: AsyncSession, lead_id: str, conversation_ids: l
 
 
 async def export_handoff(session: AsyncSession, lead_id: str) -> dict[str, Any]:
-    """Every notification made about the person (with what it carried) and every assignment."""
+    """Every notification made about the person, with what it carried (replacing the lead record's shorter
+    ``deliveries``), and every assignment."""
     deliveries = await session.scalars(
         select(Delivery).where(Delivery.lead_id == lead_id).order_by(Delivery.created_at, Delivery.id)
     )

@@ -22,9 +22,10 @@ from bot.api.guards import BodySizeLimit, rate_limit_api
 from bot.api.leads import leads_router
 from bot.apikeys import ensure_api_key
 from bot.channels.email import EmailSetup
-from bot.channels.email.privacy import erase_email
+from bot.channels.email.privacy import EMAIL_PRIVACY
 from bot.channels.web import ChatSessions, chat_router
 from bot.config import Settings
+from bot.console.privacy import CONSOLE_PRIVACY
 from bot.console.router import install_console
 from bot.conversations import ConversationService
 from bot.db.session import create_engine, create_sessionmaker
@@ -33,7 +34,7 @@ from bot.errors import QualbotError
 from bot.live import Bus, LocalBus
 from bot.live_pg import PostgresBus
 from bot.extract.base import Extractor
-from bot.handoff.privacy import erase_handoff
+from bot.handoff.privacy import HANDOFF_PRIVACY
 from bot.handoff.service import build_handoff
 from bot.privacy import PrivacyService
 from bot.qualify.policy import load_policy
@@ -84,7 +85,7 @@ def create_app(settings: Settings, *, extractor: Extractor | None = None) -> Fas
     )
     email = EmailSetup.build(service)
 
-    privacy = PrivacyService(sessionmaker, erasers=[erase_email, erase_handoff])
+    privacy = PrivacyService(sessionmaker, areas=[EMAIL_PRIVACY, HANDOFF_PRIVACY, CONSOLE_PRIVACY])
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

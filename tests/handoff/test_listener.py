@@ -14,7 +14,7 @@ from bot.conversations import TurnEvent
 from bot.db import models
 from bot.handoff.models import Delivery, LeadAssignment, LeadScoreRecord, RoutingCounter
 from bot.handoff.outbox import claim
-from bot.handoff.privacy import ERASED, erase_handoff
+from bot.handoff.privacy import ERASED, HANDOFF_PRIVACY
 from bot.privacy import PrivacyService
 from tests.channels.test_chat_e2e import ANSWERS
 from tests.handoff.factories import add_lead, converse, handoff_service
@@ -107,7 +107,7 @@ async def test_erasing_a_lead_empties_its_payloads_and_gives_up_what_was_not_sen
     settings: Settings, db: async_sessionmaker[AsyncSession]
 ) -> None:
     outcome = await converse(handoff_service(settings, db), ANSWERS)
-    await PrivacyService(db, erasers=[erase_handoff]).erase(outcome.lead_id, datetime.now(UTC))
+    await PrivacyService(db, areas=[HANDOFF_PRIVACY]).erase(outcome.lead_id, datetime.now(UTC))
     deliveries = await rows(db, Delivery)
     assert deliveries and all(d.payload == {} and d.status == "dead" and d.last_error == ERASED for d in deliveries)
     assert await rows(db, LeadScoreRecord) == []

@@ -84,7 +84,7 @@ async def test_retention_purges_old_transcripts_only(database_url: str) -> None:
                                 source_message_id=old.id, extractor="rules", confidence=1.0, created_at=old.created_at))
         await session.commit()
     privacy = PrivacyService(sessionmaker)
-    assert await privacy.purge_transcripts(30, now) == 1
+    assert await privacy.purge_transcripts(30, now) == 2, "the old message and the quote resting on it"
     assert await privacy.purge_transcripts(30, now) == 0
     async with sessionmaker() as session:
         texts = sorted((await session.scalars(select(models.Message.text))).all())

@@ -8,6 +8,7 @@ right before sending.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import re
 import uuid
@@ -127,9 +128,15 @@ def build_message(
     return msg.as_bytes(policy=policy.SMTP)
 
 
+def erased_address_key(address: str) -> str:
+    """The suppression key of an address whose owner had their data erased: a digest, not the address."""
+    return "sha256:" + hashlib.sha256(address.strip().lower().encode("utf-8")).hexdigest()
+
+
 async def suppression(session: AsyncSession, address: str) -> EmailAddressStatus | None:
-    """The opt-out or bounce recorded for ``address``, if any."""
-    return await session.get(EmailAddressStatus, address.lower())
+    """The opt-out or bounce recorded for ``address`` (as is, or as a digest after an erasure), if any."""
+    address = address.lower()
+    return await session.get(EmailAddressStatus, address) or await session.get(EmailAddressStatus, erased_address_key(address))
 
 
 async def suppress(session: AsyncSession, address: str, status: str, reason: str, now: datetime) -> None:
@@ -180,16 +187,30 @@ def retry_delay(settings: Settings, attempts: int) -> timedelta:
     return timedelta(seconds=min(3600.0, settings.email_retry_base_seconds * 2 ** max(0, attempts - 1)))
 
 
+_CLAIMABLE = ("queued", "sending")  # "sending" only once its claim expired (next_attempt_at passed)
+
+
+def claim_lease(settings: Settings) -> timedelta:
+    """How long a claimed email is left to its sender before another worker may take it (a crash)."""
+    return timedelta(seconds=max(60.0, 3 * settings.smtp_timeout_seconds))
+
+
 async def drain_outbox(
     sessionmaker: async_sessionmaker[AsyncSession], sender: SmtpSender, settings: Settings, now: datetime, limit: int = 50
 ) -> int:
-    """Send the due queued emails; returns how many were sent. Failures are rescheduled, never lost."""
+    """Send the due queued emails; returns how many were sent. Failures are rescheduled, never lost.
+
+    Several workers may drain the same outbox (server processes; ``qualbot email send`` next to
+    a server, also on SQLite): each email is claimed by one conditional UPDATE (``queued`` to
+    ``sending``, committed before talking SMTP), so exactly one of them sends it. A claim whose
+    worker died expires after :func:`claim_lease` and the email is sent by another.
+    """
     if not settings.smtp_host:
         return 0
     async with sessionmaker() as session:
         rows = list(await session.scalars(
             select(OutgoingEmail)
-            .where(OutgoingEmail.status == "queued", OutgoingEmail.next_attempt_at <= now)
+            .where(OutgoingEmail.status.in_(_CLAIMABLE), OutgoingEmail.next_attempt_at <= now)
             .order_by(OutgoingEmail.next_attempt_at, OutgoingEmail.id)
             .limit(limit)
         ))
@@ -197,31 +218,57 @@ async def drain_outbox(
     for row in rows:
         async with sessionmaker() as session:
             blocked = await suppression(session, row.to_address)
-            # Several server processes may drain the same queue: a row another one is sending is
-            # locked, and skipped here (PostgreSQL; SQLite runs one process).
-            current = await session.get(OutgoingEmail, row.id, with_for_update={"skip_locked": True})
-            if current is None or current.status != "queued":
-                continue
-            if blocked is not None:
-                current.status, current.last_error = "cancelled", f"address {blocked.status}"
+            if blocked is not None:  # unless another worker is sending it right now
+                await session.execute(
+                    update(OutgoingEmail)
+                    .where(OutgoingEmail.id == row.id, OutgoingEmail.status.in_(_CLAIMABLE), OutgoingEmail.next_attempt_at <= now)
+                    .values(status="cancelled", last_error=f"address {blocked.status}")
+                )
                 await session.commit()
                 continue
-            current.attempts += 1
-            try:
-                await sender.send(current.raw, current.envelope_from, current.to_address)
-            except (aiosmtplib.SMTPException, OSError, TimeoutError) as exc:
-                current.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+        current = await claim_email(sessionmaker, row.id, now, claim_lease(settings))
+        if current is None:
+            continue  # another worker has it
+        try:
+            await sender.send(current.raw, current.envelope_from, current.to_address)
+        except (aiosmtplib.SMTPException, OSError, TimeoutError) as exc:
+            error = f"{type(exc).__name__}: {exc}"[:2000]
+            async with sessionmaker() as session:
                 if current.attempts >= settings.email_send_retries:
-                    current.status = "failed"
-                    log.error("giving up on email %s to %s: %s", current.id, current.to_address, current.last_error)
+                    log.error("giving up on email %s to %s: %s", current.id, current.to_address, error)
+                    await _finish(session, current.id, ("sending",), status="failed", last_error=error)
                 else:
-                    current.next_attempt_at = now + retry_delay(settings, current.attempts)
                     log.warning("email %s not sent (attempt %d), retrying: %s", current.id, current.attempts, exc)
-                await session.commit()
-                if isinstance(exc, (OSError, TimeoutError, aiosmtplib.SMTPConnectError)):
-                    break  # the relay is down: the rest waits for the next round
-                continue
-            current.status, current.sent_at, current.last_error = "sent", now, None
-            await session.commit()
-            sent += 1
+                    await _finish(session, current.id, ("sending",), status="queued", last_error=error,
+                                  next_attempt_at=now + retry_delay(settings, current.attempts))
+            if isinstance(exc, (OSError, TimeoutError, aiosmtplib.SMTPConnectError)):
+                break  # the relay is down: the rest waits for the next round
+            continue
+        async with sessionmaker() as session:
+            await _finish(session, current.id, ("sending",), status="sent", sent_at=now, last_error=None)
+        sent += 1
     return sent
+
+
+async def claim_email(
+    sessionmaker: async_sessionmaker[AsyncSession], row_id: int, now: datetime, lease: timedelta
+) -> OutgoingEmail | None:
+    """Take one due email for sending (committed at once), or None when another worker took it first."""
+    async with sessionmaker() as session:
+        claimed = await session.execute(
+            update(OutgoingEmail)
+            .where(OutgoingEmail.id == row_id, OutgoingEmail.status.in_(_CLAIMABLE), OutgoingEmail.next_attempt_at <= now)
+            .values(status="sending", attempts=OutgoingEmail.attempts + 1, next_attempt_at=now + lease)
+        )
+        if claimed.rowcount != 1:
+            await session.rollback()
+            return None
+        row = await session.get(OutgoingEmail, row_id)
+        await session.commit()
+        return row
+
+
+async def _finish(session: AsyncSession, row_id: int, only_if: tuple[str, ...], **values: object) -> None:
+    """Record what became of an email, unless it changed meanwhile (erased, or claimed by another)."""
+    await session.execute(update(OutgoingEmail).where(OutgoingEmail.id == row_id, OutgoingEmail.status.in_(only_if)).values(**values))
+    await session.commit()

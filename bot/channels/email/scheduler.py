@@ -14,7 +14,8 @@ import logging
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.channels.email.channel import EmailChannel
 from bot.channels.email.models import EmailThread, OutgoingEmail
@@ -32,6 +33,16 @@ def open_questions(flow: Flow, state: DialogueState) -> list[str]:
     """The texts of the questions still awaiting an answer (what a follow-up asks again)."""
     result = dialogue.resume(flow, state, channel="email")
     return [r.text for r in result.replies if r.kind in ("question", "clarify")]
+
+
+async def _advance(session: AsyncSession, thread: EmailThread, *conditions: ColumnElement[bool], **values: object) -> bool:
+    """Take the thread's next step if it is still to be taken: one conditional UPDATE, so of several
+    workers exactly one wins even without row locks (SQLite, where ``skip_locked`` is ignored)."""
+    result = await session.execute(update(EmailThread).where(EmailThread.id == thread.id, *conditions).values(**values))
+    if result.rowcount == 1:
+        return True
+    await session.rollback()
+    return False
 
 
 class EmailWorker:
@@ -90,9 +101,10 @@ class EmailWorker:
             async with self.channel.sessionmaker() as session:
                 thread = await session.get(EmailThread, thread_id, with_for_update={"skip_locked": True})
                 message = await session.get(models.Message, message_id)
-                if thread is None or message is None or message.id <= thread.agent_cursor:
+                if thread is None or message is None or not await _advance(
+                    session, thread, EmailThread.agent_cursor < message.id, agent_cursor=message.id
+                ):
                     continue
-                thread.agent_cursor = message.id
                 if await suppression(session, thread.address) is None:
                     await self.channel.queue_agent_message(session, thread, message.text, now)
                 await session.commit()
@@ -108,7 +120,10 @@ class EmailWorker:
         for thread_id in due:
             async with self.channel.sessionmaker() as session:
                 thread = await session.get(EmailThread, thread_id, with_for_update={"skip_locked": True})
-                if thread is None or thread.next_followup_at is None or thread.next_followup_at > now:
+                if thread is None or not await _advance(
+                    session, thread, EmailThread.followups_sent == thread.followups_sent, EmailThread.next_followup_at <= now,
+                    next_followup_at=None,
+                ):
                     continue
                 conversation = await session.get(models.Conversation, thread.conversation_id)
                 flow = self.channel.service.flows.get(conversation.flow) if conversation else None
@@ -129,7 +144,7 @@ class EmailWorker:
     async def _next_due(self) -> datetime | None:
         async with self.channel.sessionmaker() as session:
             outbox = await session.scalar(
-                select(func.min(OutgoingEmail.next_attempt_at)).where(OutgoingEmail.status == "queued"))
+                select(func.min(OutgoingEmail.next_attempt_at)).where(OutgoingEmail.status.in_(("queued", "sending"))))
             followup = await session.scalar(
                 select(func.min(EmailThread.next_followup_at)).where(EmailThread.status == "active"))
         times = [t for t in (outbox if self.settings.smtp_host else None, followup) if t is not None]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -23,6 +24,9 @@ def _parser() -> argparse.ArgumentParser:
     serve = commands.add_parser("serve", help="migrate the database, then serve chat, API and widget")
     serve.add_argument("--host", help="address to listen on (default: QUALBOT_HOST or 127.0.0.1)")
     serve.add_argument("--port", type=_port, help="port to listen on (default: QUALBOT_PORT or 8000)")
+    serve.add_argument(
+        "--workers", type=int, help="server processes sharing the port (default: QUALBOT_WORKERS or 1; > 1 needs PostgreSQL)"
+    )
 
     commands.add_parser("migrate", help="bring the database schema up to date")
 
@@ -81,18 +85,40 @@ def _serve(args: argparse.Namespace) -> int:
     from bot.errors import QualbotError
     from bot.qualify.policy import PolicyError
     from bot.logs import configure_logging
-    from bot.server import serve
+    from bot.server import serve, serve_workers
 
-    settings = _settings(host=args.host, port=args.port)
+    settings = _settings(host=args.host, port=args.port, workers=args.workers)
     configure_logging(settings.log_level, settings.secret_values())
+    if settings.workers > 1 and not settings.database_url.startswith("postgresql"):
+        print(
+            "qualbot: cannot start: QUALBOT_WORKERS > 1 needs PostgreSQL (QUALBOT_DATABASE_URL): SQLite is one "
+            "process's database, and live events (an SDR taking over) would not reach the other processes",
+            file=sys.stderr,
+        )
+        return 1
     try:
-        app = create_app(settings)
+        app = create_app(settings)  # also checks flows, policy and settings before anything starts
     except (FlowError, PolicyError, QualbotError) as exc:
         print(f"qualbot: cannot start: {exc}", file=sys.stderr)
         return 1
     upgrade(settings)
-    serve(app, settings)
+    if settings.workers == 1:
+        serve(app, settings)
+    else:
+        asyncio.run(_ensure_api_key(settings))  # once here, not raced by every worker
+        serve_workers(settings, lambda: create_app(settings))
     return 0
+
+
+async def _ensure_api_key(settings) -> None:  # type: ignore[no-untyped-def]
+    from bot.apikeys import ensure_api_key
+    from bot.db.session import create_engine, create_sessionmaker
+
+    engine = create_engine(settings)
+    try:
+        await ensure_api_key(settings, create_sessionmaker(engine))
+    finally:
+        await engine.dispose()
 
 
 def _migrate(_: argparse.Namespace) -> int:

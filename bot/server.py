@@ -1,15 +1,25 @@
-"""Runs the app under uvicorn and drains it on SIGTERM/SIGINT.
+"""Runs the app under uvicorn — in one process or several sharing the port — and drains it on SIGTERM/SIGINT.
 
 Before uvicorn closes connections, every chat connection finishes the turn it is working on
 and is told ``{"type": "reconnect"}``, so visitors move to another process (or to this one
 after a restart) without losing a message.
+
+With ``QUALBOT_WORKERS`` > 1 the parent binds the port, forks the workers (each builds its own
+app, so no event loop, thread or connection crosses a fork) and supervises them: a worker that
+dies is replaced, and SIGTERM/SIGINT is passed on to every worker, which drains as above. The
+workers keep no conversation state of their own and share live events through PostgreSQL.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+import os
+import signal
 import socket
+import time
+from collections.abc import Callable
 
 import uvicorn
 from fastapi import FastAPI
@@ -39,8 +49,8 @@ class DrainingServer(uvicorn.Server):
         await super().shutdown(sockets)
 
 
-def serve(app: FastAPI, settings: Settings) -> None:
-    """Serve ``app`` until a signal, then drain."""
+def serve(app: FastAPI, settings: Settings, sockets: list[socket.socket] | None = None) -> None:
+    """Serve ``app`` until a signal, then drain; on ``sockets`` when given (a worker), else on host:port."""
     config = uvicorn.Config(
         app,
         host=settings.host,
@@ -50,4 +60,56 @@ def serve(app: FastAPI, settings: Settings) -> None:
         ws_max_size=settings.max_frame_bytes * 4,
         log_config=None,  # keep bot.logs' handlers: they mask secrets
     )
-    DrainingServer(config, app, drain_seconds=8).run()
+    DrainingServer(config, app, drain_seconds=8).run(sockets=sockets)
+
+
+def serve_workers(settings: Settings, make_app: Callable[[], FastAPI]) -> None:
+    """Bind host:port, run ``settings.workers`` forked worker processes on it, and supervise them."""
+    listener = socket.create_server((settings.host, settings.port), reuse_port=False, backlog=2048)
+    listener.set_inheritable(True)
+    workers: dict[int, int] = {}  # pid -> worker number
+    stopping = False
+
+    def start(number: int) -> None:
+        pid = os.fork()
+        if pid == 0:  # the worker
+            code = 0
+            try:
+                signal.signal(signal.SIGTERM, signal.SIG_DFL)
+                signal.signal(signal.SIGINT, signal.SIG_DFL)
+                serve(make_app(), settings, sockets=[listener])
+            except BaseException:  # noqa: BLE001 - a worker reports and exits; the parent replaces it
+                log.exception("worker %d failed", number)
+                code = 1
+            finally:
+                logging.shutdown()
+                os._exit(code)
+        workers[pid] = number
+
+    def stop(signum: int, _frame: object) -> None:
+        nonlocal stopping
+        stopping = True
+        for pid in list(workers):
+            with contextlib.suppress(ProcessLookupError):  # already gone
+                os.kill(pid, signal.SIGTERM)
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    for number in range(settings.workers):
+        start(number)
+    log.info("serving on http://%s:%d with %d worker processes", settings.host, settings.port, settings.workers)
+    last_restart = 0.0
+    while workers:
+        try:
+            pid, status = os.wait()
+        except ChildProcessError:
+            break
+        number = workers.pop(pid, None)
+        if number is None or stopping:
+            continue
+        log.error("worker %d (pid %d) exited with status %d; starting another", number, pid, os.waitstatus_to_exitcode(status))
+        if time.monotonic() - last_restart < 1:
+            time.sleep(1)  # a worker that cannot start must not make the parent spin
+        last_restart = time.monotonic()
+        start(number)
+    listener.close()

@@ -133,16 +133,27 @@ async def drive(visitor, url: str, n: int, think: float, pid: int, ramp: float) 
 
 
 def _cpu_seconds(pid: int) -> float:
-    """User + system CPU time of process ``pid`` (from /proc), seconds."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    """User + system CPU time of process ``pid`` and its workers (from /proc), seconds."""
+    total = 0
+    for each in _tree(pid):
+        fields = Path(f"/proc/{each}/stat").read_text().rsplit(")", 1)[1].split()
+        total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def _tree(pid: int) -> list[int]:
+    """``pid`` and its child processes (a server's workers)."""
+    children = Path(f"/proc/{pid}/task/{pid}/children")
+    return [pid, *(int(p) for p in children.read_text().split())] if children.exists() else [pid]
 
 
 def _rss_kib(pid: int) -> int:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1])
-    return 0
+    total = 0
+    for each in _tree(pid):
+        for line in Path(f"/proc/{each}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                total += int(line.split()[1])
+    return total
 
 
 def _start_echo(workdir: Path) -> tuple[subprocess.Popen[bytes], int]:
@@ -162,12 +173,13 @@ def _start_echo(workdir: Path) -> tuple[subprocess.Popen[bytes], int]:
     raise RuntimeError("echo server did not start")
 
 
-def run(visitors: int, think: float, saturated_visitors: int, database_url: str | None) -> dict:
+def run(visitors: int, think: float, saturated_visitors: int, database_url: str | None, workers: int = 1) -> dict:
     results: dict = {}
     with tempfile.TemporaryDirectory() as tmp:
         workdir = Path(tmp)
         server = LiveServer(workdir, database_url=database_url, env={
                 "QUALBOT_LOG_LEVEL": "WARNING",
+                "QUALBOT_WORKERS": str(workers),
                 # every simulated visitor comes from 127.0.0.1: per-IP limits would stop the run
                 "QUALBOT_RATE_LIMIT_WS_CONNECT": "1000000/minute",
                 "QUALBOT_RATE_LIMIT_WS_MESSAGE": "1000000/minute",
@@ -200,9 +212,10 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--think", type=float, default=2.0, help="mean think time between turns, seconds")
     parser.add_argument("--saturated-visitors", type=int, default=50)
     parser.add_argument("--database-url", help="default: a fresh SQLite file")
+    parser.add_argument("--workers", type=int, default=1, help="server processes (> 1 needs --database-url PostgreSQL)")
     parser.add_argument("--json", action="store_true")
     args, _ = parser.parse_known_args(argv)
-    results = run(args.visitors, args.think, args.saturated_visitors, args.database_url)
+    results = run(args.visitors, args.think, args.saturated_visitors, args.database_url, args.workers)
     if args.json:
         print(json.dumps(results, indent=2))
     else:

@@ -58,6 +58,7 @@ def serve(app: FastAPI, settings: Settings, sockets: list[socket.socket] | None 
         log_level=settings.log_level.lower(),
         timeout_graceful_shutdown=10,
         ws_max_size=settings.max_frame_bytes * 4,
+        ws_per_message_deflate=False,  # chat frames are a few hundred bytes: compressing them costs more CPU than it saves
         log_config=None,  # keep bot.logs' handlers: they mask secrets
     )
     DrainingServer(config, app, drain_seconds=8).run(sockets=sockets)

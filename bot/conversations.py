@@ -326,7 +326,7 @@ class ConversationService:
             # Reads are done: what follows changes objects, so no query above flushes them early.
             final = decide(known, self.policy, complete=True)
             if conversation.status == "agent":  # a person is talking: the bot only listens
-                result = StepResult(state, ())
+                result, status = StepResult(state, ()), conversation.status
             else:
                 result = dialogue.step(
                     self.flow(conversation.flow),
@@ -337,11 +337,9 @@ class ConversationService:
                     stage=final.stage,
                     channel=conversation.channel,
                 )
-                conversation.status = result.state.status
+                status = result.state.status
             decision = final if result.ended else decide(known, self.policy, complete=False)
             stage = (result.outcome or decision.stage) if result.ended else decision.stage
-            conversation.state = result.state.model_dump(mode="json")
-            conversation.updated_at = now
             new_events = [
                 models.EngagementEvent(
                     lead_id=lead.id,
@@ -354,10 +352,17 @@ class ConversationService:
             ]
             session.add_all(new_events)
             previous_stage = lead.stage
-            lead.stage = stage
             lead_score = score_lead(known, [*stored_events, *map(turns.as_scoring_event, new_events)], self.policy, now=now)
-            lead.score = lead_score.score
-            lead.updated_at = now
+            await turns.save_turn(
+                session,
+                conversation,
+                lead,
+                state=result.state.model_dump(mode="json"),
+                status=status,
+                stage=stage,
+                score=lead_score.score,
+                now=now,
+            )
             if result.ended:
                 session.add(
                     models.Qualification(

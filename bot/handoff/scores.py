@@ -37,7 +37,8 @@ async def rescore(
         if known is None:
             known = await active_facts(session, lead.id)
         result = score_lead(known, await engagement_events(session, lead.id), policy, now=now)
-    lead.score = result.score
+    if lead.score != result.score:  # an unchanged value would still cost a flush
+        lead.score = result.score
     parts = [part.to_json() for part in result.parts]
     await _store_score(session, {"lead_id": lead.id, "score": result.score, "parts": parts, "scored_at": now})
     return result

@@ -46,6 +46,10 @@ def test_need(text: str, value: str) -> None:
         ("10 to 20 staff, based in toronto", 20, "CA"),
         ("a Dutch company with 300 people", 300, "NL"),
         ("team of 8, we're in Austin, Texas", 8, "US"),
+        ("roughly 65 ppl, headquarters are in Lisbon", 65, "PT"),
+        ("we are software house, 240 developer, headquarter in Krakow", 240, "PL"),
+        ("a Danish engineering consultancy with 90 staff", 90, "DK"),
+        ("an Irish family-run practice of about 25 pax", 25, "IE"),
     ],
 )
 def test_company(text: str, employees: int, country: str) -> None:
@@ -57,6 +61,16 @@ def test_company(text: str, employees: int, country: str) -> None:
 def test_counts_of_other_things_are_not_headcount() -> None:
     fields = read("we run 12 clinics with 400 beds and 3 vans", asked="company")
     assert "employees" not in fields
+
+
+@pytest.mark.parametrize("text", ["I'm a developer.", "we have 1 engineer", "an engineer will join the call"])
+def test_a_single_person_named_by_role_is_not_headcount(text: str) -> None:
+    assert "employees" not in read(text, asked="company")
+
+
+def test_a_short_code_is_not_a_place() -> None:
+    # Abbreviations like "TU" are alternate names of towns somewhere; they must not place the company.
+    assert "country" not in read("I study at TU Munich and write about chatbots")
 
 
 def test_short_answers_depend_on_the_question() -> None:

@@ -16,9 +16,11 @@ from bot.facts import Fact
 _N = rf"(?:\d{{1,3}}(?:[,.]\d{{3}})+|\d+(?:[.,]\d)?\s?k\b|\d+|{SMALL_WORDS}|{NUMBER_WORDS})"
 _APPROX = r"(?:(?:about|around|roughly|approximately|approx\.?|ca\.?|circa|over|nearly|almost|some|~)\s*)?"
 _FUZZ = r"(?:\s*-?\s*(?:odd|ish|or\s+so|plus|\+))?"
-_PEOPLE = (r"(?:people|persons|employees|employes|employess|staff(?:ers|\s+members)?|FTEs?|workers?|team\s+members|colleagues|heads|"
+_PEOPLE = (r"(?:people|ppl|pax|persons|employees|employes|employess|staff(?:ers|\s+members)?|FTEs?|workers?|team\s+members|colleagues|heads|"
            r"members\s+of\s+staff|folks|personnel|souls|salari[ée]s|collaborateurs|mitarbeiter(?:innen)?|personas|empleados|personnes|employ[ée]s|pessoas|"
            r"funcion[áa]rios|medewerkers|dipendenti|anst[äa]llda|ansatte|pracownik[óo]w)\b")
+# "500 engineer", "20 employee": a singular after a figure above one, as often typed by non-native writers.
+_SINGULAR_STAFF = r"(?:employee|engineer|developer|consultant|worker|staff\s+member|person)"
 _RANGE = rf"(?:between\s+(?P<a>{_N})\s+and\s+)?(?P<b>{_N})(?:\s*(?:-|–|to)\s*(?P<c>{_N}))?"
 _OF_US = re.compile(rf"\b(?:the\s+)?{_APPROX}(?P<b>{_N}){_FUZZ}\s+of\s+us\b", re.I)
 _HEADCOUNT = [
@@ -29,6 +31,7 @@ _HEADCOUNT = [
     re.compile(rf"\b(?:team|company|firm|business|headcount|(?:staff|employee|people|head)\s*count|staff|workforce|organi[sz]ation|{_PEOPLE})\s*(?:of|is|are|size\s+(?:is|of)|of\s+about|:|=)?\s+(?:only\s+|just\s+|now\s+)?{_APPROX}(?P<b>{_N})\b"
                rf"(?!\s*(?:%|seats|users|clients|customers|offices|locations|sdrs?|bdrs?|reps?|agents?|aes?|developers|engineers|sales|stores|sites))", re.I),
     _OF_US,
+    re.compile(rf"\b{_APPROX}(?P<b>\d{{1,3}}(?:,\d{{3}})+|\d*[2-9]\d*|\d{{2,}}){_FUZZ}\s+{_SINGULAR_STAFF}(?=\s*[,.;!]|\s+(?:and|in|at|here|total)\b|\s*$)", re.I),
     re.compile(rf"\b{_APPROX}(?P<b>{_N}){_FUZZ}\s+(?:people\s+|employees\s+|staff\s+)?on\s+(?:the\s+|our\s+)?payroll\b", re.I),
     re.compile(rf"\b(?:we|they|I)\s+(?:currently\s+|now\s+)?employ\s+{_APPROX}(?P<b>{_N})\b(?!\s+(?:sales|sdrs?|bdrs?|reps?|agents?|engineers|developers))", re.I),
 ]
@@ -63,15 +66,15 @@ _NOT_HEADCOUNT_AFTER = re.compile(
 
 _GROUP_BEFORE = re.compile(r"\b(?:group|parent|holding|owned\s+by|part\s+of)\b[^.;]{0,30}$", re.I)
 _COMPANY_AFTER = re.compile(r"^\s*(?:[\w-]+\s+){0,2}(?:company|business|firm|agency|shop|practice|studio|startup|store|clinic|restaurant|group)\b", re.I)
-_CUE_HQ = r"(?:headquartered\s+in|hq(?:{0}d)?\s+(?:is\s+)?in|(?:hq|headquarters|head\s+office)\s*[:\-–]?(?=\s*(?-i:[A-Z]))|head\s+office\s+(?:is\s+)?in|main\s+office\s+(?:is\s+)?in|based\s+(?:in|out\s+of)|located\s+in)".format(APOS)
+_CUE_HQ = r"(?:headquarter(?:ed|s)?\s+(?:is\s+|are\s+)?in|hq(?:{0}d)?\s+(?:is\s+)?in|(?:hq|headquarters|head\s+office)\s*[:\-–]?(?=\s*(?-i:[A-Z]))|head\s+office\s+(?:is\s+)?in|main\s+office\s+(?:is\s+)?in|based\s+(?:in|out\s+of)|located\s+in)".format(APOS)
 _CUE_OTHER = r"(?:in\s+and\s+around|in|en|à|em|i|from|near|outside(?:\s+of)?|across|around|out\s+of|offices?\s+in|depots?\s+in|stores?\s+in|sites?\s+in|at)"
 _WORD = r"[^\W\d_][\w'’.-]*"
 # The place is a lookahead so "at an agency in Melbourne" still finds "in Melbourne".
 _PLACE_AFTER_CUE = re.compile(rf"\b(?P<cue>{_CUE_HQ}|{_CUE_OTHER})\s+(?=(?:the\s+)?(?P<place>{_WORD}(?:\s+{_WORD}){{0,3}}))", re.I)
 _PLACE_BEFORE_CUE = re.compile(rf"(?P<place>{_WORD}(?:\s+{_WORD}){{0,2}})\s*(?:-|\s)(?P<cue>HQ|headquarters|based|head\s+office|office)\b", re.I)
 _COUNTRY_WORD = re.compile(r"\b(?:UK|U\.K\.|US|U\.S\.A?\.?|USA|UAE|[A-Z][a-z]+(?:\s+[A-Z][a-z]+){0,2})\b")
-_DEMONYM = re.compile(r"\b(?P<d>[A-Z][a-z]+(?:\s+African)?)\s+(?:\w+\s+){0,2}?(?:company|firm|business|agency|startup|start-up|manufacturer|retailer|brand|group|chain|distributor|supplier|provider|school|clinic|hospital|bank|team|studio|shop|store)\b")
-_COMPANY_NOUN = re.compile(r"^\s+(?:\w+\s+)?(?:company|firm|business|agency|startup|start-up|group|subsidiary|entity|corporation|manufacturer)\b", re.I)
+_DEMONYM = re.compile(r"\b(?P<d>[A-Z][a-z]+(?:\s+African)?)\s+(?:[\w-]+\s+){0,2}?(?:company|firm|business|agency|consultancy|practice|startup|start-up|scale-?up|manufacturer|maker|retailer|brand|group|chain|distributor|wholesaler|supplier|provider|school|clinic|hospital|bank|team|studio|shop|store|cooperative|co-?op|charity|nonprofit|non-profit|university|college)\b")
+_COMPANY_NOUN = re.compile(r"^\s+(?:\w+\s+)?(?:company|firm|business|agency|consultancy|startup|start-up|group|subsidiary|entity|corporation|manufacturer)\b", re.I)
 _WE_ARE_DEMONYM = re.compile(rf"\bwe{APOS}?re\s+(?:a\s+)?(?P<d>[A-Z][a-z]+)\b(?!\s+\w)")
 _NOT_OURS = re.compile(r"\b(?:customers?|clients?|parent|sell(?:ing|s)?\s+(?:to|into|in)|ship(?:ping)?\s+to|expand\w*|vacation|holiday|trip|conference|visit\w*|talk|event|webinar|meetup|summit|expo|trade\s+show|fair|saw\s+you|met|moved\s+from|originally|born|partners?|competitors?|dealers?|sit|offices?\s+in\s+\w+\s+and)\b[^.]{0,30}$", re.I)
 _TRAILING_NOISE = re.compile(r"[.,;:!?)\"'’]+$")

@@ -28,15 +28,19 @@ _END = r"(?:(?:the\s+)?(?:end|close|middle|start|beginning)\s+of\s+(?:the\s+)?)"
 _ORD = r"(?:st|nd|rd|th)?"
 _NEXT_YEAR = r"(?P<ny>(?:,?\s+|\s+of\s+)next\s+year)"
 
-_MEETING = re.compile(r"\b(?:demo|(?<!\bmake\s)(?<!\bmake\sa\s)(?<!\bmake\sthe\s)(?<!\bmaking\sa\s)(?<!\bmaking\sthe\s)call|meeting|session|workshop|meet|talk|speak|catch\s+up|walk\s*through|webinar|minutes|invite|chat\s+(?:then|on|at)|available|free\s+(?:on|at))\b", re.I)
+_MEETING = re.compile(r"\b(?:demo|(?<!\bmake\s)(?<!\bmake\sa\s)(?<!\bmake\sthe\s)(?<!\bmaking\sa\s)(?<!\bmaking\sthe\s)call|meeting|session|workshop|meet|talk|speak|catch\s+up|walk\s*through|webinar|minutes|invite|chat\s+(?:then|on|at)|available|free\s+(?:on|at)|shortlist|report\s+back|circle\s+back|get\s+back\s+to|send\s+(?:you|her|him|them|over|across)|reply|respond)\b", re.I)
 _NOT_PAST_ED = "interested|based|located|focused|planned|scheduled|supposed|expected|required|needed|excited|committed|prepared|aimed|hoped"
 _PAST = re.compile(rf"\b(?:we|I|i|they)\s+(?:(?:just|already|recently|also|then|finally|originally|previously|actually)\s+)?(?!(?:{_NOT_PAST_ED}|need|feed|speed|proceed|succeed|exceed)\b)\w{{2,}}ed\b|\b(?:started|began|joined|since|was|were|ago|launched|moved|left|founded|established|had|did|went|last|used|previous(?:ly)?)\b|{APOS}d\s+been", re.I)
 # Internal planning is not a buying date: "finishing our 2027 planning in October".
 _PLANNING = re.compile(r"\b(?:planning|budget(?:ing)?\s+(?:round|cycle|season|process)|board\s+meeting|offsite|reorg\w*)\s*$", re.I)
+# The date the fiscal year starts, or an internal planning round, is no buying date ("our financial year starts in April").
+_NOT_A_BUYING_DATE = re.compile(
+    r"\b(?:(?:fiscal|financial|budget|tax)\s+year\s+(?:starts|begins|kicks\s+off|runs\s+from|rolls\s+over|resets|opens)|"
+    r"planning\s+(?:round|cycle|process|meeting|session|season)|budget(?:ing)?\s+(?:round|cycle|season|process))(?:\s+(?:is\s+)?(?:in|on|from|at))?\s*$", re.I)
 _BUDGETY = re.compile(r"[$€£¥₹]|\d\s?k\b|\bbudget|\bafford|\bmoney\b|\bfunds\b|\breforecast|\bfiscal|\bfinancial\s+year|\brevenue|\bspend", re.I)
 
 _INTENT = re.compile(
-    r"\b(?:buy|purchas\w*|sign\w*|decid\w*|decision|live|launch\w*|start\w*|implement\w*|roll\w*|set\s+up|in\s+place|"
+    r"\b(?:buy(?:s|ing)?|purchas\w*|sign\w*|decid\w*|decision|live|launch\w*|start\w*|implement\w*|roll\w*|set\s+up|in\s+place|"
     r"running|working|have|get|switch\w*|move|go|want|need|looking|plan\w*|aim\w*|ready|onboard\w*|like|hoping|hope|"
     r"asap|urgent\w*|immediately|timeline|timeframe|not\s+(?:before|until))\b", re.I)
 _NONE = re.compile(
@@ -48,13 +52,37 @@ _NOT_FOR = re.compile(rf"\bnot\s+(?:for|within|in)\s+(?:at\s+least\s+|another\s+
 _DAY_OF_MONTH = re.compile(r"\b(?:by|before|until|till|on|no\s+later\s+than)\s+the\s+(?P<d>[1-9]|[12]\d|3[01])(?:st|nd|rd|th)\b(?!\s+(?:of|century|floor|percent))", re.I)
 _NEW_YEAR = re.compile(r"\b(?:in|after|early\s+in|at\s+the\s+start\s+of)\s+the\s+new\s+year\b", re.I)
 _NOW = re.compile(r"(?<!\bnothing\s)(?<!\bnot\s)(?<!\bno\s)(?<!\bnot\sthat\s)\b(?:(?:ideally|like|needed\s+it|wanted\s+it|by)\s+yesterday|asap|a\.s\.a\.p\.?|as\s+soon\s+as\s+(?:possible|we\s+can)|right\s+away|immediately|urgent(?:ly)?|straight\s+away)\b", re.I)
-_NOT_BEFORE = re.compile(rf"(?:\bnot\s+(?:\w+\s+){{0,6}}?(?:before|until|till|til|this\s+side\s+of)|\bno\s+(?:earlier|sooner)\s+than|\bthis\s+side\s+of)\s+(?:(?:the\s+)?(?:end|start|beginning)\s+of\s+)?(?:(?P<mon>{_MONTH_RE})\s*)?(?P<y>20\d\d)\b", re.I)
+_NOT_BEFORE = re.compile(
+    rf"(?:(?:\bnot|\b\w+n{APOS}t|\bnothing|\bnever)\s+(?:[\w-]+\s+){{0,6}}?(?:before|until|till|til|this\s+side\s+of)|\bno\s+(?:earlier|sooner)\s+than|\bthis\s+side\s+of|"
+    rf"\b(?:frozen|on\s+hold|paused|locked|postponed|parked|shelved|deferred)\s+(?:\w+\s+){{0,2}}?(?:until|till|til|to)|\b(?:freeze|moratorium)\s+(?:\w+\s+){{0,2}}?(?:until|till|til)|\bpushed\s+(?:back\s+)?to)"
+    rf"\s+(?:(?:the\s+)?(?P<part>end|start|beginning|middle)\s+of\s+|(?P<part2>mid|early|late)[-\s]?)?(?:(?P<mon>{_MONTH_RE})\s*)?(?P<y>20\d\d)\b", re.I)
+# "won't be buying this year (or next)": a lower bound, not "never".
+_NOT_THIS_YEAR = re.compile(
+    r"^\s*(?:anything\s+|any\s+\w+\s+|another\s+\w+\s+|a\s+\w+\s+)?(?:this\s+(?:year|quarter|month|fiscal|financial)|before|until|till|yet|"
+    r"in\s+(?:20\d\d|Q[1-4]|the\s+next|the\s+coming|\w+\s+20\d\d))\b", re.I)
+_OR_NEXT = re.compile(r"^\s*(?:anything\s+|any\s+\w+\s+)?this\s+year\s+or\s+(?:the\s+)?next\b", re.I)
+# "no plans atm" answering "when?": no plan to buy.
+_NO_PLANS = re.compile(r"\bno\s+(?:real\s+|concrete\s+|firm\s+|immediate\s+)?plans?\b(?!\s+(?:for|to)\b)(?=\s*(?:atm|at\s+the\s+moment|right\s+now|for\s+now|currently|at\s+present|as\s+of\s+now|[.!,;]|$))", re.I)
+# "after the summer": a lower bound at the end of the season or holiday, no day.
+_AFTER_EVENT = re.compile(r"\b(?:after|once)\s+(?:the\s+)?(?P<e>summer|winter|spring|autumn|fall|holidays|holiday\s+season|christmas|xmas|new\s+year|easter)\b(?:\s+(?:break|holidays?|is\s+over))?", re.I)
+# "january-ish", "March or so": a month named alone.
+_MONTH_ISH = re.compile(rf"\b(?P<mon>{_MONTH_RE})(?:[-\s]?ish\b|\s+or\s+so\b|\s+probably\b|\s+at\s+the\s+latest\b)", re.I)
+# "end of month", "quarter-end", "EOM": this period's end.
+_PERIOD_END = re.compile(r"\b(?:(?:end|close)\s+of\s+(?P<u>month|quarter)|(?P<u2>month|quarter)[-\s]end|EO(?P<u3>[MQ]))\b(?!\s*(?:figures|report|close))", re.I)
 
 # "until 2029 at the earliest": a lower bound like "not before 2029".
 _AT_EARLIEST = re.compile(rf"\b(?:until|till|before|in)\s+(?:(?P<mon>{_MONTH_RE})\s*)?(?P<y>20\d\d)\s+at\s+the\s+earliest\b", re.I)
 
 # A date something else starts on ("peak season starts next month") is no deadline for buying.
-_EVENT_START = re.compile(r"\b(?:starts?|starting|begins?|beginning|kicks?\s+off|opens?|arrives?)\s+$", re.I)
+_EVENT_START = re.compile(
+    r"\b(?:starts?|starting|begins?|beginning|kicks?\s+off|opens?|arrives?|ends?|ending|expires?|expiring|lapses?|runs?\s+out|"
+    r"shuts?\s+down|shutting\s+down|(?:switch\w*|turn\w*|shut\w*)\s+(?:\w+\s+){0,3}off|closes?|closing|is\s+up|renews?|goes\s+away|(?:is|are)\s+(?:being\s+)?(?:switched|turned)\s+off)\s+$", re.I)
+
+# "we can't buy anything this year": a negated date is no deadline ("not later than June" still is).
+_NEGATED_BEFORE = re.compile(rf"(?:\bnot|\b\w+n{APOS}t|\bnever)(?:\s+(?!(?:later|after|beyond|longer|more|than)\b)\w[\w-]*){{0,5}}\s*$", re.I)
+_STARTS_AFTER = re.compile(r"\s*(?:starts|begins|kicks\s+off|comes\s+round|rolls\s+around)\b", re.I)
+# A contrast between two dates: the one after it is the plan ("our renewal is in January, but we aim to decide by Q2").
+_DATE_CONTRAST = re.compile(r"\b(?:but|however|though|whereas|realistically|more\s+realistically)\b", re.I)
 
 # A date named first and referred back to: "... ends 30 September and we need to commit before then".
 _THEN_DATE = re.compile(rf"\b(?:(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<mon>{_MONTH_RE})|(?P<mon2>{_MONTH_RE})\s+(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?)\b", re.I)
@@ -131,7 +159,13 @@ def _candidates(t: str, ref: date, asked: str | None, fy_start: int | None) -> l
 
     def pin(m: re.Match[str], when: date, precision: int = 3) -> None:
         days = (when - ref).days
-        if days >= 0 and not re.search(r"\bnot\s*$", t[: m.start()], re.I) and not re.match(r"\s*at\s+the\s+earliest", t[m.end() :], re.I):
+        not_buying = _NOT_A_BUYING_DATE.search(t[: m.start()][-60:])
+        if not_buying and not re.search(r"\b(?:before|by|until|till|ahead\s+of|in\s+time\s+for)\s+(?:\w+\s+){0,3}$", t[: m.start()][-60:][: not_buying.start()], re.I):
+            return  # "before our fiscal year starts on 1 April" is a deadline all the same
+        # "we can't buy this year" is no deadline; "it doesn't need to be live until June" still names one
+        negated = re.search(r"\bnot\s*$", t[: m.start()], re.I) or (
+            _NEGATED_BEFORE.search(t[: m.start()]) and not re.match(r"\s*(?:until|till|til|before|by)\b", m.group(), re.I))
+        if days >= 0 and not negated and not re.match(r"\s*at\s+the\s+earliest", t[m.end() :], re.I):
             out.append(_When(m.start(), m.group().strip(), days, bucket_for_days(days).value, True, precision))
 
     def past(m: re.Match[str]) -> bool:
@@ -139,7 +173,20 @@ def _candidates(t: str, ref: date, asked: str | None, fy_start: int | None) -> l
 
     budgety = _BUDGETY.search(t) is not None
     for m in _NONE.finditer(t) if not _NOT_BEFORE.search(t) else ():  # "not buying before 2028" is later, not never
+        if _NOT_THIS_YEAR.match(t[m.end() :]):  # "won't be buying this year": a lower bound, not never
+            if re.match(r"\s*(?:anything\s+|any\s+\w+\s+|another\s+\w+\s+|a\s+\w+\s+)?this\s+year\b", t[m.end() :], re.I):
+                year = ref.year + (2 if _OR_NEXT.match(t[m.end() :]) else 1)
+                out.append(_When(m.start(), m.group(), None, bucket_for_days((date(year, 1, 1) - ref).days).value, False))
+            continue
         out.append(_When(m.start(), m.group(), None, "none", False))
+    if asked == "timeline":
+        for m in _NO_PLANS.finditer(t):
+            out.append(_When(m.start(), m.group(), None, "none", False))
+    for m in _AFTER_EVENT.finditer(t):
+        e = m.group("e").lower()
+        md = {"summer": (8, 31), "winter": (2, 28), "spring": (5, 31), "autumn": (11, 30), "fall": (11, 30), "easter": (4, 15)}.get(e, (1, 1))
+        when = _next_occurrence(ref, lambda y, md=md: date(y, *md) if md != (1, 1) else date(y + 1, 1, 1), None, False)
+        out.append(_When(m.start(), m.group(), None, bucket_for_days((when - ref).days).value, False))
     for m in _NOW.finditer(t):
         out.append(_When(m.start(), m.group(), None, "now", False))
     for m in _NOT_FOR.finditer(t):
@@ -148,7 +195,8 @@ def _candidates(t: str, ref: date, asked: str | None, fy_start: int | None) -> l
         out.append(_When(m.start(), m.group(), None, bucket_for_days(days).value, False))
     for m in [*_NOT_BEFORE.finditer(t), *_AT_EARLIEST.finditer(t)]:
         y = int(m.group("y"))
-        mon = _MONTHS[m.group("mon").lower().rstrip(".")] if m.group("mon") else 1
+        part = (m.groupdict().get("part") or m.groupdict().get("part2") or "").lower()
+        mon = _MONTHS[m.group("mon").lower().rstrip(".")] if m.group("mon") else {"middle": 6, "mid": 6, "late": 9, "end": 12}.get(part, 1)
         days = (date(y, mon, 1) - ref).days
         out.append(_When(m.start(), m.group(), None, bucket_for_days(max(days, 0)).value if days > 30 else "now", False))
     bare = _BARE_REL.fullmatch(t) if asked == "timeline" else None
@@ -176,6 +224,16 @@ def _candidates(t: str, ref: date, asked: str | None, fy_start: int | None) -> l
         if n != int(n) and unit == "month":
             delta = relativedelta(days=int(round(n * 30.4)))
         pin(m, ref + delta)
+    for m in _MONTH_ISH.finditer(t):
+        if not past(m) and m.group("mon").lower() != "may":
+            mon = _MONTHS[m.group("mon").lower().rstrip(".")]
+            pin(m, _next_occurrence(ref, lambda y, mon=mon: _month_end(y, mon), None, False))
+    for m in _PERIOD_END.finditer(t):
+        unit = (m.group("u") or m.group("u2") or m.group("u3")).lower()
+        if unit in ("month", "m"):
+            pin(m, _month_end(ref.year, ref.month))
+        else:
+            pin(m, _quarter_end(ref.year, (ref.month - 1) // 3 + 1), 2)
     for m in _WEEK.finditer(t):
         sunday = ref + timedelta(days=6 - ref.weekday())
         pin(m, sunday + timedelta(days=7) if m.group("which").lower() == "next" else sunday)
@@ -219,6 +277,12 @@ def _candidates(t: str, ref: date, asked: str | None, fy_start: int | None) -> l
         if past(m) or (budgety and (m.group("cue") or "").lower().startswith("for")):
             continue  # "$10k set aside for Q3" is a budget's period, not a buying date
         q = int(m.group("q")) if m.group("q") else {"first": 1, "second": 2, "third": 3, "fourth": 4, "1st": 1, "2nd": 2, "3rd": 3, "4th": 4}[m.group("qw").lower()]
+        cue = (m.group("cue") or "").lower()
+        if re.search(r"\b(?:start|beginning)\b", cue) or (cue.startswith("before") and _STARTS_AFTER.match(t[m.end() :])):
+            # "by the start of Q4" is its first day, "before Q4 starts" the day before
+            first = lambda y, q=q: _quarter_end(y, q) - relativedelta(months=3, day=31) + timedelta(days=1 if "before" not in cue else 0)  # noqa: E731
+            pin(m, _next_occurrence(ref, first, _year(m.group("y"), ref), bool(m.group("ny"))), 2)
+            continue
         pin(m, _next_occurrence(ref, lambda y, q=q: _quarter_end(y, q), _year(m.group("y"), ref), bool(m.group("ny"))), 2)
     for m in _HALF.finditer(t):
         h = int(m.group("h")) if m.group("h") else (1 if m.group("hw").lower() == "first" else 2)
@@ -239,7 +303,10 @@ def _candidates(t: str, ref: date, asked: str | None, fy_start: int | None) -> l
             continue
         pin(m, _next_occurrence(ref, lambda y, mon=mon, day=day: _safe_date(y, mon, day), _year(m.group("y"), ref), bool(m.group("ny"))))
     for m in _THEN_DATE.finditer(t):  # "the fiscal year ends 30 September and we must commit before then"
-        if _BEFORE_THEN.search(t[m.end() :]) and not past(m):
+        then = _BEFORE_THEN.search(t[m.end() :])
+        if then and re.search(rf"(?:\bnot|n{APOS}t|\bnothing|\bnever|\bno\s+\w+)\b[^.;]*$", t[m.end() : m.end() + then.start()], re.I):
+            continue  # "nothing gets signed before then": a lower bound, not the deadline
+        if then and not past(m):
             mon = _MONTHS[(m.group("mon") or m.group("mon2")).lower().rstrip(".")]
             day = int(m.group("d1") or m.group("d2"))
             if day <= 31:
@@ -295,7 +362,13 @@ def read_timeline(parts: list[Clause], ref: date, asked: str | None, full_text: 
             continue  # unasked, a date needs a buying verb beside it ("we're hiring this quarter" is not one)
         if _MEETING.search(clause.text) and not _NONE.search(clause.text) and not _NOW.search(clause.text):
             continue
-        for w in sorted(_candidates(clause.text, ref, asked, fy_start), key=lambda w: w.pos):
+        found = sorted(_candidates(clause.text, ref, asked, fy_start), key=lambda w: w.pos)
+        dated = [w for w in found if w.pinned]
+        if len(dated) > 1:
+            cut = max((c.start() for c in _DATE_CONTRAST.finditer(clause.text) if dated[0].pos < c.start() < dated[-1].pos), default=None)
+            if cut is not None:
+                found = [w for w in found if not (w.pinned and w.pos < cut)]
+        for w in found:
             if w.bucket == "now" and not w.pinned and not pinned:
                 now_first = True
             if w.pinned and not _EVENT_START.search(clause.text[: w.pos]):

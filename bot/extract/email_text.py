@@ -78,8 +78,12 @@ def _quoted(line: str) -> bool:
 
 def _prose(line: str) -> bool:
     """A written sentence, not a contact line: "We are a company with 500-1000 employees." has a figure
-    that looks like a phone number, but a signature line has no sentence of eight words ending in a full stop."""
-    return "|" not in line and "@" not in line and len(line.split()) >= 8 and _SENTENCE_END.search(line) is not None
+    that looks like a phone number, but a signature line has no sentence of eight words ending in a full stop
+    (nor one of twelve words around an email address)."""
+    words = len(line.split())
+    if "|" in line or words < 8 or _SENTENCE_END.search(line) is None:
+        return False
+    return words >= 12 or not re.search(r"@|https?://|www\.", line)  # an address inside a long sentence is still prose
 
 
 def _signature_start(lines: list[str]) -> int:

@@ -14,17 +14,23 @@ from bot.facts import Fact
 
 _I = rf"(?:\bI|\bi)(?:{APOS}(?:ll|m|d)|\s+(?:will|would|can|do|am|alone))?"
 _BOSS = (r"(?:ceo|cfo|coo|cro|cto|cmo|vp|vice\s+president|director|head|boss|manager|board|owner|founder|president|"
+         r"principal|headteacher|head\s+teacher|dean|superintendent|chair(?:man|woman|person)?|trustees|governors|council|"
          r"procurement|purchasing|finance|legal|partner|partners|md|gm|committee|leadership(?:\s+team)?|management|"
          r"he|she|they|who)")
-_LOW_ROLE = r"(?:junior\s+)?(?:intern|trainee|receptionist|assistant|admin\w*|temp|secretary|apprentice|volunteer|work\s+experience)"
+_LOW_ROLE = (r"(?:(?:junior|personal|executive|office|team|marketing|sales|administrative|virtual|summer|part-time|unpaid|new|"
+             rf"master{APOS}?s|phd|mba|university|uni|college|grad|graduate|undergrad(?:uate)?)\s+)?(?:student|intern|trainee|receptionist|assistant|admin\w*|temp|secretary|apprentice|volunteer|work\s+experience)")
 
+# A junior role alone: no part in the purchase, unless the message says they evaluate or recommend.
+_LOW = re.compile(
+    rf"\b(?:just|only)\s+(?:an?\s+)?(?:intern|student|trainee|temp)\b|\b(?:nur|solo|seulement|apenas|bara)\s+(?:ein\s+|una?\s+|un\s+)?(?:praktikant\w*|stagiaire|becari[oa]|estagi[áa]ri[oa]|stagista)\b|{_I}\s*(?:{APOS}m|am)?\s*(?:just\s+|only\s+)?(?:an?|the)\s+{_LOW_ROLE}\b", re.I)
 _NONE = re.compile(
-    rf"\b(?:just|only)\s+(?:an?\s+)?(?:intern|student|trainee|temp)\b|{_I}\s*(?:{APOS}m|am)\s+(?:just\s+|only\s+)curious\b|\b(?:nur|solo|seulement|apenas|bara)\s+(?:ein\s+|una?\s+|un\s+)?(?:praktikant\w*|stagiaire|becari[oa]|estagi[áa]ri[oa]|stagista)\b|{_I}\s*(?:{APOS}m|am)?\s*(?:just\s+|only\s+)?(?:an?|the)\s+{_LOW_ROLE}\b|"
-    rf"\b(?:won{APOS}?t|will\s+not|wouldn{APOS}?t)\s+be\s+(?:buying|picking|choosing|deciding|signing|involved|the\s+one)|\bnot\s+the\s+right\s+(?:person|contact|one)\b|"
+    rf"{_I}\s*(?:{APOS}m|am)\s+(?:just\s+|only\s+)curious\b|"
+    rf"{_I}\s*(?:don{APOS}?t|do\s+not|never)\s+(?:decide|choose|pick|buy|sign|approve)\s+or\s+(?:evaluate|recommend|choose|pick|buy|sign|review|research)\b|"
+    rf"\b(?:won{APOS}?t|will\s+not|wouldn{APOS}?t)\s+be\s+(?:picking|choosing|deciding|signing|involved|the\s+one)|\bnot\s+the\s+right\s+(?:person|contact|one)\b|"
     rf"\b(?:don{APOS}?t|do\s+not|never)\s+get\s+involved\s+(?:in|with)\b|\bno\s+(?:involvement|vote)\s+in\b|\bnot\s+my\s+area\b|"
     rf"\b(?:no|zero|don{APOS}?t\s+(?:get|have)\s+(?:any|a)|do\s+not\s+(?:get|have)\s+(?:any|a)|nothing)\s+(?:say|input|influence|part|vote|involvement)\b|"
     rf"\bnothing\s+to\s+do\s+with\s+(?:the\s+)?(?:buying|purchas|decision|procurement|tool)|"
-    rf"\bnot\s+involved\s+in\s+(?:the\s+)?(?:buying|purchas|decision)|\bno\s+(?:role|part)\s+in\s+(?:the\s+)?(?:buying|purchas|decision)|"
+    rf"\bnot\s+(?:\w+\s+)?involved\s+(?:in|with)\s+(?:the\s+|any\s+)?(?:[\w-]+\s+){{0,2}}?(?:buying|purchas\w*|decision\w*|procurement|choos\w*|select\w*|vendor\s+selection)|\bno\s+(?:role|part|say)\s+in\s+(?:the\s+)?(?:[\w-]+\s+){{0,2}}?(?:buying|purchas\w*|decision\w*|choos\w*|select\w*|pick\w*|procurement)|"
     rf"\b(?:not|never)\s+(?:my|me)\s+(?:department|area)\b|\b(?:just|only)\s+helping\s+(?:out\b|a\s+friend|my\s+\w+)|\bjust\s+(?:passing|forwarding)\s+(?:this|it|your\s+\w+)\s*(?:along|on)?\b|{_I}\s+(?:just|only)\s+(?:run|work|do|handle|look\s+after|man)\s+(?:the\s+|on\s+the\s+|in\s+the\s+)?(?:front\s+desk|reception|admin|warehouse|phones|tills?|shop\s+floor)\b", re.I)
 
 # Someone else approves: the writer takes part at most.
@@ -56,7 +62,8 @@ _DEFERS = re.compile(
 
 # Taking part: evaluating, researching, recommending. A writer who also signs is still the decision maker.
 _TAKES_PART = re.compile(
-    rf"\b(?:gather|collect|compil|pull)\w*\s+(?:some\s+)?(?:info|information|options|quotes|pricing|details)\s+for\b|"
+    rf"\b(?:gather|collect|compil|pull)\w*\s+(?:some\s+|a\s+few\s+)?(?:info|information|options|quotes|pricing|details|proposals)\s+for\b(?!\s+(?:now|the\s+moment|the\s+time\s+being|later|our\s+own))|"
+    rf"{_I}\s*(?:{APOS}m|am)\s+(?:just\s+|currently\s+|now\s+)?(?:gather|collect|compil|pull)\w*\s+(?:together\s+)?(?:some\s+|a\s+few\s+)?(?:options|quotes|pricing|proposals|vendors|tools)\b|"
     rf"\b(?:assess|evaluat|review|compar|trial)\w*\s+(?:\w+\s+)?(?:tools|options|vendors|solutions|products)\b|\bpresent\s+(?:the\s+|my\s+|a\s+)?(?:options|shortlist|findings|recommendation)|"
     rf"\b(?:handling|running|managing|coordinating)\s+(?:this|the)\s+(?:tender|rfp|rfq|procurement\s+process|evaluation|selection)\b|\badvis\w*\s+(?:the\s+|our\s+|my\s+)?(?:client|customer|them|management|board|ceo|company)\b|\b(?:writ|draft)\w*\s+(?:up\s+)?(?:the\s+)?(?:requirements|rfp|spec|brief)\b|\bmake\s+(?:my|the|a|our)\s+case\b|\bbusiness\s+case\b|\bmade\s+my\s+case\b|\bpushing\s+for\s+it\b|\bone\s+of\s+(?:\d+|two|three|four|five|six|several)\s+(?:voices|votes|people|decision)|"
     rf"\bhave\s+a\s+say\b|\bpart\s+of\s+the\s+(?:decision|buying|selection|evaluation|review)\b|\bchampion\w*\s+(?:it|this|the\s+\w+)\b|\b(?:of\s+which\s+I\s+am|I{APOS}m|I\s+am)\s+(?:one|a|just\s+one)\s+(?:member|voice|vote)\b|\bI\s+(?:sit|serve)\s+on\s+(?:the|that|this|our)\s+(?:\w+\s+)?(?:committee|panel)\b|\b(?:do|doing)\s+the\s+research\b|\bmanag\w+\s+the\s+(?:evaluation|selection|process)\b|"
@@ -66,7 +73,7 @@ _TAKES_PART = re.compile(
 
 _ONLY_ONE = r"(?:only|sole)\s+(?:one|person)\s+(?:who|that)\s+(?:signs?|approves?|decides?)"
 _DECIDER = re.compile(
-    rf"{_I}\s*(?:sign|decide|approve|make\s+(?:the\s+)?(?:final\s+)?(?:call|decision|purchasing\s+decisions?)|"
+    rf"{_I}\s*(?:just\s+|only\s+|then\s+)?rubber[- ]?stamps?\b|{_I}\s*(?:sign|decide|approve|make\s+(?:the\s+)?(?:final\s+)?(?:call|decision|purchasing\s+decisions?)|"
     rf"(?:have|own|{APOS}ve\s+got|have\s+got|got)\s+(?:the\s+)?(?:final\s+say|last\s+word|final\s+word|budget|sign[- ]?off)|call\s+the\s+shots|"
     rf"(?:be\s+)?sign(?:ing)?\s+(?:off|it|this|the)|(?:be\s+)?the\s+one\s+signing|can\s+approve)\b|"
     rf"\b(?:it{APOS}?s|that{APOS}?s|is)\s+(?:my|me)\s+(?:call|decision|sign[- ]?off|signature)\b|\b(?:sits|comes|falls|is)\s+(?:in|within|under|out\s+of)\s+my\s+(?:budget|remit|p&l|cost\s+cent(?:er|re))\b|\bmy\s+(?:call|decision)\b(?!\s+(?:with|to))|"
@@ -79,12 +86,17 @@ _DECIDER = re.compile(
     rf"(?:{_I}|\bme)\b[^.;]{{0,40}}\b{_ONLY_ONE}|\b{_ONLY_ONE}[^.;]{{0,40}}\b(?:me|I)\b|"
     rf"\b(?:decision|call)\s+(?:is\s+)?(?:made\s+|taken\s+)?(?:by|with)\s+me\b|\b{_I}\s*(?:decide|pick|choose)\s+(?:on|which|what)\b", re.I)
 _TITLE_DECIDER = re.compile(
-    rf"{_I}\s*(?:{APOS}m|am)?\s*(?:the\s+|a\s+)?(?:sole\s+|co-?)?(?:(?:practice|business|company|shop|store|clinic|agency|studio|firm|restaurant|salon|franchise)\s+)?(?:owner|founder|ceo|md|gesch[äa]ftsf[üu]hrer(?:in)?|inhaber(?:in)?|directeur\s+g[ée]n[ée]ral|pdg|g[ée]rante?|director\s+general|gerente\s+general|due[ñn][oa]|propriet[áa]ri[oa]|titolare|amministratore\s+delegato|chief\s+executive|managing\s+director|managing\s+partner|president|proprietor)\b(?!{APOS}s)|\bI\s+(?:run|own)\s+(?:a|an|the|this|our|my)\s+(?:[\w-]+\s+){{0,3}}?(?:company|business|firm|shop|practice|agency|store|clinic|studio)\b|"
+    rf"{_I}\s*(?:{APOS}m|am)?\s*(?:the\s+|a\s+)?(?:sole\s+|co-?)?(?:(?:practice|business|company|shop|store|clinic|agency|studio|firm|restaurant|salon|franchise)\s+)?(?:owner|founder|ceo|md|gesch[äa]ftsf[üu]hrer(?:in)?|inhaber(?:in)?|directeur\s+g[ée]n[ée]ral|pdg|g[ée]rante?|director\s+general|gerente\s+general|due[ñn][oa]|propriet[áa]ri[oa]|titolare|amministratore\s+delegato|chief\s+executive|managing\s+director|managing\s+partner|president|proprietor)\b(?!{APOS}s)|\bI\s+(?:just\s+|only\s+)?(?:run|own)\s+(?:a|an|the|this|our|my)\s+(?:[\w-]+\s+){{0,3}}?(?:company|business|firm|shop|practice|agency|store|clinic|studio)\b|"
     rf"\bas\s+(?:the\s+)?(?:ceo|owner|founder|md|managing\s+director|managing\s+partner)\b|"
     rf"\b(?:je\s+suis|ich\s+bin|soy|sou|sono|jag\s+är)\s+(?:le\s+|la\s+|der\s+|die\s+|el\s+|la\s+|o\s+|a\s+|il\s+)?(?:propriétaire|fondat\w+|gesch[äa]ftsf[üu]hrer\w*|inhaber\w*|directeur\s+g[ée]n[ée]ral|pdg|g[ée]rante?|director\s+general|gerente\s+general|due[ñn][oa]|dono|titolare|ceo|vd)\b", re.I)
 _SELF_BEFORE = re.compile(rf"{_I}\s*(?:{APOS}m|am)?\s+(?:the|a|an)\s+(?:[\w-]+\s+){{0,2}}[\w-]*$", re.I)
 _MONEY_APPROVAL = re.compile(r"\b(?:budget|spend|spending|money|funds?|funding|finance|business\s+case|numbers)\b", re.I)
 _NEGATED = re.compile(r"\b(?:no|without|not\s+a|no\s+need\s+for\s+(?:a|the)?)\s*$", re.I)
+
+
+# Someone else only chooses or evaluates; approving is not in their cue.
+_CHOOSES_ONLY = re.compile(r"^(?!.*\b(?:sign|approv|decid|decision|final|budget|purse|call|say)\w*).*\b(?:pick|choos|select|evaluat|recommend|shortlist|research|find)\w*", re.I)
+_APPROVES = re.compile(r"\b(?:rubber[- ]?stamp|sign|approv|authori[sz])\w*", re.I)
 
 
 def read_authority(parts: list[Clause], asked: str | None) -> tuple[list[Fact], bool]:
@@ -97,7 +109,7 @@ def read_authority(parts: list[Clause], asked: str | None) -> tuple[list[Fact], 
     defers_clause = ""
     for clause in parts:
         t = clause.text
-        for name, rx in (("none", _NONE), ("defers", _DEFERS), ("signs", _DECIDER), ("takes_part", _TAKES_PART), ("title", _TITLE_DECIDER)):
+        for name, rx in (("none", _NONE), ("low", _LOW), ("defers", _DEFERS), ("signs", _DECIDER), ("takes_part", _TAKES_PART), ("title", _TITLE_DECIDER)):
             if name in found:
                 continue
             for m in rx.finditer(t):
@@ -117,6 +129,13 @@ def read_authority(parts: list[Clause], asked: str | None) -> tuple[list[Fact], 
                 break
     if asked == "budget" and set(found) == {"defers"} and _MONEY_APPROVAL.search(defers_clause):
         return [], False  # "the spend needs the board's approval" answers the budget question, not who the writer is
+    if "low" in found:
+        # "I'm an intern, my manager asked me to compare a few options": a junior who evaluates takes part.
+        role = found.pop("low")
+        if "none" not in found and "takes_part" not in found:
+            found["none"] = role
+    if "signs" in found and "defers" in found and _CHOOSES_ONLY.search(found["defers"][0]) and _APPROVES.search(found["signs"][0]):
+        del found["defers"]  # "our head of sales picks the tools, I just rubber-stamp it": the writer approves
     for name, value in (("none", "none"), ("defers", "influencer"), ("signs", "decision_maker"), ("title", "decision_maker"), ("takes_part", "influencer")):
         if name in found:
             evidence, conf = found[name]

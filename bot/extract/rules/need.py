@@ -23,7 +23,7 @@ _NOT_A_BUYER = (
     rf"\b(?:show|help)\s+you\s+(?:how|get)\b|\bfree\s+audit\b|\bpartnership\s+opportunit|\buni(?:versity)?\s+(?:assignment|project)\b|"
     rf"\bI{APOS}?m\s+(?:actually\s+|just\s+)?(?:a|an)\s+(?:journalist|reporter|blogger|writer|analyst|researcher)\b|\bwriting\s+(?:an?\s+)?(?:article|story|piece|blog\s+post|report)\s+(?:about|on)\b|"
     rf"\b(?:companies|businesses|teams|firms|brands|agencies)\s+like\s+(?:yours|you)\b|\breaching\s+out\s+(?:because|to\s+(?:introduce|offer|see\s+if\s+you))\b|\bwould\s+you\s+be\s+open\s+to\s+a\s+(?:quick\s+)?(?:\d+|fifteen|ten|twenty|thirty)[- ]?min\w*\b|"
-    rf"\bschool\s+(?:assignment|project)\b|\b(?:my|a|our)\s+(?:thesis|dissertation|coursework|class\s+project)\b"
+    rf"\bschool\s+(?:assignment|project)\b|\b(?:my|a|our)\s+(?:[\w-]+{APOS}?s?\s+)?(?:thesis|dissertation|coursework|class\s+project)\b"
 )
 NOT_A_BUYER = re.compile(_NOT_A_BUYER, re.I)
 
@@ -37,6 +37,8 @@ _NO_NEED = re.compile(
     rf"\bnothing\s+(?:is\s+|{APOS}s\s+)?(?:broken|wrong)\b|\b(?:team|tool|system|process|setup|vendor|person|agency|partner)\s+(?:that|who|which)\s+(?:already\s+)?(?:handles?|covers?|does|manages?)\s+(?:this|it|that|them)\s+(?:well|fine|already|perfectly)\b|"
     rf"\bwe{APOS}?re\s+(?:good|all\s+set|covered|fine|sorted)\b(?!\s+(?:at|with))|"
     rf"\b(?:don{APOS}?t|do\s+not|doesn{APOS}?t|won{APOS}?t)\s+(?:really\s+|actually\s+)?need\s+(?:a|an|any|anything|this|it|the|your|one|such|more)\b|"
+    rf"\b(?:don{APOS}?t|do\s+not|doesn{APOS}?t)\s+(?:really\s+|actually\s+)?need\s+(?:[\w-]+\s+){{0,2}}?(?:qualification|qualifying|scoring|routing|triage|chatbots?|bots?|tools?|software|platforms?|automation|help\s+with\s+(?:that|this|leads|qualification))\b|"
+    rf"\b(?:does|doing|do|did)\s+(?:exactly\s+|just\s+|precisely\s+|pretty\s+much\s+)?what\s+we\s+need\b|\b(?:won{APOS}?t|will\s+not|don{APOS}?t|do\s+not)\s+(?:be\s+)?(?:buying|need(?:ing)?|looking\s+(?:at|for))\s+(?:another|a\s+second|a\s+separate|an\s+additional|any\s+other)\s+(?:\w+\s+)?(?:tool|solution|product|platform|vendor|system)\b|"
     rf"\b(?:don{APOS}?t|do\s+not)\s+(?:really\s+)?(?:think|believe|see)\s+(?:that\s+)?we\s+(?:need|have\s+a\s+use)|"
     rf"\bno\s+(?:real\s+)?(?:need|use)\s+for\b|\bnot\s+(?:interested|a\s+fit|relevant)\b|\bjust\s+(?:browsing|looking\s+around)\b|\b(?:setup|tool|system|solution|process|bot|crm)\s+(?:works|is\s+working|does\s+the\s+job)(?:\s+\w+)?\s+(?:great|fine|well|perfectly)|"
     rf"\b(?:wrong|not\s+(?:a|the)\s+(?:right|good))\s+(?:fit|product|tool|vendor|match|ad|link|page|form|company)|\b(?:not|isn{APOS}?t)\s+what\s+(?:we|I)\s+(?:need|want|{APOS}?re\s+(?:after|looking\s+for)|are\s+(?:after|looking\s+for))|"
@@ -52,13 +54,17 @@ _NO_NEED = re.compile(
 _WEAK_NO_NEED = re.compile(
     rf"\bnothing\s+(?:is\s+|{APOS}s\s+)?(?:broken|wrong)\b|\b(?:team|tool|system|process|setup|vendor|person|agency|partner)\s+(?:that|who|which)\s+(?:already\s+)?(?:handles?|covers?|does|manages?)\s+(?:this|it|that|them)\s+(?:well|fine|already|perfectly)\b|"
     rf"\b(?:it|that|this|things?|everything|all){APOS}?s?\s+(?:is\s+|are\s+)?(?:fine|ok|okay|working(?:\s+(?:fine|well))?|manageable)\b|\b(?:very|perfectly|totally)\s+manageable\b|"
-    rf"\bkeep\s+up\s+(?:just\s+)?fine\b|\bno\s+(?:real|big|major|actual|particular)\s+(?:problems?|issues?|pain(?:\s+points?)?)\b|\bno\s+complaints\b|\ball\s+good\b", re.I)
+    rf"\bkeep\s+up\s+(?:just\s+)?fine\b|\bin\s+(?:good|great|decent)\s+shape\b|\bunder\s+control\b|\bon\s+top\s+of\s+(?:it|things|this|that)\b|"
+    rf"\b(?:already\s+)?qualif(?:y|ies)\s+(?:everything|every\s+(?:lead|enquiry|inquiry)|them\s+all|all\s+(?:of\s+them|leads|enquiries))\b|\bno\s+(?:real|big|major|actual|particular)\s+(?:problems?|issues?|pain(?:\s+points?)?)\b|\bno\s+complaints\b|\ball\s+good\b", re.I)
 
 # Products outside lead handling: wanting one of these is "no need" unless a lead word is there too.
 _OFF_DOMAIN = re.compile(
     r"\b(?:hr|human\s+resources|payroll|payslips?|employee\s+questions|ticketing|help\s?desk|support\s+tickets?|"
     r"customer\s+support\s+(?:tool|system|ticketing)|accounting|bookkeeping|faqs?(?:\s+bot)?|customer\s+service|existing\s+customers|internal\s+(?:it|support|helpdesk|help\s+desk|comms|communications)|it\s+support|service\s+desk|invoic\w+|inventory|timesheets?|"
     r"rostering|recruiting\s+software|applicant\s+tracking|ats)\b|\bnot\s+sales\b", re.I)
+
+# Wanting something, however phrased: "we need payroll software", "after an HR tool".
+_WANTS = re.compile(r"\b(?:need|needs|want|wants|require|requires|looking\s+for|after|seeking|searching\s+for|in\s+the\s+market\s+for)\b", re.I)
 
 # What the product handles: leads and the people and steps around them.
 _LEAD_OBJECT = re.compile(
@@ -76,7 +82,7 @@ _PROBLEM = re.compile(
     rf"\bturn\s+out\s+to\s+be\b|\b(?:students|job\s+seekers|competitors)\b|\bby\s+hand\b|\bmanual(?:ly)?\b|\bslow\b|\bdelay\w*|\bbacklog\b|\bpil(?:e|es|ing)\s+up\b|"
     rf"(?<!\bno\s)(?<!\bno\sreal\s)(?<!\bno\sbig\s)(?<!\bno\smajor\s)(?<!\bno\sactual\s)\b(?:issue|problem|pain|headache|challenge|bottleneck|nightmare|mess)\b|\bignored\b|\bnever\s+(?:get|hear)|\bbehind\b|\b(?:gone|go|goes|going|went|gets?|got|getting)\s+(?:\w+\s+)?cold\b|\bghost\w*|\bover\s+and\s+over\b|\bagain\s+and\s+again\b|\brepetitive\b|\bsame\s+(?:\w+\s+)?questions\b|\bcan{APOS}?t\s+(?:tell|distinguish|separate)\b|\black(?:s|ing)?\b|\bno\s+(?:proper|good|real|easy|reliable|clear)\s+(?:way|process|system)\b|\b(?:don{APOS}?t|do\s+not|never|didn{APOS}?t)\s+(?:show|turn)(?:\s+up)?\b|\bout\s+of\s+(?:office\s+)?hours\b|\bafter[- ]hours\b|\bovernight\b|\bat\s+night\b|\bweekends?\b|\bprioriti[sz]\w*|\bcould\s+be\s+(?:a\s+lot\s+|much\s+|way\s+)?(?:better|faster|quicker|smarter)\b|\b(?:argu(?:e|es|ing)|fight(?:s|ing)?|blam(?:e|es|ing)|friction|disagree\w*)\b|\b(?:unhappy|dissatisfied|frustrated|fed\s+up|not\s+happy)\b|\bend\s+up\s+(?:doing|handling|answering|chasing|sorting)\b|\buse\s+of\s+(?:their|our|my|his|her)\s+time\b|\b(?:(?:don{APOS}?t|do\s+not)\s+know|(?:nobody|no\s+one|noone)\s+knows)\s+(?:who|which|whether)\b|\bnever\s+(?:talk|speak|hear)\b|\b(?:the\s+)?only\s+one\s+(?:answering|handling|responding|replying|doing)\b|\blate\s+at\s+night\b|\bnever\s+(?:show|turn)\s+up\b|"
     rf"\b(?:hours|days|a\s+week|weeks)\s+(?:to|before|later)\b|\b\d+\s+(?:hours|days)\b|\blike\s+\d+\s+days\b|\bcompetitors?\b|\bdoesn{APOS}?t\s+scale\b|\btoo\s+late\b|"
-    rf"\b(?:awful|terrible|poor|bad|horrible|abysmal|dreadful|low|lousy)\b|\bsit(?:s|ting)?\s+(?:there|in|for|around|unanswered|untouched|idle|until|till|over)\b|"
+    rf"\b(?:awful|terrible|poor|bad|horrible|abysmal|dreadful|low|lousy)\b|\bnot\s+(?:very\s+|so\s+|that\s+|really\s+)?(?:good|serious|qualified)(?:\s+quality)?\b|\bsit(?:s|ting)?\s+(?:there|in|for|around|unanswered|untouched|idle|until|till|over)\b|"
     rf"\bspend(?:s|ing)?\s+(?:\w+\s+)?(?:hours|days|ages|too\s+much|half|most|all|whole|entire)\b|\bcan{APOS}?t\s+afford\s+us\b|\bdead\b|\bchas(?:e|es|ing)\b|\btakes?\s+(?:us\s+|them\s+)?(?:\S+\s+){{0,3}}?(?:hours|days|weeks|ages|forever)\b|\bburn(?:s|ing)?\s+(?:their|our|my|the)\b|\bonly\s+want(?:ed|s)?\s+(?:a|the|to)\b|\b(?:no\s+idea|can{APOS}?t\s+tell|hard\s+to\s+(?:tell|know))\s+(?:which|who|whether|if)\b|"
     rf"\b(?:bought|buy|went|go|signed|hired?|booked)\s+(?:\w+\s+)?(?:from|with|to)\s+(?:another|someone\s+else|a\s+competitor|the\s+competition|the\s+\w+\s+down\s+the\s+road)|\bdown\s+the\s+road\b", re.I)
 
@@ -88,6 +94,7 @@ _STRONG_PROBLEM = re.compile(
 _GOAL = re.compile(
     rf"\b(?:we|i|they)(?:{APOS}d|\s+would)\s+(?:like|love|prefer|rather|benefit\s+from)\b|\b(?:we|i)\s+(?:really\s+|badly\s+|urgently\s+)?(?:need|want|must|have\s+to|hope|aim|plan)\s+(?:to|reps?|sdrs?|bdrs?|sales|leads?|each|only|something|a|some|an|the|our|all|every|them|it|proper|better|more|real|faster|smarter|automatic|automated)\b|\b(?:was|were|are|am|{APOS}m|{APOS}re)\s+(?:after|hoping\s+for)\b|"
     rf"\b(?:looking|search(?:ing)?|seeking|hoping|trying|aiming)\s+(?:for|to)\b|\bwe\s+search\b|\b(?:find|get|need|want)\s+(?:a|an|some)\s+(?:\w+\s+)?(?:tool|chatbot|bot|system|solution|platform|way|assistant)\s+(?:that|which|to)\b|\bneed\s+something\b|\bneed\s+to\s+(?:\w+\s+)?(?:qualif|triag|filter|screen|route|respond|answer|follow|automat|speed|sort|capture|convert|book)\w*|\b(?:want|need)(?:s|ed)?\s+(?:to\s+be\s+)?(?:fix|solv|automat|sort|filter)\w*|"
+    rf"\b(?:evaluating|comparing|assessing|reviewing|shortlisting|trialling|trialing|testing|looking\s+at)\s+(?:\w+\s+){{0,2}}?(?:vendors|tools|solutions|options|platforms|products|providers|chatbots|bots)\s+(?:for|to)\b|"
     rf"\bso\s+(?:that\s+)?(?:reps?|sdrs?|bdrs?|they|our\s+\w+|the\s+team)\s+(?:only|can)\b|\b(?:goal|aim|priority|plan)\s+is\s+to\b", re.I)
 
 # Self-sufficient pain phrasings: they need no lead word next to them.
@@ -148,7 +155,7 @@ def read_need(parts: list[Clause], asked: str | None) -> tuple[list[Fact], bool]
                 return [Fact(field="need", value="none", evidence=m.group(), confidence=0.8)], False
     for clause in parts:
         off = _OFF_DOMAIN.search(clause.text)
-        if off and _GOAL.search(clause.text) and not _LEAD_OBJECT.search(clause.text):
+        if off and (_GOAL.search(clause.text) or _WANTS.search(clause.text[: off.start()])) and not _LEAD_OBJECT.search(clause.text):
             return [Fact(field="need", value="none", evidence=off.group(), confidence=0.7)], False
     for i, clause in enumerate(parts):
         evidence = _confirmed(clause.text)

@@ -233,9 +233,27 @@ def read_country(parts: list[Clause], asked: str | None = None) -> list[Fact]:
     if not found and asked == "company":
         found = _bare_places(parts)
     if not found:
+        found = _listed_place(parts)
+    if not found:
         return []
     rank, _, code, evidence = min(found)
     return [Fact(field="country", value=code, evidence=evidence, confidence=0.85 if rank < 2 else 0.7)]
+
+
+_PROFILE_COUNT = re.compile(rf"\b{_APPROX}\d[\d,.]*\s*k?{_FUZZ}\s*-?\s*(?:{_PEOPLE}|person|employee|staff)", re.I)
+_PLACE_ITEM = re.compile(r"(?:^|[,;(]|\s[-–]\s)\s*(?P<p>[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,2})\s*[.!]?\s*(?=$|[,;)]|\s[-–]\s)")
+
+
+def _listed_place(parts: list[Clause]) -> list[tuple[int, int, str, str]]:
+    """A place listed on its own beside a headcount, as in a terse profile: "agency, 18 ppl, Manchester"."""
+    for ci, clause in enumerate(parts):
+        if not _PROFILE_COUNT.search(clause.text):
+            continue
+        for m in _PLACE_ITEM.finditer(clause.text):
+            hit = _resolve(m.group("p"), lowercase_ok=False)
+            if hit and hit[1] == m.group("p").rstrip(".!") and places.fold(hit[1]) not in places.PERSON_NAMES:
+                return [(2, ci * 10_000 + m.start("p"), hit[0], hit[1])]
+    return []
 
 
 _TITLE_WORDS = re.compile(r"\b[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,2}")

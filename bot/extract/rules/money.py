@@ -40,7 +40,7 @@ _MONTH = re.compile(
 _YEAR = re.compile(
     r"(?:/\s?|\bper\s+|\ba\s+|\beach\s+|\bevery\s+)(?:yr|year|annum)\b|\bannually\b|\byearly\b|\bp\.a\.?|\bpa\b|"
     rf"\b(?:{CODES}|dollars?|euros?|pounds?)\s+(?:a\s+)?(?:yr|year)\b|^\s+(?:yr|year)\b|"
-    r"\bannual\b|\bfor\s+(?:the|this|the\s+whole|the\s+full|whole|full|entire|the\s+entire|next|the\s+first|the\s+initial|our\s+first)\s+(?:fiscal\s+|financial\s+|contract\s+)?year\b|\bin\s+year\s+(?:one|1)\b|"
+    r"\bannual\b|\bfor\s+(?:the|this|the\s+whole|the\s+full|whole|full|entire|the\s+entire|next|the\s+first|the\s+initial|our\s+first)\s+(?:fiscal\s+|financial\s+|contract\s+)?year\b|\b(?:in|for)\s+(?:the\s+)?(?:year\s+(?:one|1)|first\s+year)\b|\byear[-\s](?:one|1)\b|"
     r"\b(?:per|pro|im|par|por|al|om)\s+(?:[åa]r(?:et)?|jahr|an|année|año|jaar)\b|/\s?[åa]r\b|\bj[äa]hrlich\b|\bannuel(?:lement)?\b|\banual(?:mente)?\b", re.I)
 _ONCE = re.compile(r"\bone[-\s]?(?:off|time)\b|\bonce[-\s]off\b|\blump[-\s]sum\b|\bup[-\s]?front\b|\bsingle\s+payment\b", re.I)
 
@@ -56,7 +56,7 @@ _APPROX = re.compile(r"(?:around|about|roughly|approximately|approx\.?|circa|ca\
 
 # Someone else's price, past or other spend, or an approval threshold: not this purchase's budget.
 _NOT_BUDGET_BEFORE = re.compile(
-    rf"\b(?:(?:can|could|may|allowed\s+to|able\s+to)\s+(?:approve|sign\s+off|authori[sz]e)\w*\s+(?:\w+\s+){{0,2}}(?:up\s+to|under|below)|sign\s+(?:off\s+)?(?:pos?|purchase\s+orders|contracts|anything|deals)\s+(?:up\s+to|under|below)|authority\s+to\s+(?:buy|spend|approve|sign)|authori[sz]ed\s+to\s+(?:buy|spend|approve|sign)|(?:sign(?:ing)?[- ]?off|signing|approval|spending|purchasing|delegated)\s+(?:limit|threshold|authority)|"
+    rf"\b(?:(?:can|could|may|allowed\s+to|able\s+to|I|we)\s+(?:only\s+|personally\s+)?(?:approve|sign\s+off|sign\s+for|authori[sz]e)\w*\s+(?:\w+\s+){{0,2}}(?:up\s+to|under|below)|sign\s+(?:off\s+)?(?:pos?|purchase\s+orders|contracts|anything|deals)\s+(?:up\s+to|under|below)|authority\s+to\s+(?:buy|spend|approve|sign)|authori[sz]ed\s+to\s+(?:buy|spend|approve|sign)|(?:sign(?:ing)?[- ]?off|signing|approval|spending|purchasing|delegated)\s+(?:limit|threshold|authority)|"
     rf"quoted|quote[sd]?\s+us|charg(?:ed|ing|es)|cost(?:ing|s)?|was\s+costing|(?:were|was|are|am|been)\s+paying|paid|"
     rf"pay(?:ing)?\s+for|already\s+pay|spent|spending|used\s+to|previous(?:ly)?|raised|revenue|turnover|ARR|MRR|salary|"
     rf"salaries|funding|(?:we|I|they)\s+(?:currently\s+|already\s+)?pay|valuation|worth|fees?|lost|saved|(?:anything|purchases?|deals?|contracts?|orders?|items?|invoices?)\s+"
@@ -80,7 +80,14 @@ _SPEND_ON = re.compile(r"^(?:\s*/\s?\w+|\s+(?:a|per|each|every)\s+\w+)*\s+on\s+(
 
 # Today's spend carried over is this purchase's budget: "we pay $600 a month and would move that spend over".
 _REUSED = re.compile(r"\b(?:move|shift|redirect|reallocate|transfer|reuse|put|switch)\s+(?:that|this|the|our|it)\s*(?:spend|money|budget)?\s+(?:over|across|to|into)\b|"
-                     r"\bkeep\s+(?:it|that|the\s+budget)\s+(?:similar|the\s+same|about\s+the\s+same)\b|\bstay\s+(?:around|at|near|within|close\s+to)\s+(?:that|this|the\s+same)\b|\bsomething\s+(?:similar|comparable|like\s+that)\b|\bsimilar\s+(?:amount|budget|spend|price|money)\b|\bsame\s+(?:budget|amount|spend)\b", re.I)
+                     r"\bkeep\s+(?:it|that|the\s+budget)\s+(?:similar|the\s+same|about\s+the\s+same)\b|"
+                     r"\b(?:stay|keep\s+(?:it|this|costs?|spend|the\s+cost)|come\s+in)\s+(?:well\s+)?(?:under|below|beneath|within|at\s+or\s+below|no\s+higher\s+than)\s+(?:that|this|what\s+we\s+pay|the\s+same|it)\b|\bstay\s+(?:around|at|near|within|close\s+to)\s+(?:that|this|the\s+same)\b|\bsomething\s+(?:similar|comparable|like\s+that)\b|\bsimilar\s+(?:amount|budget|spend|price|money)\b|\bsame\s+(?:budget|amount|spend)\b", re.I)
+_BELOW = re.compile(r"\b(?:under|below|beneath|within|no\s+higher\s+than)\b", re.I)
+# A wider budget than this purchase: "our overall tooling budget is $120k", "$120k a year, but that's mostly committed".
+_UMBRELLA = re.compile(r"\b(?:overall|total|entire|whole|company[- ]wide|department(?:al)?|annual\s+(?:marketing|sales|it|tech|software))\s+(?:[\w-]+\s+){0,3}?budget\b[^.;,]{0,30}$", re.I)
+_COMMITTED = re.compile(rf"^{_PER}[^.;]{{0,40}}\b(?:mostly|largely|already|all|nearly\s+all|most\s+of\s+(?:it|that))\s+(?:\w+\s+)?(?:committed|spoken\s+for|allocated|spent|used|gone|tied\s+up)\b", re.I)
+# The setup cost is set, what comes later is not: "twenty grand one-off, then we'll see".
+_LATER = re.compile(r"\b(?:then|after\s+that|beyond\s+that|afterwards|later\s+on|for\s+the\s+rest)\b[\s,]*$", re.I)
 # A price unit right after a bare figure marks it as money: "300 per seat per month", "500 a month".
 _PRICED = re.compile(r"^\s*(?:/\s?|per\s+|a\s+|an\s+|each\s+|every\s+)(?:seat|user|licen[cs]e|head|agent|rep|month|mo|year|yr|annum|quarter)\b", re.I)
 _COUNTED = re.compile(
@@ -165,15 +172,28 @@ def _period(clause: str, start: int, end: int) -> str | None:
 
 
 def read_budget(parts: list[Clause], asked: str | None) -> tuple[list[Fact], bool]:
-    """Budget facts stated in ``parts``, and whether money talk was left unparsed (unsure)."""
+    """Budget facts stated in ``parts``, and whether money talk was left unparsed (unsure).
+
+    A wider budget ("our overall tooling budget is $120k, but that's mostly committed") yields to a
+    figure for this purchase stated after it; it counts only when no such figure follows."""
+    facts, unsure, skipped = _read_budget(parts, asked, umbrella_ok=False)
+    if skipped and not any(f.field in ("budget_min", "budget_max") for f in facts):
+        facts, unsure, _ = _read_budget(parts, asked, umbrella_ok=True)
+    return facts, unsure
+
+
+def _read_budget(parts: list[Clause], asked: str | None, umbrella_ok: bool) -> tuple[list[Fact], bool, bool]:
     facts: list[Fact] = []
     unsure = False
+    skipped = False
     status: tuple[str, str] | None = None
     for clause in parts:
         t = clause.text
         budget_talk = asked == "budget" or _BUDGET_WORD.search(t) is not None
         if status is None or status[0] != "undecided":  # not settled yet beats both "have" and "have none"
             m = _STATUS_UNDECIDED.search(t)
+            if m and _LATER.search(t[: m.start()]) and any(x.has_scale for x in _amounts(t[: m.start()])):
+                m = None  # "twenty grand one-off for the setup, then we'll see": the figure is set, what comes later is not
             if m and budget_talk:
                 status = ("undecided", m.group())
         gone = _STATUS_NONE.search(t)
@@ -203,12 +223,16 @@ def read_budget(parts: list[Clause], asked: str | None) -> tuple[list[Fact], boo
                 continue
             if _OTHER_SPEND.search(before) and _SPEND_ON.match(after) and not _REUSED.search(t):
                 continue
+            if not umbrella_ok and (_UMBRELLA.search(scope) or _COMMITTED.match(after)):
+                skipped = True  # a wider budget: a figure for this purchase may follow
+                continue
             short_answer = len(t.split()) <= 8 and (a.currency or last.currency) and _period(t, a.start, last.end)
             if asked != "budget" and not _CONTEXT.search(t) and not short_answer:
                 continue  # a bare "Around $2,000 a month." reads as an answer about budget
             lo, hi = a.value, (b.value if b else a.value)
+            reused = _REUSED.search(t)
             if b is None:
-                if _MAX_BEFORE.search(before[-30:]) or _MAX_AFTER.search(after):
+                if _MAX_BEFORE.search(before[-30:]) or _MAX_AFTER.search(after) or (reused and _BELOW.search(reused.group())):
                     lo = None  # type: ignore[assignment]
                 elif _MIN_BEFORE.search(before[-30:]) or _MIN_AFTER.search(after):
                     hi = None  # type: ignore[assignment]
@@ -242,4 +266,4 @@ def read_budget(parts: list[Clause], asked: str | None) -> tuple[list[Fact], boo
                 break
     if status is not None:
         facts.append(Fact(field="budget_status", value=status[0], evidence=status[1], confidence=0.85))
-    return facts, unsure
+    return facts, unsure, skipped

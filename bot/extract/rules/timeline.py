@@ -111,7 +111,7 @@ _YEAR = re.compile(rf"\b(?P<cue>by|before|in|until|during|sometime\s+in|{_END})\
 _FY = re.compile(r"\b(?:by|before|in|until|during|for|end\s+of)\s+(?:the\s+end\s+of\s+)?FY\s?'?(?P<y>20\d\d|\d\d)\b", re.I)
 _FY_START = re.compile(rf"\b(?:fiscal|financial)\s+year\s+(?:starts|started|begins|began|runs\s+from|kicks\s+off)\s+(?:in\s+|on\s+)?(?P<mon>{_MONTH_RE})", re.I)
 _HOLIDAY = re.compile(r"\b(?:by|before|for|until|in\s+time\s+for)\s+(?:the\s+)?(?P<h>christmas|xmas|new\s+year(?:'s)?|thanksgiving|black\s+friday)\b", re.I)
-_SEASON = re.compile(r"\b(?:by|before|in|until|over|this|next|during)\s+(?:the\s+)?(?P<s>spring|summer|autumn|fall|winter)\b(?!\s+(?:season|collection|range|sale))", re.I)
+_SEASON = re.compile(r"\b(?:by|before|in|until|over|this|next|during|early|late|mid)[\s-]+(?:the\s+)?(?P<s>spring|summer|autumn|fall|winter)\b(?!\s+(?:season|collection|range|sale))", re.I)
 
 
 @dataclass(frozen=True)
@@ -209,7 +209,7 @@ def _candidates(t: str, ref: date, asked: str | None, fy_start: int | None) -> l
         unit = (m.group("unit") or m.group("unit2")).lower().rstrip("s")
         n_text = m.group("n3") or m.group("n") or m.group("n2")  # a range counts to its far end
         if n_text is None:
-            if unit not in ("week", "month", "year", "quarter") or not re.search(r"\b(?:next|coming)\s", m.group()):
+            if unit not in ("week", "fortnight", "month", "year", "quarter") or not re.search(r"\b(?:next|coming)\s", m.group()):
                 continue
             n = 1.0
         else:

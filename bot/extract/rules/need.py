@@ -84,7 +84,7 @@ _PROBLEM = re.compile(
     rf"\b(?:hours|days|a\s+week|weeks)\s+(?:to|before|later)\b|\b\d+\s+(?:hours|days)\b|\blike\s+\d+\s+days\b|\bcompetitors?\b|\bdoesn{APOS}?t\s+scale\b|\btoo\s+late\b|"
     rf"\b(?:awful|terrible|poor|bad|horrible|abysmal|dreadful|low|lousy)\b|\bnot\s+(?:very\s+|so\s+|that\s+|really\s+)?(?:good|serious|qualified)(?:\s+quality)?\b|\bsit(?:s|ting)?\s+(?:there|in|for|around|unanswered|untouched|idle|until|till|over)\b|"
     rf"\bspend(?:s|ing)?\s+(?:\w+\s+)?(?:hours|days|ages|too\s+much|half|most|all|whole|entire)\b|\bcan{APOS}?t\s+afford\s+us\b|\bdead\b|\bchas(?:e|es|ing)\b|\btakes?\s+(?:us\s+|them\s+)?(?:\S+\s+){{0,3}}?(?:hours|days|weeks|ages|forever)\b|\bburn(?:s|ing)?\s+(?:their|our|my|the)\b|\bonly\s+want(?:ed|s)?\s+(?:a|the|to)\b|\b(?:no\s+idea|can{APOS}?t\s+tell|hard\s+to\s+(?:tell|know))\s+(?:which|who|whether|if)\b|"
-    rf"\b(?:bought|buy|went|go|signed|hired?|booked)\s+(?:\w+\s+)?(?:from|with|to)\s+(?:another|someone\s+else|a\s+competitor|the\s+competition|the\s+\w+\s+down\s+the\s+road)|\bdown\s+the\s+road\b", re.I)
+    rf"\b(?:bought|buy|went|go|gone|signed|hired?|booked)\s+(?:\w+\s+){{0,3}}?(?:from|with|to)\s+(?:another|someone\s+else|a\s+competitor|competitors|the\s+competition|the\s+\w+\s+down\s+the\s+road)|\bdown\s+the\s+road\b", re.I)
 
 # Problem words that carry a loss on their own, for a sentence that follows the one naming the leads.
 _STRONG_PROBLEM = re.compile(
@@ -104,9 +104,10 @@ _PAIN = re.compile(
     rf"\b(?:leave|leaves|leaving|left|drop\s+off|drops\s+off|bounce|bounces|go|goes)\s+(?:again\s+)?without\s+(?:booking|buying|converting|signing\s+up|getting\s+in\s+touch|contacting\s+us|enquiring|asking|leaving\s+(?:their|any)\s+(?:details|contact))\b|"
     rf"\bno\s+way\s+(?:to|of)\s+(?:tell|know|knowing|telling|see|seeing|track|tracking|distinguish)\b|\b(?:unmanned|unstaffed|unattended|unmonitored)\b|"
     rf"\bkilling\s+us\b|\blos(?:e|es|ing|t)\s+track\s+of\b|\bt[iy]re[- ]kickers\b|\btime[- ]wasters\b|\bthe\s+need\s+is\s+(?:definitely\s+)?there|\b(?:our|the)\s+(?:main\s+|biggest\s+|big\s+|real\s+)?(?:problem|issue)\s+is|"
-    rf"\bbreaks?\s+(?:on|every|all)|\bcosting\s+us\b(?![^.]*\$)|\bpushing\s+for\s+better|\bbetter\s+lead\s+(?:routing|qualification)|"
-    rf"\bspend\s+(?:most|half|all)\s+of\s+(?:their|our|my)\s+(?:day|time|week)|\bhave\s+already\s+booked\b|\bbook(?:ed)?\s+(?:somewhere\s+)?elsewhere|"
-    rf"\bgo(?:ne)?\s+elsewhere\b|\blose\s+them\b|\bcome\s+last\b|\bwant(?:ed)?\s+(?:fixed|solved|sorted)\b|\bwhat\s+we\s+want\s+to\s+(?:fix|solve|sort)\b", re.I)
+    rf"\b(?:breaks?|crash(?:es)?|keeps\s+breaking|falls\s+over|goes\s+down)\s+(?:on|every|all|whenever|each|constantly)|\bcosting\s+us\b(?![^.]*\$)|"
+    rf"\b(?:pushing|pushed|lobbying|asking|arguing|begging)\s+for\s+(?:better|faster|proper|smarter)|\b(?:better|faster|proper|smarter|automatic|automated)\s+(?:lead\s+|inbound\s+)?(?:routing|qualification|triage|follow[- ]?ups?)\b|"
+    rf"\bspend\s+(?:most|half|all)\s+of\s+(?:their|our|my)\s+(?:day|time|week)|\bbook(?:ed)?\s+(?:somewhere\s+)?elsewhere|"
+    rf"\bgo(?:ne)?\s+elsewhere\b|\blose\s+them\b|\b(?:comes?|came)\s+last\b|\bbottom\s+of\s+the\s+(?:pile|list|queue)\b|\bback\s+of\s+the\s+queue\b|\bwant(?:ed)?\s+(?:fixed|solved|sorted)\b|\bwhat\s+we\s+want\s+to\s+(?:fix|solve|sort)\b", re.I)
 # "we'd like to see a demo first" answers with a next step, not a problem.
 _GOAL_VERB = re.compile(r"[^ ]+(?:\s+\w+){0,2}?\s+(?:like|love|want|need|prefer)\s+to\s+", re.I)
 _MEETING_ONLY = re.compile(r"\b(?:see|get|book|have|do|schedule)\s+(?:a\s+|the\s+)?(?:demo|call|trial|pricing|price\s+list|quote|proposal|brochure|more\s+info\w*)\b", re.I)

@@ -56,7 +56,7 @@ _DEFERS = re.compile(
     rf"{_I}\s*(?:not|n{APOS}t)\s+(?:the\s+)?(?:(?:one|person)\s+(?:who|deciding|signing|approving|making)|decision[- ]maker|final\s+decision|sign)|"
     rf"\b(?:decision|call|sign[- ]?off|approval|purchase|budget)\s+(?:belongs|falls)\s+to\s+(?:our|the|my|his|her)\b|\b(?:is|are|will\s+be|gets?|(?:has|have|needs?|must)\s+(?:to\s+)?be)\s+(?:owned|made|taken|signed(?:\s+off)?|approved|decided|handled|authori[sz]ed)\s+by\s+(?:our|the|my)\b|"
     rf"\b(?:need|have|has|must)\s+to\s+agree\b|\b(?:both|all)\s+(?:of\s+us|me\s+and)\b|\bme\s+and\s+(?:my|our)\s+[\w-]+\s+(?:need|have|must|decide|both)\b|"
-    rf"\b(?:decide|deciding|sign|choose)\s+(?:it\s+|this\s+)?(?:as\s+a\s+(?:group|team)|together|jointly)\b|\b(?:our|my)\s+[\w-]+(?:\s+[\w-]+)?\s+(?:and|&)\s+I\s+(?:will\s+|{APOS}ll\s+|would\s+)?(?:decide|sign|choose|approve)\b|"
+    rf"\b(?:decide|deciding|sign|choose)\s+(?:it\s+|this\s+)?(?:as\s+a\s+(?:[\w-]+\s+)?(?:group|team|board|committee)|together|jointly)\b|\b(?:our|my)\s+[\w-]+(?:\s+[\w-]+)?\s+(?:and|&)\s+I\s+(?:will\s+|{APOS}ll\s+|would\s+)?(?:decide|sign|choose|approve)\b|"
     rf"\b(?:buying|selection|steering|purchasing)\s+(?:committee|group|team)\b|\bmajority\s+vote\b|\bsplit\s+(?:the\s+|every\s+|all\s+|our\s+)?(?:decisions?|calls?|sign[- ]?off)\b|\b(?:50/50|fifty[- ]fifty|equal)\s+(?:say|vote|partners?|owners?)\b|\bwe\s+vote\b|"
     rf"\b(?:beg|ask|persuade|convince|get)\s+(?:the\s+|our\s+|my\s+)?(?!me\b|us\b|you\b|them\b|it\b)\w+\s+to\s+(?:approve|sign(?:\s+off)?|okay|ok)\b|\b(?:get|need|require)s?\s+(?:sign[- ]?off|approval|the\s+ok|the\s+green\s+light)\s+from\b", re.I)
 

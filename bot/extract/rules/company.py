@@ -16,7 +16,7 @@ from bot.facts import Fact
 _N = rf"(?:\d{{1,3}}(?:[,.]\d{{3}})+|\d+(?:[.,]\d)?\s?k\b|\d+|{SMALL_WORDS}|{NUMBER_WORDS})"
 _APPROX = r"(?:(?:about|around|roughly|approximately|approx\.?|ca\.?|circa|over|nearly|almost|some|~)\s*)?"
 _FUZZ = r"(?:\s*-?\s*(?:odd|ish|or\s+so|plus|\+))?"
-_PEOPLE = (r"(?:people|ppl|pax|persons|employees|employes|employess|staff(?:ers|\s+members)?|FTEs?|workers?|team\s+members|colleagues|heads|"
+_PEOPLE = (r"(?:people|ppl|pax|full[- ]timers|part[- ]timers|persons|employees|employes|employess|staff(?:ers|\s+members)?|FTEs?|workers?|team\s+members|colleagues|heads|"
            r"members\s+of\s+staff|folks|personnel|souls|salari[ée]s|collaborateurs|mitarbeiter(?:innen)?|personas|empleados|personnes|employ[ée]s|pessoas|"
            r"funcion[áa]rios|medewerkers|dipendenti|anst[äa]llda|ansatte|pracownik[óo]w)\b")
 # "500 engineer", "20 employee": a singular after a figure above one, as often typed by non-native writers.
@@ -56,7 +56,8 @@ _PAIR = re.compile(
     r"friend|co-?founder|colleague|assistant|employee|part-?timer|apprentice|cousin|business\s+partner)\b", re.I)
 _DEPARTMENT = re.compile(
     r"\b(?:sales|marketing|support|dev|engineering|it|ops|operations|service|sdr|bdr|inside\s+sales|cs|finance|hr|front\s+desk|office)\s+"
-    r"(?:team\s+|department\s+|dept\.?\s+|staff\s+)?(?:of\s+|is\s+|are\s+|has\s+|counts\s+)?(?:only\s+|just\s+|about\s+|around\s+)?$", re.I)
+    r"(?:team\s+|department\s+|dept\.?\s+|staff\s+)?(?:of\s+|is\s+|are\s+|has\s+|counts\s+)?(?:only\s+|just\s+|about\s+|around\s+)?$|"
+    r"\b(?:leadership|management|exec(?:utive)?|founding|project|core|selection|buying|evaluation|steering)\s+(?:(?:team|group)\s+(?:of\s+|is\s+)?(?:only\s+|just\s+)?)?$", re.I)
 _NOT_HEADCOUNT_BEFORE = re.compile(rf"\b(?:manage|managing|lead|leading|run|running|head|oversee|built|hired)\s+(?:a|the|our|my)?\s*$|\b(?:one|two|three|four|five|\d+)\s+of\s*$|\bof\s+the\s*$|\b(?:hire|hiring|add|adding|onboard)\s*$", re.I)
 # People doing a task are not the company: "two people on the front desk answer the phone".
 _NOT_HEADCOUNT_AFTER = re.compile(

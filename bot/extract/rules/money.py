@@ -20,7 +20,7 @@ from bot.facts import Fact
 _MULT = {"k": 1e3, "thousand": 1e3, "grand": 1e3, "m": 1e6, "mn": 1e6, "mm": 1e6, "mil": 1e6, "million": 1e6,
          "bn": 1e9, "billion": 1e9, "lakh": 1e5, "lakhs": 1e5, "lac": 1e5, "lacs": 1e5, "crore": 1e7, "crores": 1e7}
 
-_SYM_RE = r"(?:\bR(?=\s?\d{1,3}(?:[, ]\d{3})+\b|\d{3,}\b)|R\$|US\$|CAD?\$|AU\$|A\$|NZ\$|S\$|HK\$|MX\$|C\$|\$|€|£|¥|₹|₩|₽|₺|\bRs\.?|\bCHF)"
+_SYM_RE = r"(?:\bR(?=\s?\d{1,3}(?:[, ]\d{3})+\b|\d{3,}\b)|R\$|US\$|CAD?\$|AU\$|A\$|NZ\$|S\$|HK\$|MX\$|C\$|\$|€|£|¥|₹|₩|₽|₺|\bRs\.?|\bCHF|\bS?Fr\.)"
 _CODE_AHEAD = rf"(?=\s?(?:(?:{CODES})\b|[€£$]|kr\b|dollars?|euros?|pounds?|francs?))"
 _NUM_RE = rf"(?:\d{{1,3}}(?:,\d{{2}})+,\d{{3}}|\d{{1,3}}(?:[ \u00a0\u202f]\d{{3}})+{_CODE_AHEAD}|(?<=[A-Z]{{3}}\s)\d{{1,3}}(?:[ \u00a0\u202f]\d{{3}})+|\d{{1,3}}(?:['’]\d{{3}})+|\d{{1,3}}(?:[,.]\d{{3}})+(?:[.,]\d{{1,2}})?|\d+(?:[.,]\d+)?|{SMALL_WORDS}(?=\s+(?:grand|thousand|hundred|k\b))|{NUMBER_WORDS})"
 _MULT_RE = r"(?:k|K|m|M|mn|mm|mil|million|thousand|grand|bn|billion|lakhs?|lacs?|crores?)\b"

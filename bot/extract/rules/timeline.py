@@ -45,13 +45,13 @@ _INTENT = re.compile(
     r"asap|urgent\w*|immediately|timeline|timeframe|not\s+(?:before|until))\b", re.I)
 _NONE = re.compile(
     rf"\bno\s+(?:purchase|buying|buy)\s+(?:planned|scheduled|intended|in\s+sight|on\s+the\s+horizon)\b|\bno\s+(?:\w+\s+)?(?:plans?|intention|intent)\s+(?:\w+\s+){{0,2}}?(?:to|of)\s+(?:buy|buying|purchas\w*|switch\w*|chang\w*|invest\w*|get\w*)|"
-    rf"(?:\bnot|n{APOS}t)\s+(?:really\s+)?(?:looking|planning|going|intending)\s+(?:on\s+|to\s+)(?:buy\w*|purchas\w*|switch\w*|chang\w*)|\bnot\s+in\s+the\s+market\b|"
+    rf"(?:\bnot|n{APOS}t)\s+(?:really\s+)?(?:looking|planning|going|intending)\s+(?:on\s+|to\s+)(?:buy\w*|purchas\w*|switch\w*|chang\w*)|\bnot\s+in\s+the\s+market\b|\bnot\s+(?:planning|budgeting\s+for|considering)\s+(?:any|a)\s+(?:new\s+)?(?:purchases?|investments?|spend|switch|change)\b|"
     rf"\b(?:won{APOS}?t|will\s+not)\s+be\s+(?:buying|purchasing)|\bnot\s+buying\b|\bno\s+timeline\s+(?:at\s+all|whatsoever)", re.I)
 # "not for at least 18 months": a lower bound with no date, so a bucket without days.
 _NOT_FOR = re.compile(rf"\bnot\s+(?:for|within|in)\s+(?:at\s+least\s+|another\s+|the\s+next\s+)?(?P<n>\d+|{NUMBER_WORDS}|{SMALL_WORDS})\s+(?P<unit>months?|years?)\b", re.I)
 _DAY_OF_MONTH = re.compile(r"\b(?:by|before|until|till|on|no\s+later\s+than)\s+the\s+(?P<d>[1-9]|[12]\d|3[01])(?:st|nd|rd|th)\b(?!\s+(?:of|century|floor|percent))", re.I)
 _NEW_YEAR = re.compile(r"\b(?:in|after|early\s+in|at\s+the\s+start\s+of)\s+the\s+new\s+year\b", re.I)
-_NOW = re.compile(r"(?<!\bnothing\s)(?<!\bnot\s)(?<!\bno\s)(?<!\bnot\sthat\s)\b(?:(?:ideally|like|needed\s+it|wanted\s+it|by)\s+yesterday|asap|a\.s\.a\.p\.?|as\s+soon\s+as\s+(?:possible|we\s+can)|right\s+away|immediately|urgent(?:ly)?|straight\s+away)\b", re.I)
+_NOW = re.compile(r"(?<!\bnothing\s)(?<!\bnot\s)(?<!\bno\s)(?<!\bnot\sthat\s)\b(?:(?:ideally|like|by|(?:need|needs|needed|want|wanted)(?:\s+(?:it|this|that|them))?)\s+yesterday|asap|a\.s\.a\.p\.?|as\s+soon\s+as\s+(?:possible|we\s+can)|right\s+away|immediately|urgent(?:ly)?|straight\s+away)\b", re.I)
 _NOT_BEFORE = re.compile(
     rf"(?:(?:\bnot|\b\w+n{APOS}t|\bnothing|\bnever)\s+(?:[\w-]+\s+){{0,6}}?(?:before|until|till|til|this\s+side\s+of)|\bno\s+(?:earlier|sooner)\s+than|\bthis\s+side\s+of|"
     rf"\b(?:frozen|on\s+hold|paused|locked|postponed|parked|shelved|deferred)\s+(?:\w+\s+){{0,2}}?(?:until|till|til|to)|\b(?:freeze|moratorium)\s+(?:\w+\s+){{0,2}}?(?:until|till|til)|\bpushed\s+(?:back\s+)?to)"
@@ -106,6 +106,7 @@ _MONTH_DATE = re.compile(
     rf"\b(?P<cue>{_CUE}\s+{_END}?|{_END}|early|mid|late)[\s-]*(?:(?P<d1>\d{{1,2}}){_ORD}\s+(?:of\s+)?)?(?P<mon>{_MONTH_RE})"
     rf"(?:\s+(?P<d2>\d{{1,2}}){_ORD}\b)?(?:,?\s+(?P<y>20\d\d))?(?:{_NEXT_YEAR})?", re.I)
 _BARE_MONTH = re.compile(rf"^\s*(?:(?:the\s+)?(?:end|close)\s+of\s+)?(?P<mon>{_MONTH_RE})(?:\s+(?P<y>20\d\d))?\s*[.!]?\s*$", re.I)
+_BARE_YEAR = re.compile(r"^\s*(?:maybe|probably|possibly|likely|perhaps|hopefully|sometime\s+in|some\s+time\s+in|around|in)?\s*(?P<y>20\d\d)(?:\s+(?:maybe|probably|hopefully|I\s+guess))?\s*[.!?]?\s*$", re.I)
 _BARE_QUARTER = re.compile(rf"^\s*(?:{_END})?Q(?P<q>[1-4])(?:\s+(?P<y>20\d\d))?\s*[.!]?\s*$", re.I)
 _YEAR = re.compile(rf"\b(?P<cue>by|before|in|until|during|sometime\s+in|{_END})\s*(?P<y>20\d\d)\b", re.I)
 _FY = re.compile(r"\b(?:by|before|in|until|during|for|end\s+of)\s+(?:the\s+end\s+of\s+)?FY\s?'?(?P<y>20\d\d|\d\d)\b", re.I)
@@ -337,6 +338,9 @@ def _candidates(t: str, ref: date, asked: str | None, fy_start: int | None) -> l
         end = _month_end(y, fy_start - 1) if fy_start and fy_start > 1 else date(y, 12, 31)
         pin(m, end, 2)
     if asked == "timeline":
+        bare_year = _BARE_YEAR.match(t)
+        if bare_year and not out and int(bare_year.group("y")) >= ref.year:  # "maybe 2028": like "in 2028"
+            pin(bare_year, date(int(bare_year.group("y")), 12, 31), 1)
         for rx, build in ((_BARE_MONTH, "month"), (_BARE_QUARTER, "quarter")):
             m = rx.match(t)
             if m and not out:

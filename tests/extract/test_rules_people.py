@@ -128,3 +128,15 @@ def test_a_field_an_instruction_targets_is_not_read_from_other_sentences() -> No
 )
 def test_a_place_listed_beside_a_headcount(text: str, country: str | None) -> None:
     assert read(text).get("country") == country
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I'll be in Madrid next week for a trade fair",
+        "we're travelling to Oslo for a customer visit",
+        "most of our clients are in Texas",
+    ],
+)
+def test_a_trip_or_a_customer_is_not_where_the_company_is(text: str) -> None:
+    assert "country" not in read(text)

@@ -77,7 +77,7 @@ _COUNTRY_WORD = re.compile(r"\b(?:UK|U\.K\.|US|U\.S\.A?\.?|USA|UAE|[A-Z][a-z]+(?
 _DEMONYM = re.compile(r"\b(?P<d>[A-Z][a-z]+(?:\s+African)?)\s+(?:[\w-]+\s+){0,2}?(?:company|firm|business|agency|consultancy|practice|startup|start-up|scale-?up|manufacturer|maker|retailer|brand|group|chain|distributor|wholesaler|supplier|provider|school|clinic|hospital|bank|team|studio|shop|store|cooperative|co-?op|charity|nonprofit|non-profit|university|college)\b")
 _COMPANY_NOUN = re.compile(r"^\s+(?:\w+\s+)?(?:company|firm|business|agency|consultancy|startup|start-up|group|subsidiary|entity|corporation|manufacturer)\b", re.I)
 _WE_ARE_DEMONYM = re.compile(rf"\bwe{APOS}?re\s+(?:a\s+)?(?P<d>[A-Z][a-z]+)\b(?!\s+\w)")
-_NOT_OURS = re.compile(r"\b(?:customers?|clients?|parent|sell(?:ing|s)?\s+(?:to|into|in)|ship(?:ping)?\s+to|expand\w*|vacation|holiday|trip|conference|visit\w*|talk|event|webinar|meetup|summit|expo|trade\s+show|fair|saw\s+you|met|moved\s+from|originally|born|partners?|competitors?|dealers?|sit|offices?\s+in\s+\w+\s+and)\b[^.]{0,30}$", re.I)
+_NOT_OURS = re.compile(r"\b(?:(?:I|we)(?:'ll|’ll|\s+will)\s+be|travel(?:l?ing|l?ed)|flying|heading|going\s+to\s+be|customers?|clients?|parent|sell(?:ing|s)?\s+(?:to|into|in)|ship(?:ping)?\s+to|expand\w*|vacation|holiday|trip|conference|visit\w*|talk|event|webinar|meetup|summit|expo|trade\s+show|fair|saw\s+you|met|moved\s+from|originally|born|partners?|competitors?|dealers?|sit|offices?\s+in\s+\w+\s+and)\b[^.]{0,30}$", re.I)
 _TRAILING_NOISE = re.compile(r"[.,;:!?)\"'’]+$")
 
 

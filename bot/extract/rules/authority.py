@@ -24,7 +24,7 @@ _LOW_ROLE = (r"(?:(?:junior|personal|executive|office|team|marketing|sales|admin
 _LOW = re.compile(
     rf"\b(?:just|only)\s+(?:an?\s+)?(?:intern|student|trainee|temp)\b|\b(?:nur|solo|seulement|apenas|bara)\s+(?:ein\s+|una?\s+|un\s+)?(?:praktikant\w*|stagiaire|becari[oa]|estagi[áa]ri[oa]|stagista)\b|{_I}\s*(?:{APOS}m|am)?\s*(?:just\s+|only\s+)?(?:an?|the)\s+{_LOW_ROLE}\b", re.I)
 _NONE = re.compile(
-    rf"{_I}\s*(?:{APOS}m|am)\s+(?:just\s+|only\s+)curious\b|"
+    rf"{_I}\s*(?:{APOS}m|am)\s+(?:just\s+|only\s+)curious\b|{_I}\s*(?:{APOS}m|am)\s+not\s+(?:really\s+)?(?:part\s+of|involved\s+(?:in|with))\s+(?:that|this|it|any\s+of\s+(?:that|this|it))\b|"
     rf"{_I}\s*(?:don{APOS}?t|do\s+not|never)\s+(?:decide|choose|pick|buy|sign|approve)\s+or\s+(?:evaluate|recommend|choose|pick|buy|sign|review|research)\b|"
     rf"\b(?:won{APOS}?t|will\s+not|wouldn{APOS}?t)\s+be\s+(?:picking|choosing|deciding|signing|involved|the\s+one)|\bnot\s+the\s+right\s+(?:person|contact|one)\b|"
     rf"\b(?:don{APOS}?t|do\s+not|never)\s+get\s+involved\s+(?:in|with)\b|\bno\s+(?:involvement|vote)\s+in\b|\bnot\s+my\s+area\b|"
@@ -62,7 +62,7 @@ _DEFERS = re.compile(
 
 # Taking part: evaluating, researching, recommending. A writer who also signs is still the decision maker.
 _TAKES_PART = re.compile(
-    rf"\b(?:gather|collect|compil|pull)\w*\s+(?:some\s+|a\s+few\s+)?(?:info|information|options|quotes|pricing|details|proposals)\s+for\b(?!\s+(?:now|the\s+moment|the\s+time\s+being|later|our\s+own))|"
+    rf"\b(?:gather|collect|compil|pull|put)\w*\s+(?:together\s+)?(?:some\s+|a\s+few\s+|a\s+|the\s+)?(?:info|information|options|quotes|pricing|details|proposals?|recommendation|shortlist|business\s+case|case)\s+(?:together\s+)?for\b(?!\s+(?:now|the\s+moment|the\s+time\s+being|later|our\s+own))|"
     rf"{_I}\s*(?:{APOS}m|am)\s+(?:just\s+|currently\s+|now\s+)?(?:gather|collect|compil|pull)\w*\s+(?:together\s+)?(?:some\s+|a\s+few\s+)?(?:options|quotes|pricing|proposals|vendors|tools)\b|"
     rf"\b(?:assess|evaluat|review|compar|trial)\w*\s+(?:\w+\s+)?(?:tools|options|vendors|solutions|products)\b|\bpresent\s+(?:the\s+|my\s+|a\s+)?(?:options|shortlist|findings|recommendation)|"
     rf"\b(?:handling|running|managing|coordinating)\s+(?:this|the)\s+(?:tender|rfp|rfq|procurement\s+process|evaluation|selection)\b|\badvis\w*\s+(?:the\s+|our\s+|my\s+)?(?:client|customer|them|management|board|ceo|company)\b|\b(?:writ|draft)\w*\s+(?:up\s+)?(?:the\s+)?(?:requirements|rfp|spec|brief)\b|\bmake\s+(?:my|the|a|our)\s+case\b|\bbusiness\s+case\b|\bmade\s+my\s+case\b|\bpushing\s+for\s+it\b|\bone\s+of\s+(?:\d+|two|three|four|five|six|several)\s+(?:voices|votes|people|decision)|"
@@ -77,7 +77,7 @@ _DECIDER = re.compile(
     rf"(?:have|own|{APOS}ve\s+got|have\s+got|got)\s+(?:the\s+)?(?:final\s+say|last\s+word|final\s+word|budget|sign[- ]?off)|call\s+the\s+shots|"
     rf"(?:be\s+)?sign(?:ing)?\s+(?:off|it|this|the)|(?:be\s+)?the\s+one\s+signing|can\s+approve)\b|"
     rf"\b(?:it{APOS}?s|that{APOS}?s|is)\s+(?:my|me)\s+(?:call|decision|sign[- ]?off|signature)\b|\b(?:sits|comes|falls|is)\s+(?:in|within|under|out\s+of)\s+my\s+(?:budget|remit|p&l|cost\s+cent(?:er|re))\b|\bmy\s+(?:call|decision)\b(?!\s+(?:with|to))|"
-    rf"\bno\s+(?:committee|board|procurement)[^.]{{0,30}}\bjust\s+me\b|\b(?:the\s+)?(?:\w+\s+)?(?:decisions?|call|sign[- ]?off)\s+(?:is|are)\s+(?:all\s+)?mine\b|\bhold\s+the\s+purse[- ]strings|{_I}\s*(?:{APOS}m|am)?\s*(?:the\s+one\s+)?(?:holding|hold|have|own)\s+the\s+(?:credit\s+card|purse[- ]strings|cheque\s?book|checkbook|company\s+card)\b|\b(?:budget\s+(?:holder|owner)|economic\s+buyer|final\s+approver)\b|\bthe\s+buck\s+stops\s+with\s+me|\bwithin\s+my\s+(?:delegation|authority|sign[- ]?off|budget|remit)|"
+    rf"\bno\s+(?:committee|board|procurement)[^.]{{0,30}}\bjust\s+me\b|\b(?:the\s+)?(?:\w+\s+)?(?:decisions?|call|sign[- ]?off|say|word|approval)\s+(?:is|are)\s+(?:all\s+)?mine\b|\bhold\s+the\s+purse[- ]strings|{_I}\s*(?:{APOS}m|am)?\s*(?:the\s+one\s+)?(?:holding|hold|have|own)\s+the\s+(?:credit\s+card|purse[- ]strings|cheque\s?book|checkbook|company\s+card)\b|\b(?:budget\s+(?:holder|owner)|economic\s+buyer|final\s+approver)\b|\bthe\s+buck\s+stops\s+with\s+me|\bwithin\s+my\s+(?:delegation|authority|sign[- ]?off|budget|remit)|"
     rf"\b(?:who|that)\s+makes?\s+the\s+(?:purchasing\s+|buying\s+|final\s+)?decisions?\b|{_I}\s+(?:am\s+)?the\s+(?:(?:sole|only|final|main|ultimate)\s+)?(?:decision[- ]maker|(?:one|person)\s+(?:who\s*(?:{APOS}ll|\s+will)?\s*|that\s+)?(?:signs?|decides?|approves?|signing|deciding|approving))|"
     rf"\bsign(?:ing)?\s+off\s+on\s+(?:this|it|tools\s+like\s+this)\s+myself|"
     rf"\b(?:approv|sign|decid|buy|pick|choos|purchas)\w*\s+(?:\w+\s+){{0,4}}myself\b|\bmine\s+to\s+(?:approve|sign|decide|make)|"

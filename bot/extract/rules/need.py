@@ -30,7 +30,8 @@ NOT_A_BUYER = re.compile(_NOT_A_BUYER, re.I)
 # Content with what they have: "no need", unless a contrast follows ("fine with the volume, the issue is…").
 _CONTENT = re.compile(
     rf"\b(?:happy|satisfied|fine|good|content|pleased)\s+with\s+(?:our|what|the|it|them|how|my|\w+\s+(?:tool|setup|system|vendor|provider))\b|"
-    rf"\bwe{APOS}?re\s+(?:happy|satisfied|content)\b(?!\s+to)", re.I)
+    rf"\bwe{APOS}?re\s+(?:quite\s+|very\s+|really\s+|pretty\s+|perfectly\s+|more\s+than\s+)?(?:happy|satisfied|content)\b(?!\s+to)|"
+    rf"\b(?:happy|satisfied|content)\s+with\s+(?-i:[A-Z])\w+", re.I)
 _CONTRAST = re.compile(r"\b(?:but|however|though|except|the\s+(?:issue|problem|challenge|pain)\s+is|what\s+we\s+(?:need|lack))\b", re.I)
 
 _NO_NEED = re.compile(

@@ -45,7 +45,7 @@ _YEAR = re.compile(
 _ONCE = re.compile(r"\bone[-\s]?(?:off|time)\b|\bonce[-\s]off\b|\blump[-\s]sum\b|\bup[-\s]?front\b|\bsingle\s+payment\b", re.I)
 
 _MAX_BEFORE = re.compile(
-    r"(?:up\s+to|max(?:imum)?(?:\s+of)?|at\s+(?:the\s+)?most|no\s+more\s+than|not\s+more\s+than|under|below|less\s+than|"
+    r"(?:(?:can['’]?t|cannot|won['’]?t|not|never|wouldn['’]?t)\s+(?:go\s+|spend\s+|pay\s+|be\s+)?(?:above|over|beyond|more\s+than|higher\s+than)|no\s+higher\s+than|up\s+to|max(?:imum)?(?:\s+of)?|at\s+(?:the\s+)?most|no\s+more\s+than|not\s+more\s+than|under|below|less\s+than|"
     r"cap(?:ped)?\s+(?:at|of)|ceiling\s+of|(?:ceiling|cap|max(?:imum)?|limit|upper\s+limit)\s+(?:is|would\s+be|will\s+be|=|:)|limit\s+of|within|not\s+(?:to\s+)?exceed(?:ing)?|tops)\s*$", re.I)
 _MIN_BEFORE = re.compile(r"(?:at\s+least|minimum(?:\s+of)?|min\.?|more\s+than|over|above|north\s+of|starting\s+(?:at|from))\s*$", re.I)
 _PER = r"(?:\s*/\s?\w+|\s+(?:a|per|each)\s+\w+)*"
@@ -82,6 +82,8 @@ _SPEND_ON = re.compile(r"^(?:\s*/\s?\w+|\s+(?:a|per|each|every)\s+\w+)*\s+on\s+(
 _REUSED = re.compile(r"\b(?:move|shift|redirect|reallocate|transfer|reuse|put|switch)\s+(?:that|this|the|our|it)\s*(?:spend|money|budget)?\s+(?:over|across|to|into)\b|"
                      r"\bkeep\s+(?:it|that|the\s+budget)\s+(?:similar|the\s+same|about\s+the\s+same)\b|"
                      r"\b(?:stay|keep\s+(?:it|this|costs?|spend|the\s+cost)|come\s+in)\s+(?:well\s+)?(?:under|below|beneath|within|at\s+or\s+below|no\s+higher\s+than)\s+(?:that|this|what\s+we\s+pay|the\s+same|it)\b|\bstay\s+(?:around|at|near|within|close\s+to)\s+(?:that|this|the\s+same)\b|\bsomething\s+(?:similar|comparable|like\s+that)\b|\bsimilar\s+(?:amount|budget|spend|price|money)\b|\bsame\s+(?:budget|amount|spend)\b", re.I)
+_PAY_PER = re.compile(r"\b(?:we|I|they)\s+(?:would\s+|'d\s+|prefer\s+to\s+|want\s+to\s+)?pay\s+per\s+\w+", re.I)
+_ACCEPTED = re.compile(r"^[^.;]{0,40}?\b(?:is|are|would\s+be|sounds|seems)\s+(?:\w+\s+)?(?:ok|okay|fine|acceptable|doable|affordable|reasonable|manageable)\b", re.I)
 _BELOW = re.compile(r"\b(?:under|below|beneath|within|no\s+higher\s+than)\b", re.I)
 # A wider budget than this purchase: "our overall tooling budget is $120k", "$120k a year, but that's mostly committed".
 _UMBRELLA = re.compile(r"\b(?:overall|total|entire|whole|company[- ]wide|department(?:al)?|annual\s+(?:marketing|sales|it|tech|software))\s+(?:[\w-]+\s+){0,3}?budget\b[^.;,]{0,30}$", re.I)
@@ -217,9 +219,12 @@ def _read_budget(parts: list[Clause], asked: str | None, umbrella_ok: bool) -> t
             before, after = t[: a.start], t[last.end :]
             # "we're doing $4m ARR, but something like $500/mo": a contrast starts a new money phrase
             scope = _CONTRAST.split(before)[-1]
+            scope = _PAY_PER.sub("", scope)  # "we pay per seat, maybe $45 per user": how they pay, not what they pay now
+            if _ACCEPTED.match(after):
+                scope = ""  # "a 5k one-time setup fee is ok": a price they accept is a budget
             if _OWN_OFFER.search(scope):
                 scope = ""  # "we'd be looking at a one-off fee under £5,000": their own offer, not someone's price
-            if (_NOT_BUDGET_BEFORE.search(scope[-60:]) or _NOT_BUDGET_AFTER.search(after)) and not _REUSED.search(t):
+            if (_NOT_BUDGET_BEFORE.search(scope[-60:]) or (_NOT_BUDGET_AFTER.search(after) and not _ACCEPTED.match(after))) and not _REUSED.search(t):
                 continue
             if _OTHER_SPEND.search(before) and _SPEND_ON.match(after) and not _REUSED.search(t):
                 continue

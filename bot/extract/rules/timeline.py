@@ -80,6 +80,8 @@ _EVENT_START = re.compile(
 
 # "we can't buy anything this year": a negated date is no deadline ("not later than June" still is).
 _NEGATED_BEFORE = re.compile(rf"(?:\bnot|\b\w+n{APOS}t|\bnever)(?:\s+(?!(?:later|after|beyond|longer|more|than)\b)\w[\w-]*){{0,5}}\s*$", re.I)
+# A sentence that is only a date, as typed under a quoted "When do you want to be live?": an answer about timing.
+_DATE_ANSWER = re.compile(r"^\s*(?:ideally\s+|hopefully\s+|probably\s+|realistically\s+)?(?:by|before|within|no\s+later\s+than|(?:the\s+)?end\s+of)\s+(?:\S+\s*){1,4}[.!]?\s*$", re.I)
 _STARTS_AFTER = re.compile(r"\s*(?:starts|begins|kicks\s+off|comes\s+round|rolls\s+around)\b", re.I)
 # A contrast between two dates: the one after it is the plan ("our renewal is in January, but we aim to decide by Q2").
 _DATE_CONTRAST = re.compile(r"\b(?:but|however|though|whereas|realistically|more\s+realistically)\b", re.I)
@@ -362,7 +364,8 @@ def read_timeline(parts: list[Clause], ref: date, asked: str | None, full_text: 
     now_first = False  # "ASAP - our season starts next month": urgency beats the date of an event
     deadline = False
     for clause in parts:
-        if asked != "timeline" and not _INTENT.search(clause.text):
+        not_buying = next((m for m in _NONE.finditer(clause.text) if re.search(r"\b(?:buy|purchas)", m.group(), re.I)), None)
+        if asked != "timeline" and not _INTENT.search(clause.text) and not not_buying and not _DATE_ANSWER.match(clause.text):
             continue  # unasked, a date needs a buying verb beside it ("we're hiring this quarter" is not one)
         if _MEETING.search(clause.text) and not _NONE.search(clause.text) and not _NOW.search(clause.text):
             continue

@@ -46,7 +46,7 @@ _ROLE_COUNT = re.compile(
     rf"\b(?P<n>{_N})\s+(?:full[-\s]time\s+|part[-\s]time\s+|support\s+|back[-\s]office\s+|office\s+|admin\s+|other\s+)?(?:founders?|co-?founders?|partners|contractors|freelancers|engineers|developers|consultants|"
     rf"designers|assistants?|admins?|interns|nurses|doctors|drivers|technicians|associates|vets|dentists|hygienists|therapists|lawyers|"
     rf"solicitors|accountants|teachers|tutors|chefs|cooks|waiters|stylists|mechanics|electricians|plumbers|carers|pharmacists|"
-    rf"in\s+(?:sales|marketing|support|admin|ops|operations|engineering|the\s+office|the\s+back\s+office)|{_PEOPLE})", re.I)
+    rf"in\s+(?:sales|marketing|support|admin|ops|operations|engineering|the\s+office|the\s+back\s+office)|others|other\s+people|{_PEOPLE})", re.I)
 _JOIN = re.compile(r"^\s*(?:,|and|plus|\+|&|,\s*and|,\s*plus)\s*$", re.I)
 _WE = re.compile(rf"\b(?:we{APOS}?re|we\s+are|there\s+are|company\s+is|company\s+has)\b", re.I)
 _ALONE = re.compile(r"\b(?:one[-\s](?:man|woman|person)\s+(?:band|show|business|shop|operation)|solo(?:preneur|\s+(?:consultant|operator|practitioner|business))|sole\s+(?:trader|proprietor))\b", re.I)

@@ -40,6 +40,7 @@ NONE = re.compile(
     rf"(?<!\bwho\s)(?<!\bthey\s)(?<!\bthat\s)\b(?:can{APOS}?t|cannot|can\s+not|couldn{APOS}?t|unable\s+to|not\s+able\s+to)\s+afford(?!\s+us\b)|\bzero\s+(?:budget|money|funds|spend)|"
     rf"\bbudget\s+(?:is|of)\s+(?:zero|nil|nothing)\b|\bno\s+(?:money|funds|funding|cash)\b(?!\s+(?:issue|problem))|"
     rf"\b(?:don{APOS}?t|do\s+not|doesn{APOS}?t|does\s+not)\s+(?:\w+\s+)?have\s+(?:a|any|the)?\s*(?:dedicated\s+|specific\s+|separate\s+|real\s+)?{_MONEY}\b|"
+    rf"\b(?:have|has)\s+not\s+(?:got\s+)?(?:a\s+|any\s+)?(?:budget|money|funds)\b(?![^.;]*\byet\b)|"
     rf"\b{_MONEY}s?\s+(?:was|got|has\s+been|have\s+been|is|are)\s+(?:\w+\s+)?(?:cut|frozen|slashed|gone|pulled|scrapped|axed|cancell?ed|paused|(?:put\s+)?on\s+hold)|"
     rf"\b(?:it|that|which)\s+(?:was|got|has\s+been)\s+(?:cut|pulled|scrapped|axed|cancell?ed|slashed|frozen)\b|"
     rf"\bnot\s+in\s+(?:the|our)\s+budget|\bnothing\s+(?:left\s+)?(?:budgeted|in\s+the\s+budget|to\s+spend)|\bright\s+now\s+there{APOS}?s\s+nothing\b|"

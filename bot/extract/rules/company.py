@@ -65,6 +65,8 @@ _NOT_HEADCOUNT_AFTER = re.compile(
     r"(?:who\s+)?(?:handle|answer|go\s+through|do\s+(?:the|all)|deal\s+with|look\s+after|sort|field|call|work\s+on)\b|"
     r"(?:can{APOS}?t|cannot|struggles?|spends?|handles?|answers?|is\s+(?:drowning|swamped|overwhelmed)))".replace("{APOS}", APOS), re.I)
 
+# "we are 15 persons in the office": the writer's whole company, wherever they sit.
+_WE_ARE_N = re.compile(rf"\b(?:we|there)\s*(?:{APOS}re|\s+are)\s+(?:about\s+|around\s+|roughly\s+|only\s+|just\s+)?$", re.I)
 _GROUP_BEFORE = re.compile(r"\b(?:group|parent|holding|owned\s+by|part\s+of)\b[^.;]{0,30}$", re.I)
 _COMPANY_AFTER = re.compile(r"^\s*(?:[\w-]+\s+){0,2}(?:company|business|firm|agency|shop|practice|studio|startup|store|clinic|restaurant|group)\b", re.I)
 _CUE_HQ = r"(?:headquarter(?:ed|s)?\s+(?:is\s+|are\s+)?in|hq(?:{0}d)?\s+(?:is\s+)?in|(?:hq|headquarters|head\s+office)\s*[:\-–]?(?=\s*(?-i:[A-Z]))|head\s+office\s+(?:is\s+)?in|main\s+office\s+(?:is\s+)?in|based\s+(?:in|out\s+of)|located\s+in)".format(APOS)
@@ -99,7 +101,7 @@ def read_headcount(parts: list[Clause], asked: str | None) -> list[Fact]:
                 continue
             for m in rx.finditer(t):
                 before = t[: m.start()]
-                if _DEPARTMENT.search(before[-30:]) or _NOT_HEADCOUNT_AFTER.match(t[m.end() :]):
+                if _DEPARTMENT.search(before[-30:]) or (_NOT_HEADCOUNT_AFTER.match(t[m.end() :]) and not _WE_ARE_N.search(before)):
                     continue
                 if _NOT_HEADCOUNT_BEFORE.search(before[-20:]) and not _COMPANY_AFTER.match(t[m.end() :]):
                     continue  # "I run a team of 10 reps" is not the company, "I run a 9-person company" is

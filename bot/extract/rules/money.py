@@ -35,7 +35,7 @@ _BETWEEN = re.compile(r"\b(?:between|from|range\s+of|somewhere\s+in)\s*$", re.I)
 
 _MONTH = re.compile(
     rf"\b(?:{CODES}|dollars?|euros?|pounds?)\s+(?:a\s+)?(?:mo|mth|month)\b|^\s+(?:mo|mth|month)\b|"
-    r"(?:/\s?|\bper\s+|\ba\s+|\beach\s+|\bevery\s+|\bin\s+)(?:mo|mth|month)\b|\bmonthly\b|\bp/?m\b|\bper\s+calendar\s+month|"
+    r"(?:/\s?|\bper\s+|\ba\s+|\beach\s+|\bevery\s+|\bin\s+)(?:mo|mth|month)\b|\bmonthly\b|\bp/?m\b|\bfor\s+(?:each\s+|every\s+)?month\b|\bper\s+calendar\s+month|"
     r"\b(?:per|pro|im|par|por|al|i)\s+(?:m[åa]nad(?:en)?|monat|mois|mes|mês|mese|m[åa]ned(?:en)?|maand)\b|\bmonatlich\b|\bmensuel(?:lement)?\b|\bmensual(?:mente)?\b", re.I)
 _YEAR = re.compile(
     r"(?:/\s?|\bper\s+|\ba\s+|\beach\s+|\bevery\s+)(?:yr|year|annum)\b|\bannually\b|\byearly\b|\bp\.a\.?|\bpa\b|"

@@ -45,7 +45,7 @@ _INTENT = re.compile(
     r"asap|urgent\w*|immediately|timeline|timeframe|not\s+(?:before|until))\b", re.I)
 _NONE = re.compile(
     rf"\bno\s+(?:purchase|buying|buy)\s+(?:planned|scheduled|intended|in\s+sight|on\s+the\s+horizon)\b|\bno\s+(?:\w+\s+)?(?:plans?|intention|intent)\s+(?:\w+\s+){{0,2}}?(?:to|of)\s+(?:buy|buying|purchas\w*|switch\w*|chang\w*|invest\w*|get\w*)|"
-    rf"(?:\bnot|n{APOS}t)\s+(?:really\s+)?(?:looking|planning|going|intending)\s+(?:on\s+|to\s+)(?:buy\w*|purchas\w*|switch\w*|chang\w*)|\bnot\s+in\s+the\s+market\b|\bnot\s+(?:planning|budgeting\s+for|considering)\s+(?:any|a)\s+(?:new\s+)?(?:purchases?|investments?|spend|switch|change)\b|"
+    rf"(?:\bnot|n{APOS}t)\s+(?:really\s+)?(?:looking|planning|going|intending)\s+(?:on\s+|to\s+)(?:buy\w*|purchas\w*|switch\w*|chang\w*)|\bnot\s+in\s+the\s+market\b|(?:\bnot|n{APOS}t)\s+(?:really\s+)?(?:want|plan|intend)\s+to\s+(?:buy|purchase)\b(?=\s*(?:anything|now|yet|at\s+the\s+moment|right\s+now|for\s+now|[,.;!]|$))|\bnot\s+(?:planning|budgeting\s+for|considering)\s+(?:any|a)\s+(?:new\s+)?(?:purchases?|investments?|spend|switch|change)\b|"
     rf"\b(?:won{APOS}?t|will\s+not)\s+be\s+(?:buying|purchasing)|\bnot\s+buying\b|\bno\s+timeline\s+(?:at\s+all|whatsoever)", re.I)
 # "not for at least 18 months": a lower bound with no date, so a bucket without days.
 _NOT_FOR = re.compile(rf"\bnot\s+(?:for|within|in)\s+(?:at\s+least\s+|another\s+|the\s+next\s+)?(?P<n>\d+|{NUMBER_WORDS}|{SMALL_WORDS})\s+(?P<unit>months?|years?)\b", re.I)

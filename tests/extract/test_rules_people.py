@@ -151,6 +151,8 @@ def test_a_place_listed_beside_a_headcount(text: str, country: str | None) -> No
         "I'll be in Madrid next week for a trade fair",
         "we're travelling to Oslo for a customer visit",
         "most of our clients are in Texas",
+        "we sell garden furniture in Sweden and Norway",
+        "we ship parts across Canada",
     ],
 )
 def test_a_trip_or_a_customer_is_not_where_the_company_is(text: str) -> None:

@@ -80,6 +80,8 @@ _DEMONYM = re.compile(r"\b(?P<d>[A-Z][a-z]+(?:\s+African)?)\s+(?:[\w-]+\s+){0,2}
 _COMPANY_NOUN = re.compile(r"^\s+(?:\w+\s+)?(?:company|firm|business|agency|consultancy|startup|start-up|group|subsidiary|entity|corporation|manufacturer)\b", re.I)
 _WE_ARE_DEMONYM = re.compile(rf"\bwe{APOS}?re\s+(?:a\s+)?(?P<d>[A-Z][a-z]+)\b(?!\s+\w)")
 _NOT_OURS = re.compile(r"\b(?:(?:I|we)(?:'ll|’ll|\s+will)\s+be|travel(?:l?ing|l?ed)|flying|heading|going\s+to\s+be|customers?|clients?|parent|sell(?:ing|s)?\s+(?:to|into|in)|ship(?:ping)?\s+to|expand\w*|vacation|holiday|trip|conference|visit\w*|talk|event|webinar|meetup|summit|expo|trade\s+show|fair|saw\s+you|met|moved\s+from|originally|born|partners?|competitors?|dealers?|sit|offices?\s+in\s+\w+\s+and)\b[^.]{0,30}$", re.I)
+# "we sell solar panels in Texas": a market, not where the company is.
+_SELLS = re.compile(r"\b(?:sell(?:ing|s)?|ship(?:ping|s)?|deliver(?:ing|s)?)\s+(?:\w+\s+){0,3}$", re.I)
 _TRAILING_NOISE = re.compile(r"[.,;:!?)\"'’]+$")
 
 
@@ -199,7 +201,7 @@ def read_country(parts: list[Clause], asked: str | None = None) -> list[Fact]:
         t = clause.text
         base = ci * 10_000
         for m in _PLACE_AFTER_CUE.finditer(t):
-            if _NOT_OURS.search(t[: m.start()]):
+            if _NOT_OURS.search(t[: m.start()]) or _SELLS.search(t[: m.start()]):
                 continue
             hit = _resolve(m.group("place"), lowercase_ok=True)
             if hit:

@@ -111,7 +111,8 @@ _PAIN = re.compile(
     rf"\bgo(?:ne)?\s+elsewhere\b|\blose\s+them\b|\b(?:comes?|came)\s+last\b|\bbottom\s+of\s+the\s+(?:pile|list|queue)\b|\bback\s+of\s+the\s+queue\b|\bwant(?:ed)?\s+(?:fixed|solved|sorted)\b|\bwhat\s+we\s+want\s+to\s+(?:fix|solve|sort)\b", re.I)
 # "we'd like to see a demo first" answers with a next step, not a problem.
 _GOAL_VERB = re.compile(r"[^ ]+(?:\s+\w+){0,2}?\s+(?:like|love|want|need|prefer)\s+to\s+", re.I)
-_MEETING_ONLY = re.compile(r"\b(?:see|get|book|have|do|schedule)\s+(?:a\s+|the\s+)?(?:demo|call|trial|pricing|price\s+list|quote|proposal|brochure|more\s+info\w*)\b", re.I)
+_MEETING_ONLY = re.compile(r"\b(?:see|get|book|have|do|schedule)\s+(?:a\s+|the\s+)?(?:demo|call|trial|pricing|price\s+list|quote|proposal|brochure|more\s+info\w*)\b|"
+                           r"\b(?:see|know|understand|learn|find\s+out|hear)\s+(?:more\s+about\s+)?(?:how|what|whether|if)\b", re.I)  # a question about the product
 _GREETING = re.compile(r"^\s*(?:hi|hello|hey|dear|good\s+(?:morning|afternoon|evening))\b[^.!?]{0,40}[,!]?\s*$", re.I)
 _NO = re.compile(r"^\s*(?:no|nope|nah|not\s+really|not\s+(?:at\s+the\s+moment|right\s+now|currently|at\s+present|for\s+now))\b", re.I)
 _YES = re.compile(r"^\s*(?:yes|yeah|yep|yup|definitely|absolutely|for\s+sure|100%|very\s+much|sure)\b[\s,.!]*(?:we\s+(?:do|need\s+(?:this|it)))?", re.I)

@@ -81,7 +81,7 @@ _COMPANY_NOUN = re.compile(r"^\s+(?:\w+\s+)?(?:company|firm|business|agency|cons
 _WE_ARE_DEMONYM = re.compile(rf"\bwe{APOS}?re\s+(?:a\s+)?(?P<d>[A-Z][a-z]+)\b(?!\s+\w)")
 _NOT_OURS = re.compile(r"\b(?:(?:I|we)(?:'ll|’ll|\s+will)\s+be|travel(?:l?ing|l?ed)|flying|heading|going\s+to\s+be|customers?|clients?|parent|sell(?:ing|s)?\s+(?:to|into|in)|ship(?:ping)?\s+to|expand\w*|vacation|holiday|trip|conference|visit\w*|talk|event|webinar|meetup|summit|expo|trade\s+show|fair|saw\s+you|met|moved\s+from|originally|born|partners?|competitors?|dealers?|sit|offices?\s+in\s+\w+\s+and)\b[^.]{0,30}$", re.I)
 # "we sell solar panels in Texas": a market, not where the company is.
-_SELLS = re.compile(r"\b(?:sell(?:ing|s)?|ship(?:ping|s)?|deliver(?:ing|s)?)\s+(?:\w+\s+){0,3}$", re.I)
+_SELLS = re.compile(r"\b(?:sell(?:ing|s)?|ship(?:ping|s)?|deliver(?:ing|s)?)\s+(?:\w+\s+){0,3}(?:(?:in|to|into|across)\s+\w+(?:\s+\w+)?,?\s+(?:and|or)\s+)?$", re.I)
 _TRAILING_NOISE = re.compile(r"[.,;:!?)\"'’]+$")
 
 
@@ -223,7 +223,7 @@ def read_country(parts: list[Clause], asked: str | None = None) -> list[Fact]:
                 found.append((rank, base + m.start(), hit[0], t[m.end("place") - len(hit[1]) : m.end()]))
         for m in _COUNTRY_WORD.finditer(t):
             hit = places.countries().get(places.fold(m.group()))
-            if hit and not _NOT_OURS.search(t[: m.start()]):
+            if hit and not _NOT_OURS.search(t[: m.start()]) and not _SELLS.search(t[: m.start()]):
                 # "a US company" states the company's nationality: as strong as "based in".
                 rank = 0 if _COMPANY_NOUN.match(t[m.end() :]) else 2
                 found.append((rank, base + m.start(), hit, m.group()))

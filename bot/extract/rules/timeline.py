@@ -71,7 +71,8 @@ _MONTH_ISH = re.compile(rf"\b(?P<mon>{_MONTH_RE})(?:[-\s]?ish\b|\s+or\s+so\b|\s+
 _PERIOD_END = re.compile(r"\b(?:(?:end|close)\s+of\s+(?P<u>month|quarter)|(?P<u2>month|quarter)[-\s]end|EO(?P<u3>[MQ]))\b(?!\s*(?:figures|report|close))", re.I)
 
 # "until 2029 at the earliest": a lower bound like "not before 2029".
-_AT_EARLIEST = re.compile(rf"\b(?:until|till|before|in)\s+(?:(?P<mon>{_MONTH_RE})\s*)?(?P<y>20\d\d)\s+at\s+the\s+earliest\b", re.I)
+_AT_EARLIEST = re.compile(
+    rf"\b(?:(?:until|till|before|in)\s+)?(?:(?P<mon>{_MONTH_RE})\s*)?(?P<y>20\d\d)\b[^.;,]{{0,30}}?\b(?:at\s+the\s+earliest|earliest)\b|\b(?:earliest|at\s+the\s+earliest)[\s,:-]+(?:in\s+)?(?P<y2>20\d\d)\b", re.I)
 
 # A date something else starts on ("peak season starts next month") is no deadline for buying.
 _EVENT_START = re.compile(
@@ -197,7 +198,7 @@ def _candidates(t: str, ref: date, asked: str | None, fy_start: int | None) -> l
         days = int(n * (30.44 if m.group("unit").lower().startswith("month") else 365.25))
         out.append(_When(m.start(), m.group(), None, bucket_for_days(days).value, False))
     for m in [*_NOT_BEFORE.finditer(t), *_AT_EARLIEST.finditer(t)]:
-        y = int(m.group("y"))
+        y = int(m.group("y") or m.groupdict().get("y2"))
         part = (m.groupdict().get("part") or m.groupdict().get("part2") or "").lower()
         mon = _MONTHS[m.group("mon").lower().rstrip(".")] if m.group("mon") else {"middle": 6, "mid": 6, "late": 9, "end": 12}.get(part, 1)
         days = (date(y, mon, 1) - ref).days

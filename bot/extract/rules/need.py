@@ -35,7 +35,7 @@ _CONTENT = re.compile(
 _CONTRAST = re.compile(r"\b(?:but|however|though|except|the\s+(?:issue|problem|challenge|pain)\s+is|what\s+we\s+(?:need|lack))\b", re.I)
 
 _NO_NEED = re.compile(
-    rf"\bnothing\s+(?:is\s+|{APOS}s\s+)?(?:broken|wrong)\b|\b(?:team|tool|system|process|setup|vendor|person|agency|partner)\s+(?:that|who|which)\s+(?:already\s+)?(?:handles?|covers?|does|manages?)\s+(?:this|it|that|them)\s+(?:well|fine|already|perfectly)\b|"
+    rf"\bnothing\s+(?:is\s+|{APOS}s\s+)?(?:broken|wrong)\b|\b(?:team|tool|system|process|setup|vendor|person|agency|partner|receptionists?|staff|assistants?|people|colleagues?)\s+(?:that|who|which)\s+(?:already\s+)?(?:handles?|covers?|does|manages?|deals?\s+with|answers?)\s+(?:this|it|that|them|(?:all\s+|every\s+|our\s+|the\s+)+(?:\w+\s+)?(?:enquiries|inquiries|leads|calls|chats|requests|enquiry|lead|call|chat))\s+(?:really\s+|perfectly\s+|very\s+|just\s+)?(?:well|fine|already|perfectly|great)\b|"
     rf"\bwe{APOS}?re\s+(?:good|all\s+set|covered|fine|sorted)\b(?!\s+(?:at|with))|"
     rf"\b(?:don{APOS}?t|do\s+not|doesn{APOS}?t|won{APOS}?t)\s+(?:really\s+|actually\s+)?need\s+(?:a|an|any|anything|this|it|the|your|one|such|more)\b|"
     rf"\b(?:don{APOS}?t|do\s+not|doesn{APOS}?t)\s+(?:really\s+|actually\s+)?need\s+(?:[\w-]+\s+){{0,2}}?(?:qualification|qualifying|scoring|routing|triage|chatbots?|bots?|tools?|software|platforms?|automation|help\s+with\s+(?:that|this|leads|qualification))\b|"
@@ -53,7 +53,7 @@ _NO_NEED = re.compile(
 
 # Weak "no need": true only when nothing in the message describes a problem.
 _WEAK_NO_NEED = re.compile(
-    rf"\bnothing\s+(?:is\s+|{APOS}s\s+)?(?:broken|wrong)\b|\b(?:team|tool|system|process|setup|vendor|person|agency|partner)\s+(?:that|who|which)\s+(?:already\s+)?(?:handles?|covers?|does|manages?)\s+(?:this|it|that|them)\s+(?:well|fine|already|perfectly)\b|"
+    rf"\bnothing\s+(?:is\s+|{APOS}s\s+)?(?:broken|wrong)\b|\b(?:team|tool|system|process|setup|vendor|person|agency|partner|receptionists?|staff|assistants?|people|colleagues?)\s+(?:that|who|which)\s+(?:already\s+)?(?:handles?|covers?|does|manages?|deals?\s+with|answers?)\s+(?:this|it|that|them|(?:all\s+|every\s+|our\s+|the\s+)+(?:\w+\s+)?(?:enquiries|inquiries|leads|calls|chats|requests|enquiry|lead|call|chat))\s+(?:really\s+|perfectly\s+|very\s+|just\s+)?(?:well|fine|already|perfectly|great)\b|"
     rf"\b(?:it|that|this|things?|everything|all){APOS}?s?\s+(?:is\s+|are\s+)?(?:fine|ok|okay|working(?:\s+(?:fine|well))?|manageable)\b|\b(?:very|perfectly|totally)\s+manageable\b|"
     rf"\bkeep\s+up\s+(?:just\s+)?fine\b|\bin\s+(?:good|great|decent)\s+shape\b|\bunder\s+control\b|\bon\s+top\s+of\s+(?:it|things|this|that)\b|"
     rf"\b(?:already\s+)?qualif(?:y|ies)\s+(?:everything|every\s+(?:lead|enquiry|inquiry)|them\s+all|all\s+(?:of\s+them|leads|enquiries))\b|\bno\s+(?:real|big|major|actual|particular|specific|obvious|pressing|burning)\s+(?:problems?|issues?|pain(?:\s+points?)?|need)\b|\b(?:tool|system|setup|set-up|chatbot|bot|process|crm|team|provider|vendor)(?:\s+(?:we|I)\s+(?:use|have|run|got|picked|chose))?\s+(?:is|are|works|does)\s+(?:\w+\s+)?(?:fine|ok|okay|good|great|well)\b(?!\s+(?:but|except|apart))|\bno\s+complaints\b|\ball\s+good\b", re.I)
@@ -72,12 +72,12 @@ _LEAD_OBJECT = re.compile(
     r"\b(?:leads?|inbound|enquir\w+|inquir\w+|prospects?|(?:demo|meeting|web|website|contact|quote|booking|sales)\s+requests?|requests?\s+from|"
     r"form\s*(?:fills?|submissions?|entries)|(?:fill|fills|filled|filling)\s+(?:in\s+|out\s+)?(?:the\s+|a\s+|our\s+)?forms?|contact\s+forms?|web\s?forms?|web\s*chats?|live\s*chats?|site\s+chat|chats?\b|visitors?|"
     r"pipeline|qualif\w+|unqualified|follow[-\s]?ups?|followed\s+up|response\s+(?:times?|quality|rates?)|first\s+response|reply\s+times?|reps?\b|sdrs?|bdrs?|aes?\b|"
-    r"account\s+execs?|sales\s+(?:team|people|reps?|staff|calls?|guys|girls|folks)|meetings?|demos?|no[-\s]shows?|buyers?|opportunit\w+|deals?|"
+    r"account\s+execs?|sales\s+(?:team|people|reps?|staff|calls?|guys|girls|folks|inbox)|meetings?|demos?|no[-\s]shows?|buyers?|opportunit\w+|deals?|"
     r"conversions?|traffic|(?:discovery|sales|intro|qualification)\s+calls?|triag\w*|screening|(?:pricing|sales|product|buying)\s+questions|consultations?|appointments?|sign[-\s]?ups?|trials?|registrations?|closers?|sales\s?(?:people|persons?|folks)|salespeople|mqls?|sqls?|crm|routing|route|hand[-\s]?offs?|callbacks?|bookings?)\b", re.I)
 
 _PROBLEM = re.compile(
     rf"\b(?:los(?:e|es|ing|t)|miss(?:es|ed|ing)?|drop(?:s|ped|ping)?|leak\w*|slip(?:s|ping)?)\b|\bfall(?:s|ing)?\s+through|"
-    rf"\bwast(?:e|es|ed|ing)\b|\btoo\s+(?:much\s+time|long|slow(?:ly)?|many)\b|\b(?:way|far)\s+too\b|\bdrown\w*|\bburied\b|\bswamped\b|\boverwhelm\w*|\bflooded\b|"
+    rf"\bwast(?:e|es|ed|ing)\b|\btoo\s+(?:much\s+time|long|slow(?:ly)?|many)\b|\b(?:way|far)\s+too\b|\bdrown\w*|\bburied\b|\bclog\w*|\bswamped\b|\boverwhelm\w*|\bflooded\b|"
     rf"\bcan{APOS}?t\s+(?:keep\s+up|cope|respond|answer|handle|follow|get\s+to)|\b(?:not\s+able|unable)\s+to\s+(?:\w+\s+)?(?:keep\s+up|cope|respond|answer|handle|follow|get\s+to|call|reply|reach)|\bloos(?:e|es|ing)\b|\bcannot\s+(?:keep\s+up|cope|respond|answer|handle)|"
     rf"\bstruggl\w+|\bgo(?:es)?\s+nowhere\b|\bnothing\s+but\b|\bjunk\b|\b(?:rubbish|garbage|useless|worthless|crap|low[-\s]quality|broken|chaos|chaotic)\b|\bsome\s+get\s+none\b|\bspam\b|\bnoise\b|\bt[iy]re[- ]kickers\b|\bunqualified\b|\bnot\s+(?:qualified|real\s+buyers)\b|"
     rf"\bturn\s+out\s+to\s+be\b|\b(?:students|job\s+seekers|competitors)\b|\bby\s+hand\b|\bmanual(?:ly)?\b|\bslow\b|\bdelay\w*|\bbacklog\b|\bpil(?:e|es|ing)\s+up\b|"

@@ -374,7 +374,8 @@ def read_timeline(parts: list[Clause], ref: date, asked: str | None, full_text: 
         dated = [w for w in found if w.pinned]
         if len(dated) > 1:
             cut = max((c.start() for c in _DATE_CONTRAST.finditer(clause.text) if dated[0].pos < c.start() < dated[-1].pos), default=None)
-            if cut is not None:
+            later = [w for w in dated if cut is not None and w.pos > cut and not _EVENT_START.search(clause.text[: w.pos])]
+            if later and _INTENT.search(clause.text[cut : later[0].pos]):  # the plan after the contrast, not an event's date
                 found = [w for w in found if not (w.pinned and w.pos < cut)]
         for w in found:
             if w.bucket == "now" and not w.pinned and not pinned:

@@ -187,6 +187,8 @@ def _candidates(t: str, ref: date, asked: str | None, fy_start: int | None) -> l
         for m in _NO_PLANS.finditer(t):
             out.append(_When(m.start(), m.group(), None, "none", False))
     for m in _AFTER_EVENT.finditer(t):
+        if past(m):
+            continue
         e = m.group("e").lower()
         md = {"summer": (8, 31), "winter": (2, 28), "spring": (5, 31), "autumn": (11, 30), "fall": (11, 30), "easter": (4, 15)}.get(e, (1, 1))
         when = _next_occurrence(ref, lambda y, md=md: date(y, *md) if md != (1, 1) else date(y + 1, 1, 1), None, False)

@@ -32,6 +32,9 @@ from tests.extract.conftest import read
         ("we have 90k a year for software, but most of it is already committed. Maybe 8k for this", {"budget_min": 8000, "budget_max": 8000}),
         # the setup figure is set; "then we'll see" is about later
         ("5k upfront for onboarding, after that we'll see", {"budget_min": 5000, "budget_period": "one_time"}),
+        # Spanish and Portuguese "mil" is a thousand, English "mil" a million
+        ("unos 80 mil pesos al año", {"budget_min": 80000, "budget_currency": "MXN", "budget_period": "year"}),
+        ("around 2 mil USD a year", {"budget_min": 2000000, "budget_period": "year"}),
     ],
 )
 def test_amounts(text: str, expected: dict) -> None:

@@ -65,7 +65,7 @@ _NOT_BUDGET_AFTER = re.compile(
     r"^[^.;]{0,25}\b(?:last\s+year|ago|in\s+20\d\d|revenue|turnover|ARR|in\s+sales|fee|need(?:s)?\s+(?:a\s+)?(?:vote|approval|sign)|"
     r"(?:are|is)\s+within\s+my)", re.I)
 _CONTEXT = re.compile(
-    rf"\bbudget|\bspend\b|\bafford|set\s+aside|earmark|allocat|approv|sanction|invest|ceiling|\bcap\b|\bmax|"
+    rf"\bbudget|\bspend\b|\bafford|set\s+aside|earmark|allocat|approv|sanction|sign(?:ed)?[- ]off|green[- ]lit|invest|ceiling|\bcap\b|\bmax|"
     rf"up\s+to|our\s+number|looking\s+at|thinking|can\s+do|can\s+go|\bpay\b|willing|\brange\b|request|per\s+seat|"
     rf"(?:we|I){APOS}?(?:ve|\s+have)\s+got|\bwe\s+have\b|\bgot\b|for\s+this|for\s+the\s+(?:tool|project|year)|"
     rf"at\s+least|at\s+most|\bcomfortable\b|\bstretch\b|\bwork\s+with\b|\bhave\s+(?:\w+\s+)?[$€£¥₹]?\d|\bfor\s+(?:it|that)\b|"
@@ -84,6 +84,7 @@ _REUSED = re.compile(r"\b(?:move|shift|redirect|reallocate|transfer|reuse|put|sw
                      r"\b(?:stay|keep\s+(?:it|this|costs?|spend|the\s+cost)|come\s+in)\s+(?:well\s+)?(?:under|below|beneath|within|at\s+or\s+below|no\s+higher\s+than)\s+(?:that|this|what\s+we\s+pay|the\s+same|it)\b|\bstay\s+(?:around|at|near|within|close\s+to)\s+(?:that|this|the\s+same)\b|\bsomething\s+(?:similar|comparable|like\s+that)\b|\bsimilar\s+(?:amount|budget|spend|price|money)\b|\bsame\s+(?:budget|amount|spend)\b", re.I)
 _PAY_PER = re.compile(r"\b(?:we|I|they)\s+(?:would\s+|'d\s+|prefer\s+to\s+|want\s+to\s+)?pay\s+per\s+\w+", re.I)
 _ACCEPTED = re.compile(r"^[^.;]{0,40}?\b(?:is|are|would\s+be|sounds|seems)\s+(?:\w+\s+)?(?:ok|okay|fine|acceptable|doable|affordable|reasonable|manageable)\b", re.I)
+_IBERIAN = re.compile(r"\b(?:pesos|reais|reales|soles|al\s+año|por\s+(?:mes|mês|año|ano)|unos|unas|cerca\s+de|alrededor\s+de|aproximadamente|mensuales|anuales|mensais|anuais|por\s+volta\s+de)\b", re.I)
 _BELOW = re.compile(r"\b(?:under|below|beneath|within|no\s+higher\s+than)\b", re.I)
 # A wider budget than this purchase: "our overall tooling budget is $120k", "$120k a year, but that's mostly committed".
 _UMBRELLA = re.compile(r"\b(?:overall|total|entire|whole|company[- ]wide|department(?:al)?|annual\s+(?:marketing|sales|it|tech|software))\s+(?:[\w-]+\s+){0,3}?budget\b[^.;,]{0,30}$", re.I)
@@ -117,6 +118,8 @@ def _amounts(text: str) -> list[_Amount]:
             continue
         mult_tok = (m.group("mult") or "").lower()
         mult = _MULT.get(mult_tok, 1.0)
+        if mult_tok == "mil" and _IBERIAN.search(text):
+            mult = 1e3  # "100 mil pesos": Spanish and Portuguese "mil" is a thousand
         # "2m" in "2m away" is rare; "m" alone after a number means million only with money around
         currency = currency_of(m.group("sym"), m.group("code"))
         if mult_tok in ("lakh", "lakhs", "lac", "lacs", "crore", "crores") and currency is None:

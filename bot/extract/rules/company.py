@@ -43,11 +43,11 @@ _TOTAL = re.compile(
 _SMALL_GROUP = re.compile(r"\b(?:committee|board|panel|call|meeting|vote|voting|founders|co-?founders|partners|in\s+the\s+room)\b", re.I)
 # Parts of a team added up: "2 founders and 3 contractors", "30 engineers, 10 in sales plus 5 admins".
 _ROLE_COUNT = re.compile(
-    rf"\b(?P<n>{_N})\s+(?:full[-\s]time\s+|part[-\s]time\s+|support\s+|back[-\s]office\s+|office\s+|admin\s+|other\s+)?(?:founders?|co-?founders?|partners|contractors|freelancers|engineers|developers|consultants|"
+    rf"\b(?P<n>{_N})\s+(?:full[-\s]time\s+|part[-\s]time\s+|support\s+|back[-\s]office\s+|office\s+|admin\s+|other\s+)?(?:founders?|co-?founders?|partners|owners|directors|managers|contractors|freelancers|engineers|developers|consultants|"
     rf"designers|assistants?|admins?|interns|nurses|doctors|drivers|technicians|associates|vets|dentists|hygienists|therapists|lawyers|"
     rf"solicitors|accountants|teachers|tutors|chefs|cooks|waiters|stylists|mechanics|electricians|plumbers|carers|pharmacists|"
     rf"in\s+(?:sales|marketing|support|admin|ops|operations|engineering|the\s+office|the\s+back\s+office)|others|other\s+people|{_PEOPLE})", re.I)
-_JOIN = re.compile(r"^\s*(?:,|and|plus|\+|&|,\s*and|,\s*plus)\s*$", re.I)
+_JOIN = re.compile(r"^\s*(?:,|and|plus|\+|&|,\s*and|,\s*plus)\s*(?:the\s+|our\s+)?$", re.I)
 _WE = re.compile(rf"\b(?:we{APOS}?re|we\s+are|there\s+are|company\s+is|company\s+has)\b", re.I)
 _ALONE = re.compile(r"\b(?:one[-\s](?:man|woman|person)\s+(?:band|show|business|shop|operation)|solo(?:preneur|\s+(?:consultant|operator|practitioner|business))|sole\s+(?:trader|proprietor))\b", re.I)
 # The writer and one named other: "just me and my wife", "only me and a part-timer".
@@ -63,7 +63,8 @@ _NOT_HEADCOUNT_BEFORE = re.compile(rf"\b(?:manage|managing|lead|leading|run|runn
 _NOT_HEADCOUNT_AFTER = re.compile(
     r"^\s*(?:(?:on|in|at|from)\s+(?:the|our|my)\s+(?:front\s+desk|desk|office|phones?|\w+\s+team|team|department)|"
     r"(?:who\s+)?(?:handle|answer|go\s+through|do\s+(?:the|all)|deal\s+with|look\s+after|sort|field|call|work\s+on)\b|"
-    r"(?:can{APOS}?t|cannot|struggles?|spends?|handles?|answers?|is\s+(?:drowning|swamped|overwhelmed)))".replace("{APOS}", APOS), re.I)
+    r"(?:can{APOS}?t|cannot|struggles?|spends?|handles?|answers?|is\s+(?:drowning|swamped|overwhelmed))|"
+    r"(?:visited|came|attended|signed\s+up|registered|downloaded|clicked|bought|ordered|called|contacted|applied|enquired|booked|showed\s+up|turned\s+up|watched|opened|(?:have|had)\s+(?:visited|signed\s+up|registered|booked))\b)".replace("{APOS}", APOS), re.I)
 
 # "we are 15 persons in the office": the writer's whole company, wherever they sit.
 _WE_ARE_N = re.compile(rf"\b(?:we|there)\s*(?:{APOS}re|\s+are)\s+(?:about\s+|around\s+|roughly\s+|only\s+|just\s+)?$", re.I)

@@ -114,9 +114,9 @@ def _candidates(t: str, ref: date, asked: str | None, fy_start: int | None) -> l
         not_buying = NOT_A_BUYING_DATE.search(t[: m.start()][-60:])
         if not_buying and not re.search(r"\b(?:before|by|until|till|ahead\s+of|in\s+time\s+for)\s+(?:\w+\s+){0,3}$", t[: m.start()][-60:][: not_buying.start()], re.I):
             return  # "before our fiscal year starts on 1 April" is a deadline all the same
-        # "we can't buy this year" is no deadline; "it doesn't need to be live until June" still names one
+        # "we can't buy this year", "we won't get to it before the new year" name no deadline; "it doesn't need to be live until June" does
         negated = re.search(r"\bnot\s*$", t[: m.start()], re.I) or (
-            NEGATED_BEFORE.search(t[: m.start()]) and not re.match(r"\s*(?:until|till|til|before|by)\b", m.group(), re.I))
+            NEGATED_BEFORE.search(t[: m.start()]) and not re.match(r"\s*(?:until|till|til|by)\b", m.group(), re.I))
         if days >= 0 and not negated and not re.match(r"\s*at\s+the\s+earliest", t[m.end() :], re.I):
             out.append(_When(m.start(), m.group().strip(), days, bucket_for_days(days).value, True, precision))
 

@@ -23,7 +23,7 @@ _APPROVER = (r"(?:ceo|cfo|coo|cro|cto|cmo|vp|director|head|boss|manager|board|ow
 _SHARED = re.compile(rf"^\s*(?:(?:partly|partially|half)\s+me|me\s+(?:and|&|plus|with|along\s+with)\s+(?:my|our|the)\s+\w+(?:\s+\w+)?|(?:both|all)\s+of\s+us|(?:my|our)\s+\w+\s+and\s+(?:me|I)|jointly|shared){_TAIL}$", re.I)
 _SOMEONE_ELSE = re.compile(rf"^\s*(?:(?:no|nope|nah|not\s+me)[\s,.!]+)?(?:that{APOS}?s\s+|it{APOS}?s\s+|that\s+would\s+be\s+)?(?:\w+\s+)?(?:my|our|the)\s+(?:\w+\s+)?{_APPROVER}\b", re.I)
 _BUDGET_SET = re.compile(rf"^\s*(?:{_YES}[\s,.!]*)?(?:it{APOS}?s\s+|budget{APOS}?s?\s+(?:is\s+|has\s+been\s+)?)?(?:already\s+)?(?:approved|allocated|signed\s+off|in\s+place|set\s+aside|confirmed|secured){_TAIL}$", re.I)
-_NOW = re.compile(rf"^\s*(?:now|today|right\s+now|immediately|this\s+week|asap){_TAIL}$", re.I)
+_NOW = re.compile(rf"^\s*(?:now|today|right\s+now|immediately|this\s+week|asap|yesterday|urgently|urgent){_TAIL}$", re.I)
 
 
 def read_short_answer(text: str, asked: str | None) -> list[Fact]:

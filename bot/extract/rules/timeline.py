@@ -144,8 +144,8 @@ def _candidates(t: str, ref: date, asked: str | None, fy_start: int | None) -> l
     for m in NOW.finditer(t):
         out.append(_When(m.start(), m.group(), None, "now", False))
     for m in NOT_FOR.finditer(t):
-        n = to_number(m.group("n")) or 0
-        days = int(n * (30.44 if m.group("unit").lower().startswith("month") else 365.25))
+        n = (to_number(m.group("n")) or 0) if m.group("n") else 1  # "not within the next year"
+        days = int(n * (30.44 if m.group("unit").lower().startswith("month") else 365.25)) + 1  # a bound that is not reached yet
         out.append(_When(m.start(), m.group(), None, bucket_for_days(days).value, False))
     for m in [*NOT_BEFORE.finditer(t), *AT_EARLIEST.finditer(t)]:
         y = int(m.group("y") or m.groupdict().get("y2"))

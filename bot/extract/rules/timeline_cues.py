@@ -15,7 +15,7 @@ MONTHS = {m.lower(): i for i, m in enumerate(calendar.month_name) if m}
 MONTHS.update({m.lower(): i for i, m in enumerate(calendar.month_abbr) if m})
 MONTHS["sept"] = 9
 MONTH_RE = r"(?:january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec)\b\.?"
-CUE = r"(?:by|before|in|until|till|til|for|during|around|on|latest|no\s+later\s+than|ideally|target(?:ing)?)"
+CUE = r"(?:by|before|in|until|till|til|for|during|around|on|latest|not?\s+later\s+than|ideally|target(?:ing)?)"
 END = r"(?:(?:the\s+)?(?:end|close|middle|start|beginning)\s+of\s+(?:the\s+)?)"
 ORD = r"(?:st|nd|rd|th)?"
 NEXT_YEAR = r"(?P<ny>(?:,?\s+|\s+of\s+)next\s+year)"
@@ -40,7 +40,7 @@ NONE = re.compile(
     rf"(?:\bnot|n{APOS}t)\s+(?:really\s+)?(?:looking|planning|going|intending)\s+(?:on\s+|to\s+)(?:buy\w*|purchas\w*|switch\w*|chang\w*)|\bnot\s+in\s+the\s+market\b|(?:\bnot|n{APOS}t)\s+be\s+looking\s+(?:at|for)\s+(?:any\s+)?(?:alternatives|other\s+(?:tools|vendors|options|solutions|providers)|anything\s+else)\b|(?:\bnot|n{APOS}t)\s+(?:really\s+)?(?:want|plan|intend)\s+to\s+(?:buy|purchase)\b(?=\s*(?:anything|now|yet|at\s+the\s+moment|right\s+now|for\s+now|[,.;!]|$))|\bnot\s+(?:planning|budgeting\s+for|considering)\s+(?:any|a)\s+(?:new\s+)?(?:purchases?|investments?|spend|switch|change)\b|"
     rf"\b(?:won{APOS}?t|will\s+not)\s+be\s+(?:buying|purchasing)|\bnot\s+buying\b|\bno\s+timeline\s+(?:at\s+all|whatsoever)", re.I)
 # "not for at least 18 months": a lower bound with no date, so a bucket without days.
-NOT_FOR = re.compile(rf"\bnot\s+(?:for|within|in)\s+(?:at\s+least\s+|another\s+|the\s+next\s+)?(?P<n>\d+|{NUMBER_WORDS}|{SMALL_WORDS})\s+(?P<unit>months?|years?)\b", re.I)
+NOT_FOR = re.compile(rf"\bnot\s+(?:for|within|in)\s+(?:at\s+least\s+|another\s+|the\s+next\s+|the\s+coming\s+)?(?P<n>\d+|{NUMBER_WORDS}|{SMALL_WORDS})?\s*(?P<unit>months?|years?)\b", re.I)
 DAY_OF_MONTH = re.compile(r"\b(?:by|before|until|till|on|no\s+later\s+than)\s+the\s+(?P<d>[1-9]|[12]\d|3[01])(?:st|nd|rd|th)\b(?!\s+(?:of|century|floor|percent))", re.I)
 NEW_YEAR = re.compile(r"\b(?:in|after|early\s+in|at\s+the\s+start\s+of)\s+the\s+new\s+year\b", re.I)
 NOW = re.compile(r"(?<!\bnothing\s)(?<!\bnot\s)(?<!\bno\s)(?<!\bnot\sthat\s)\b(?:(?:ideally|like|by|(?:need|needs|needed|want|wanted)(?:\s+(?:it|this|that|them))?)\s+yesterday|asap|a\.s\.a\.p\.?|as\s+soon\s+as\s+(?:possible|we\s+can)|right\s+away|immediately|urgent(?:ly)?|straight\s+away)\b", re.I)

@@ -76,6 +76,16 @@ def _quoted(line: str) -> bool:
     return line.lstrip().startswith(">")
 
 
+def _prose(line: str) -> bool:
+    """A written sentence, not a contact line: "We are a company with 500-1000 employees." has a figure
+    that looks like a phone number, but a signature line has no sentence of eight words ending in a full stop
+    (nor one of twelve words around an email address)."""
+    words = len(line.split())
+    if "|" in line or words < 8 or _SENTENCE_END.search(line) is None:
+        return False
+    return words >= 12 or not re.search(r"@|https?://|www\.", line)  # an address inside a long sentence is still prose
+
+
 def _signature_start(lines: list[str]) -> int:
     """Where the sign-off or signature block starts in the reply part (len(lines) when none)."""
     seen_text = False
@@ -101,7 +111,7 @@ def _signature_start(lines: list[str]) -> int:
     for a, b in reversed(paragraphs[1:]):
         block = [x.strip() for x in lines[a:b]]
         signature_like = all(
-            len(x) <= 70 and not _SENTENCE_END.search(x) or _CONTACT.search(x) or _DISCLAIMER.search(x) for x in block
+            len(x) <= 70 and not _SENTENCE_END.search(x) or (_CONTACT.search(x) and not _prose(x)) or _DISCLAIMER.search(x) for x in block
         )
         if not signature_like:
             break

@@ -19,6 +19,8 @@ SCORER = REPO / ".." / "shared" / "eval" / "score.py"
 HELDOUT = Path(__file__).with_name("heldout.jsonl")
 TUNE = Path(__file__).with_name("tune.jsonl")
 TUNE2 = Path(__file__).with_name("tune2.jsonl")
+TUNE3 = Path(__file__).with_name("tune3.jsonl")
+TUNE4 = Path(__file__).with_name("tune4.jsonl")
 REF = date(2026, 5, 4)  # a Monday
 
 

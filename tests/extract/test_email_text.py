@@ -83,6 +83,14 @@ def test_disclaimer_lines_are_removed() -> None:
     assert strip_reply(text) == "We're 25 people."
 
 
+def test_a_sentence_with_a_range_is_not_a_contact_line() -> None:
+    # "250-1200" looks like a phone number; a full sentence around it is still the prospect's own text.
+    text = "Hello,\n\nWe are a packaging manufacturer with 250-1200 staff across the year, based in Ghent.\n\nBest regards,\nAnn"
+    assert "250-1200 staff" in strip_reply(text)
+    signature = "Hi,\n\nSee below.\n\nAnn Peeters\nSales | +32 9 555 01 23 | Ghent"
+    assert "+32" not in strip_reply(signature)
+
+
 def test_auto_replies_state_nothing() -> None:
     ooo = "I'm currently out of the office until 18 May with no access to email. For urgent matters call +44 20 0000 0000."
     assert is_auto_reply_text(ooo)

@@ -63,3 +63,10 @@ def test_meetings_and_history_are_not_timelines(text: str) -> None:
 def test_next_quarter_said_early_in_a_quarter_lands_in_year() -> None:
     fields = read("next quarter", asked="timeline", ref=date(2026, 4, 2))
     assert fields == {"timeline_days": 181, "timeline_bucket": "year"}
+
+
+def test_a_date_typed_under_a_quoted_question_is_an_answer() -> None:
+    email = "Hi,\n\nAnswers below.\n\n> When would you want to be live?\nBy the end of July.\n\n> Who else is involved?\nJust me.\n\nThanks\nLee"
+    fields = read(email, channel="email")
+    assert fields.get("timeline_days") == 88  # 2026-05-04 to 31 July
+    assert read("We started with HubSpot. In March.").get("timeline_days") is None

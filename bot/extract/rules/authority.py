@@ -14,17 +14,23 @@ from bot.facts import Fact
 
 _I = rf"(?:\bI|\bi)(?:{APOS}(?:ll|m|d)|\s+(?:will|would|can|do|am|alone))?"
 _BOSS = (r"(?:ceo|cfo|coo|cro|cto|cmo|vp|vice\s+president|director|head|boss|manager|board|owner|founder|president|"
+         r"principal|headteacher|head\s+teacher|dean|superintendent|chair(?:man|woman|person)?|trustees|governors|council|"
          r"procurement|purchasing|finance|legal|partner|partners|md|gm|committee|leadership(?:\s+team)?|management|"
          r"he|she|they|who)")
-_LOW_ROLE = r"(?:junior\s+)?(?:intern|trainee|receptionist|assistant|admin\w*|temp|secretary|apprentice|volunteer|work\s+experience)"
+_LOW_ROLE = (r"(?:(?:junior|personal|executive|office|team|marketing|sales|administrative|virtual|summer|part-time|unpaid|new|"
+             rf"master{APOS}?s|phd|mba|university|uni|college|grad|graduate|undergrad(?:uate)?)\s+)?(?:student|intern|trainee|receptionist|assistant|admin\w*|temp|secretary|apprentice|volunteer|work\s+experience)")
 
+# A junior role alone: no part in the purchase, unless the message says they evaluate or recommend.
+_LOW = re.compile(
+    rf"\b(?:just|only)\s+(?:an?\s+)?(?:intern|student|trainee|temp)\b|\b(?:nur|solo|seulement|apenas|bara)\s+(?:ein\s+|una?\s+|un\s+)?(?:praktikant\w*|stagiaire|becari[oa]|estagi[áa]ri[oa]|stagista)\b|{_I}\s*(?:{APOS}m|am)?\s*(?:just\s+|only\s+)?(?:an?|the)\s+{_LOW_ROLE}\b", re.I)
 _NONE = re.compile(
-    rf"\b(?:just|only)\s+(?:an?\s+)?(?:intern|student|trainee|temp)\b|{_I}\s*(?:{APOS}m|am)\s+(?:just\s+|only\s+)curious\b|\b(?:nur|solo|seulement|apenas|bara)\s+(?:ein\s+|una?\s+|un\s+)?(?:praktikant\w*|stagiaire|becari[oa]|estagi[áa]ri[oa]|stagista)\b|{_I}\s*(?:{APOS}m|am)?\s*(?:just\s+|only\s+)?(?:an?|the)\s+{_LOW_ROLE}\b|"
-    rf"\b(?:won{APOS}?t|will\s+not|wouldn{APOS}?t)\s+be\s+(?:buying|picking|choosing|deciding|signing|involved|the\s+one)|\bnot\s+the\s+right\s+(?:person|contact|one)\b|"
+    rf"{_I}\s*(?:{APOS}m|am)\s+(?:just\s+|only\s+)curious\b|{_I}\s*(?:{APOS}m|am)\s+not\s+(?:really\s+)?(?:part\s+of|involved\s+(?:in|with))\s+(?:that|this|it|any\s+of\s+(?:that|this|it))\b|"
+    rf"{_I}\s*(?:don{APOS}?t|do\s+not|never)\s+(?:decide|choose|pick|buy|sign|approve)\s+or\s+(?:evaluate|recommend|choose|pick|buy|sign|review|research)\b|"
+    rf"\b(?:won{APOS}?t|will\s+not|wouldn{APOS}?t)\s+be\s+(?:picking|choosing|deciding|signing|involved|the\s+one)|\bnot\s+the\s+right\s+(?:person|contact|one)\b|"
     rf"\b(?:don{APOS}?t|do\s+not|never)\s+get\s+involved\s+(?:in|with)\b|\bno\s+(?:involvement|vote)\s+in\b|\bnot\s+my\s+area\b|"
     rf"\b(?:no|zero|don{APOS}?t\s+(?:get|have)\s+(?:any|a)|do\s+not\s+(?:get|have)\s+(?:any|a)|nothing)\s+(?:say|input|influence|part|vote|involvement)\b|"
     rf"\bnothing\s+to\s+do\s+with\s+(?:the\s+)?(?:buying|purchas|decision|procurement|tool)|"
-    rf"\bnot\s+involved\s+in\s+(?:the\s+)?(?:buying|purchas|decision)|\bno\s+(?:role|part)\s+in\s+(?:the\s+)?(?:buying|purchas|decision)|"
+    rf"\bnot\s+(?:\w+\s+)?involved\s+(?:in|with)\s+(?:the\s+|any\s+)?(?:[\w-]+\s+){{0,2}}?(?:buying|purchas\w*|decision\w*|procurement|choos\w*|select\w*|vendor\s+selection)|\bno\s+(?:role|part|say)\s+in\s+(?:the\s+)?(?:[\w-]+\s+){{0,2}}?(?:buying|purchas\w*|decision\w*|choos\w*|select\w*|pick\w*|procurement)|"
     rf"\b(?:not|never)\s+(?:my|me)\s+(?:department|area)\b|\b(?:just|only)\s+helping\s+(?:out\b|a\s+friend|my\s+\w+)|\bjust\s+(?:passing|forwarding)\s+(?:this|it|your\s+\w+)\s*(?:along|on)?\b|{_I}\s+(?:just|only)\s+(?:run|work|do|handle|look\s+after|man)\s+(?:the\s+|on\s+the\s+|in\s+the\s+)?(?:front\s+desk|reception|admin|warehouse|phones|tills?|shop\s+floor)\b", re.I)
 
 # Someone else approves: the writer takes part at most.
@@ -36,11 +42,11 @@ _DEFERS = re.compile(
     rf"\b(?:need|needs|require|requires|get|gets)\s+(?:the\s+|our\s+|my\s+)?(?:ceo|cfo|coo|owner|founder|boss|director|md|gm|board|partners?|president|finance|procurement|legal|management)(?:{APOS}s)?\s+(?:approval|sign[- ]?off|ok|okay|signature|go[- ]ahead|green\s+light)\b|"
     rf"\b(?:goes|go|passes|gets\s+escalated|has\s+to\s+go)\s+up\s+to\s+(?:our|the|my)\s+\w+|\b(?:decisions?|purchas\w*|buying|it|this)\s+(?:are|is|gets?|get)\s+(?:made|taken|decided|approved|handled)\s+(?:at|by|in)\s+(?:the\s+)?(?:head\s+office|hq|headquarters|group(?:\s+level)?|corporate|the\s+parent|parent\s+company)\b|"
     rf"\bput\s+(?:this|it)\s+in\s+front\s+of\s+(?:them|him|her|the\s+\w+|our\s+\w+|my\s+\w+)\b|\b(?:bring|take|present|escalate)\s+(?:this|it)\s+to\s+(?:the\s+|our\s+|my\s+)?(?:\w+\s+)?(?:leadership|board|exec\w*|management|committee|boss|ceo|cfo|partners)\b|\b(?:convince|persuade|win\s+over|sell\s+(?:it|this)\s+to|pitch\s+(?:it|this)\s+to)\s+(?:my|our|the)\s+\w+|\bwe\s+(?:both|all)\s+(?:sign|decide|approve|have\s+to)\b|"
-    rf"\bone\s+of\s+(?:the\s+|our\s+)?(?:two|three|four|\d)\s+(?:founders|co-?founders|partners|owners|directors)\b|\b(?:joint|shared|group|collective)\s+decision\b|\b(?:get|need|want)\s+(?:\w+\s+)?buy[- ]?in\s+from\b|"
+    rf"\bone\s+of\s+(?:the\s+|our\s+)?(?:two|three|four|\d)\s+(?:founders|co-?founders|partners|owners|directors)\b|\b(?:joint|shared|group|collective|team|consensus)\s+decision\b|\b(?:jointly|together)\s+(?:by|with)\b|\bby\s+(?:me|myself)\s+(?:and|&)\s+(?:my|our|the)\b|\b{_BOSS}(?:\s+(?:team|department|dept))?\s+(?:needs?|has|have|must)\s+to\s+(?:be\s+involved|sign\s+off|approve|agree)\b|\b(?:get|need|want)\s+(?:\w+\s+)?buy[- ]?in\s+from\b|"
     rf"\b(?:my|our)\s+(?:\w+\s+)?(?:husband|wife|partner|dad|father|mum|mom|mother|brother|sister|boss|uncle|aunt|son|daughter|friend|owner|founder)\s+(?:owns|runs)\b|"
     rf"\b{_BOSS}\s+(?:holds?|has|controls?|owns?)\s+the\s+(?:purse[- ]strings|budget|money|cheque\s?book|checkbook|final\s+say)\b|{_I}\s*(?:don{APOS}?t|do\s+not)\s+(?:have|hold|own)\s+(?:the\s+)?(?:sign[- ]?off|signing\s+authority|final\s+say|authority)\b|"
     rf"\b(?:he|she|they|who){APOS}(?:ll|d)\s+(?:\w+\s+)?(?:decide|choose|pick|approve|sign|make\s+the\s+(?:final\s+)?(?:call|decision)|have\s+the\s+(?:final|last)\s+(?:say|word))\b|"
-    rf"(?<!\bonce\s)(?<!\bwhen\s)(?<!\bafter\s)(?<!\bif\s)\b{_BOSS}\s+(?:(?!(?:I|i|so|and|we|then|before|after|until|anyone|someone|when|if)\b)\w+\s+){{0,3}}?(?:signs?|approves?|approving|decides?|picks?|chooses?|pays(?!\s+(?:me|us|attention))|{APOS}ll\s+(?:choose|pick|approve|sign)|will\s+(?:choose|pick|approve|sign|(?:make|take)\s+the\s+(?:final\s+)?(?:call|decision)|want\s+to\s+see)|(?:makes?|takes?)\s+(?:the|every|all|any|those|these|such|all\s+the)\s+(?:final\s+|purchasing\s+|buying\s+)?(?:calls?|decisions?)|handles?\s+(?:all\s+)?(?:the\s+)?(?:purchasing|procurement|buying|contracts|budget|vendor\s+decisions|money|finances|payments)|(?:will\s+)?runs?\s+the\s+(?:tender|rfp|process|selection|procurement)|(?:has|have|must|needs?)\s+to\s+(?:give|okay|ok|green[- ]?light)|gives?\s+the\s+(?:green\s+light|go[- ]ahead|ok)|"
+    rf"(?<!\bonce\s)(?<!\bwhen\s)(?<!\bafter\s)(?<!\bif\s)\b{_BOSS}\s+(?:(?!(?:I|i|so|and|we|then|before|after|until|anyone|someone|when|if)\b)\w+\s+){{0,3}}?(?:signs?|approves?|approving|decides?|picks?|chooses?|pays(?!\s+(?:me|us|attention))|{APOS}ll\s+(?:choose|pick|approve|sign)|will\s+(?:choose|pick|approve|sign|(?:make|take)\s+the\s+(?:final\s+)?(?:call|decision)|want\s+to\s+see)|(?:makes?|takes?)\s+(?:the|every|all|any|those|these|such|all\s+the)\s+(?:final\s+|purchasing\s+|buying\s+)?(?:calls?|decisions?)|handles?\s+(?:all\s+)?(?:the\s+|our\s+)?(?:vendor\s+|supplier\s+|software\s+)?(?:purchasing|procurement|buying|contracts|budget|vendor\s+decisions|money|finances|payments)|(?:will\s+)?runs?\s+the\s+(?:tender|rfp|process|selection|procurement)|(?:has|have|must|needs?)\s+to\s+(?:give|okay|ok|green[- ]?light)|gives?\s+the\s+(?:green\s+light|go[- ]ahead|ok)|"
     rf"has\s+(?:the\s+)?(?:final|last)\s+(?:say|word|call)|gives\s+(?:the\s+)?final\s+approval|will\s+decide|{APOS}ll\s+decide|"
     rf"(?:has|have)\s+to\s+(?:sign|approve)|needs?\s+to\s+(?:sign|approve)|(?:is|are)\s+the\s+(?:decision\s+maker|one\s+who\s+signs))\b|"
     rf"\b(?:final|last)\s+(?:decision|call|say|word|sign[- ]?off|approval)\s+(?:is|sits|rests|lies|will\s+be)?\s*(?:with|up\s+to|for)\b(?!\s+me\b)|"
@@ -50,27 +56,28 @@ _DEFERS = re.compile(
     rf"{_I}\s*(?:not|n{APOS}t)\s+(?:the\s+)?(?:(?:one|person)\s+(?:who|deciding|signing|approving|making)|decision[- ]maker|final\s+decision|sign)|"
     rf"\b(?:decision|call|sign[- ]?off|approval|purchase|budget)\s+(?:belongs|falls)\s+to\s+(?:our|the|my|his|her)\b|\b(?:is|are|will\s+be|gets?|(?:has|have|needs?|must)\s+(?:to\s+)?be)\s+(?:owned|made|taken|signed(?:\s+off)?|approved|decided|handled|authori[sz]ed)\s+by\s+(?:our|the|my)\b|"
     rf"\b(?:need|have|has|must)\s+to\s+agree\b|\b(?:both|all)\s+(?:of\s+us|me\s+and)\b|\bme\s+and\s+(?:my|our)\s+[\w-]+\s+(?:need|have|must|decide|both)\b|"
-    rf"\b(?:decide|deciding|sign|choose)\s+(?:it\s+|this\s+)?(?:as\s+a\s+(?:group|team)|together|jointly)\b|\b(?:our|my)\s+[\w-]+(?:\s+[\w-]+)?\s+(?:and|&)\s+I\s+(?:will\s+|{APOS}ll\s+|would\s+)?(?:decide|sign|choose|approve)\b|"
-    rf"\b(?:buying|selection|steering|purchasing)\s+(?:committee|group|team)\b|\bmajority\s+vote\b|\bwe\s+vote\b|"
-    rf"\bbeg\s+(?:the\s+)?\w+\s+to\s+approve\b|\b(?:get|need|require)s?\s+(?:sign[- ]?off|approval|the\s+ok|the\s+green\s+light)\s+from\b", re.I)
+    rf"\b(?:decide|deciding|sign|choose)\s+(?:it\s+|this\s+)?(?:as\s+a\s+(?:[\w-]+\s+)?(?:group|team|board|committee)|together|jointly)\b|\b(?:our|my)\s+[\w-]+(?:\s+[\w-]+)?\s+(?:and|&)\s+I\s+(?:will\s+|{APOS}ll\s+|would\s+)?(?:decide|sign|choose|approve)\b|"
+    rf"\b(?:buying|selection|steering|purchasing)\s+(?:committee|group|team)\b|\bmajority\s+vote\b|\bsplit\s+(?:the\s+|every\s+|all\s+|our\s+)?(?:decisions?|calls?|sign[- ]?off)\b|\b(?:50/50|fifty[- ]fifty|equal)\s+(?:say|vote|partners?|owners?)\b|\bwe\s+vote\b|"
+    rf"\b(?:beg|ask|persuade|convince|get)\s+(?:the\s+|our\s+|my\s+)?(?!me\b|us\b|you\b|them\b|it\b)\w+\s+to\s+(?:approve|sign(?:\s+off)?|okay|ok)\b|\b(?:get|need|require)s?\s+(?:sign[- ]?off|approval|the\s+ok|the\s+green\s+light)\s+from\b", re.I)
 
 # Taking part: evaluating, researching, recommending. A writer who also signs is still the decision maker.
 _TAKES_PART = re.compile(
-    rf"\b(?:gather|collect|compil|pull)\w*\s+(?:some\s+)?(?:info|information|options|quotes|pricing|details)\s+for\b|"
+    rf"\b(?:gather|collect|compil|pull|put)\w*\s+(?:together\s+)?(?:some\s+|a\s+few\s+|a\s+|the\s+)?(?:info|information|options|quotes|pricing|details|proposals?|recommendation|shortlist|business\s+case|case)\s+(?:together\s+)?for\b(?!\s+(?:now|the\s+moment|the\s+time\s+being|later|our\s+own))|"
+    rf"{_I}\s*(?:{APOS}m|am)\s+(?:just\s+|currently\s+|now\s+)?(?:gather|collect|compil|pull)\w*\s+(?:together\s+)?(?:some\s+|a\s+few\s+)?(?:options|quotes|pricing|proposals|vendors|tools)\b|"
     rf"\b(?:assess|evaluat|review|compar|trial)\w*\s+(?:\w+\s+)?(?:tools|options|vendors|solutions|products)\b|\bpresent\s+(?:the\s+|my\s+|a\s+)?(?:options|shortlist|findings|recommendation)|"
     rf"\b(?:handling|running|managing|coordinating)\s+(?:this|the)\s+(?:tender|rfp|rfq|procurement\s+process|evaluation|selection)\b|\badvis\w*\s+(?:the\s+|our\s+|my\s+)?(?:client|customer|them|management|board|ceo|company)\b|\b(?:writ|draft)\w*\s+(?:up\s+)?(?:the\s+)?(?:requirements|rfp|spec|brief)\b|\bmake\s+(?:my|the|a|our)\s+case\b|\bbusiness\s+case\b|\bmade\s+my\s+case\b|\bpushing\s+for\s+it\b|\bone\s+of\s+(?:\d+|two|three|four|five|six|several)\s+(?:voices|votes|people|decision)|"
-    rf"\bhave\s+a\s+say\b|\bpart\s+of\s+the\s+(?:decision|buying|selection|evaluation|review)\b|\bchampion\w*\s+(?:it|this|the\s+\w+)\b|\b(?:of\s+which\s+I\s+am|I{APOS}m|I\s+am)\s+(?:one|a|just\s+one)\s+(?:member|voice|vote)\b|\bI\s+(?:sit|serve)\s+on\s+(?:the|that|this|our)\s+(?:\w+\s+)?(?:committee|panel)\b|\b(?:do|doing)\s+the\s+research\b|\bmanag\w+\s+the\s+(?:evaluation|selection|process)\b|"
+    rf"\bhave\s+a\s+say\b|\bone\s+(?:voice|vote|opinion)\s+(?:among|of)\b|\b(?:asked|told|tasked)\s+by\s+(?:our|my|the)\s+\w+(?:\s+\w+)?\s+to\b|\breport\s+back\s+to\s+(?:her|him|them|my|our|the)\b|\bpart\s+of\s+the\s+(?:decision|buying|selection|evaluation|review)\b|\bchampion\w*\s+(?:it|this|the\s+\w+)\b|\b(?:of\s+which\s+I\s+am|I{APOS}m|I\s+am)\s+(?:one|a|just\s+one)\s+(?:member|voice|vote)\b|\bI\s+(?:sit|serve)\s+on\s+(?:the|that|this|our)\s+(?:\w+\s+)?(?:committee|panel)\b|{_I}\s*(?:{APOS}m|am)\s+(?:also\s+)?on\s+(?:the|that|this|our)\s+(?:selection|buying|evaluation|review|steering|procurement|purchasing)\s+(?:panel|committee|group|team)\b|{_I}\s*(?:{APOS}m|am)?\s*(?:just\s+|only\s+|mainly\s+)?scop\w*\s+(?:out\s+)?(?:the\s+|our\s+)?(?:requirements|needs)\b|\b(?:do|doing)\s+the\s+research\b|\bmanag\w+\s+the\s+(?:evaluation|selection|process)\b|"
     rf"\b(?:recommend(?:s|ation)?|shortlist|legwork|evaluat\w+|comparison|research(?:ing)?\s+options|"
     rf"on\s+behalf\s+of)\b|"
     rf"\b{_BOSS}\s+(?:\w+\s+)?(?:asked|told|tasked|wants?|wanted)\s+me\s+to\b|\b(?:asked|told|tasked|wants?|wanted)\s+me\s+to\s+(?:look\s+into|research|find|evaluate|compare|review|explore|scope|source|shortlist)\b", re.I)
 
 _ONLY_ONE = r"(?:only|sole)\s+(?:one|person)\s+(?:who|that)\s+(?:signs?|approves?|decides?)"
 _DECIDER = re.compile(
-    rf"{_I}\s*(?:sign|decide|approve|make\s+(?:the\s+)?(?:final\s+)?(?:call|decision|purchasing\s+decisions?)|"
+    rf"{_I}\s*(?:just\s+|only\s+|then\s+)?rubber[- ]?stamps?\b|{_I}\s*(?:sign|decide|approve|make\s+(?:the\s+)?(?:final\s+)?(?:call|decision|purchasing\s+decisions?)|"
     rf"(?:have|own|{APOS}ve\s+got|have\s+got|got)\s+(?:the\s+)?(?:final\s+say|last\s+word|final\s+word|budget|sign[- ]?off)|call\s+the\s+shots|"
     rf"(?:be\s+)?sign(?:ing)?\s+(?:off|it|this|the)|(?:be\s+)?the\s+one\s+signing|can\s+approve)\b|"
     rf"\b(?:it{APOS}?s|that{APOS}?s|is)\s+(?:my|me)\s+(?:call|decision|sign[- ]?off|signature)\b|\b(?:sits|comes|falls|is)\s+(?:in|within|under|out\s+of)\s+my\s+(?:budget|remit|p&l|cost\s+cent(?:er|re))\b|\bmy\s+(?:call|decision)\b(?!\s+(?:with|to))|"
-    rf"\bno\s+(?:committee|board|procurement)[^.]{{0,30}}\bjust\s+me\b|\b(?:the\s+)?(?:\w+\s+)?(?:decisions?|call|sign[- ]?off)\s+(?:is|are)\s+(?:all\s+)?mine\b|\bhold\s+the\s+purse[- ]strings|{_I}\s*(?:{APOS}m|am)?\s*(?:the\s+one\s+)?(?:holding|hold|have|own)\s+the\s+(?:credit\s+card|purse[- ]strings|cheque\s?book|checkbook|company\s+card)\b|\b(?:budget\s+(?:holder|owner)|economic\s+buyer|final\s+approver)\b|\bthe\s+buck\s+stops\s+with\s+me|\bwithin\s+my\s+(?:delegation|authority|sign[- ]?off|budget|remit)|"
+    rf"\bno\s+(?:committee|board|procurement)[^.]{{0,30}}\bjust\s+me\b|\b(?:the\s+)?(?:\w+\s+)?(?:decisions?|call|sign[- ]?off|say|word|approval)\s+(?:is|are)\s+(?:all\s+)?mine\b|\bhold\s+the\s+purse[- ]strings|{_I}\s*(?:{APOS}m|am)?\s*(?:the\s+one\s+)?(?:holding|hold|have|own)\s+the\s+(?:credit\s+card|purse[- ]strings|cheque\s?book|checkbook|company\s+card)\b|\b(?:budget\s+(?:holder|owner)|economic\s+buyer|final\s+approver)\b|\bthe\s+buck\s+stops\s+with\s+me|\bwithin\s+my\s+(?:delegation|authority|sign[- ]?off|budget|remit)|"
     rf"\b(?:who|that)\s+makes?\s+the\s+(?:purchasing\s+|buying\s+|final\s+)?decisions?\b|{_I}\s+(?:am\s+)?the\s+(?:(?:sole|only|final|main|ultimate)\s+)?(?:decision[- ]maker|(?:one|person)\s+(?:who\s*(?:{APOS}ll|\s+will)?\s*|that\s+)?(?:signs?|decides?|approves?|signing|deciding|approving))|"
     rf"\bsign(?:ing)?\s+off\s+on\s+(?:this|it|tools\s+like\s+this)\s+myself|"
     rf"\b(?:approv|sign|decid|buy|pick|choos|purchas)\w*\s+(?:\w+\s+){{0,4}}myself\b|\bmine\s+to\s+(?:approve|sign|decide|make)|"
@@ -79,12 +86,17 @@ _DECIDER = re.compile(
     rf"(?:{_I}|\bme)\b[^.;]{{0,40}}\b{_ONLY_ONE}|\b{_ONLY_ONE}[^.;]{{0,40}}\b(?:me|I)\b|"
     rf"\b(?:decision|call)\s+(?:is\s+)?(?:made\s+|taken\s+)?(?:by|with)\s+me\b|\b{_I}\s*(?:decide|pick|choose)\s+(?:on|which|what)\b", re.I)
 _TITLE_DECIDER = re.compile(
-    rf"{_I}\s*(?:{APOS}m|am)?\s*(?:the\s+|a\s+)?(?:sole\s+|co-?)?(?:(?:practice|business|company|shop|store|clinic|agency|studio|firm|restaurant|salon|franchise)\s+)?(?:owner|founder|ceo|md|gesch[äa]ftsf[üu]hrer(?:in)?|inhaber(?:in)?|directeur\s+g[ée]n[ée]ral|pdg|g[ée]rante?|director\s+general|gerente\s+general|due[ñn][oa]|propriet[áa]ri[oa]|titolare|amministratore\s+delegato|chief\s+executive|managing\s+director|managing\s+partner|president|proprietor)\b(?!{APOS}s)|\bI\s+(?:run|own)\s+(?:a|an|the|this|our|my)\s+(?:[\w-]+\s+){{0,3}}?(?:company|business|firm|shop|practice|agency|store|clinic|studio)\b|"
+    rf"{_I}\s*(?:{APOS}m|am)?\s*(?:the\s+|a\s+)?(?:sole\s+|co-?)?(?:(?:practice|business|company|shop|store|clinic|agency|studio|firm|restaurant|salon|franchise)\s+)?(?:owner|founder|ceo|md|(?<=sole\s)director|gesch[äa]ftsf[üu]hrer(?:in)?|inhaber(?:in)?|directeur\s+g[ée]n[ée]ral|pdg|g[ée]rante?|director\s+general|gerente\s+general|due[ñn][oa]|propriet[áa]ri[oa]|titolare|amministratore\s+delegato|chief\s+executive|managing\s+director|managing\s+partner|president|proprietor)\b(?!{APOS}s)|\bI\s+(?:just\s+|only\s+)?(?:run|own)\s+(?:a|an|the|this|our|my)\s+(?:[\w-]+\s+){{0,3}}?(?:company|business|firm|shop|practice|agency|store|clinic|studio)\b|"
     rf"\bas\s+(?:the\s+)?(?:ceo|owner|founder|md|managing\s+director|managing\s+partner)\b|"
     rf"\b(?:je\s+suis|ich\s+bin|soy|sou|sono|jag\s+är)\s+(?:le\s+|la\s+|der\s+|die\s+|el\s+|la\s+|o\s+|a\s+|il\s+)?(?:propriétaire|fondat\w+|gesch[äa]ftsf[üu]hrer\w*|inhaber\w*|directeur\s+g[ée]n[ée]ral|pdg|g[ée]rante?|director\s+general|gerente\s+general|due[ñn][oa]|dono|titolare|ceo|vd)\b", re.I)
 _SELF_BEFORE = re.compile(rf"{_I}\s*(?:{APOS}m|am)?\s+(?:the|a|an)\s+(?:[\w-]+\s+){{0,2}}[\w-]*$", re.I)
 _MONEY_APPROVAL = re.compile(r"\b(?:budget|spend|spending|money|funds?|funding|finance|business\s+case|numbers)\b", re.I)
 _NEGATED = re.compile(r"\b(?:no|without|not\s+a|no\s+need\s+for\s+(?:a|the)?)\s*$", re.I)
+
+
+# Someone else only chooses or evaluates; approving is not in their cue.
+_CHOOSES_ONLY = re.compile(r"^(?!.*\b(?:sign|approv|decid|decision|final|budget|purse|call|say)\w*).*\b(?:pick|choos|select|evaluat|recommend|shortlist|research|find)\w*", re.I)
+_APPROVES = re.compile(r"\b(?:rubber[- ]?stamp|sign|approv|authori[sz])\w*", re.I)
 
 
 def read_authority(parts: list[Clause], asked: str | None) -> tuple[list[Fact], bool]:
@@ -97,7 +109,7 @@ def read_authority(parts: list[Clause], asked: str | None) -> tuple[list[Fact], 
     defers_clause = ""
     for clause in parts:
         t = clause.text
-        for name, rx in (("none", _NONE), ("defers", _DEFERS), ("signs", _DECIDER), ("takes_part", _TAKES_PART), ("title", _TITLE_DECIDER)):
+        for name, rx in (("none", _NONE), ("low", _LOW), ("defers", _DEFERS), ("signs", _DECIDER), ("takes_part", _TAKES_PART), ("title", _TITLE_DECIDER)):
             if name in found:
                 continue
             for m in rx.finditer(t):
@@ -117,6 +129,13 @@ def read_authority(parts: list[Clause], asked: str | None) -> tuple[list[Fact], 
                 break
     if asked == "budget" and set(found) == {"defers"} and _MONEY_APPROVAL.search(defers_clause):
         return [], False  # "the spend needs the board's approval" answers the budget question, not who the writer is
+    if "low" in found:
+        # "I'm an intern, my manager asked me to compare a few options": a junior who evaluates takes part.
+        role = found.pop("low")
+        if "none" not in found and "takes_part" not in found:
+            found["none"] = role
+    if "signs" in found and "defers" in found and _CHOOSES_ONLY.search(found["defers"][0]) and _APPROVES.search(found["signs"][0]):
+        del found["defers"]  # "our head of sales picks the tools, I just rubber-stamp it": the writer approves
     for name, value in (("none", "none"), ("defers", "influencer"), ("signs", "decision_maker"), ("title", "decision_maker"), ("takes_part", "influencer")):
         if name in found:
             evidence, conf = found[name]

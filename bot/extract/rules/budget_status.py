@@ -19,7 +19,7 @@ _SETTLED = (r"(?:decided|set|approved|finali[sz]ed|confirmed|fixed|defined|alloc
 _MONEY = r"(?:money|budget|funds?|funding|cash|spend|spending|purchases|purchasing|capex|opex)"
 
 UNDECIDED = re.compile(
-    rf"\bnot\s+(?:been\s+|yet\s+)?{_SETTLED}\b|\bnothing\s+(?:is\s+|has\s+been\s+)?{_SETTLED}\b|\bballpark\b|\b(?:need|have)\s+to\s+(?:check|confirm|clear\s+it|run\s+it\s+by)\s+(?:with\s+)?(?:my|our|the)\s+\w+|\b(?:try|hope|want|need)\s+to\s+get\s+(?:something|it|this|that|budget|money|a\s+budget)\s+(?:approved|signed\s+off|allocated)|\bif\s+(?:the\s+)?(?:trial|pilot|demo|test|poc)\s+(?:goes|works|is\s+successful)\b|\b(?:don{APOS}?t|do\s+not|no)\s+(?:\w+\s+){{0,3}}?budget\b[^.;]{{0,20}}\bbut\b[^.;]{{0,30}}\b(?:could|might|may|can|would)\b|\btoo\s+(?:early|soon)\s+to\s+(?:talk|say|discuss|commit|put)\b|(?:n{APOS}t|\bnot)\b[^.;?]{{0,40}}\bbudget\b[^.;?]{{0,20}}\byet\b|\bbudget\b[^.;?]{{0,30}}\b(?:n{APOS}t|not)\b[^.;?]{{0,30}}\byet\b|\bno\s+(?:budget|money|funds?)\s+(?:has\s+been|is|was)\s+(?:\w+\s+)?{_SETTLED}\s+yet\b|\b(?:will|{APOS}ll|going\s+to)\s+(?:decide|set|agree|figure\s+out|work\s+out|determine|look\s+at)\s+(?:on\s+|the\s+)?(?:budget|numbers|figures|amount|spend)\b|\b(?:has|have|is|are|was|were|had){_NEG}\s+(?:yet\s+)?(?:been\s+)?(?:\w+\s+)?{_SETTLED}\b|"
+    rf"\bnot\s+(?:been\s+|yet\s+)?{_SETTLED}\b|\bnothing\s+(?:is\s+|has\s+been\s+)?{_SETTLED}\b|\bballpark\b|\b(?:need|have|got)\s+to\s+(?:check|confirm|clear\s+it|run\s+it\s+by|talk\s+to|speak\s+(?:to|with)|ask|consult)\s+(?:with\s+)?(?:my|our|the)?\s*(?:\w+\s+)?(?:finance|cfo|ceo|boss|board|manager|director|owner|partners?|accountant|management|team)\b|\b(?:try|hope|want|need)\s+to\s+get\s+(?:something|it|this|that|budget|money|a\s+budget)\s+(?:approved|signed\s+off|allocated)|\bif\s+(?:the\s+)?(?:trial|pilot|demo|test|poc)\s+(?:goes|works|is\s+successful)\b|\b(?:don{APOS}?t|do\s+not|no)\s+(?:\w+\s+){{0,3}}?budget\b[^.;]{{0,20}}\bbut\b[^.;]{{0,30}}\b(?:could|might|may|can|would)\b|\btoo\s+(?:early|soon)\s+to\s+(?:talk|say|discuss|commit|put)\b|(?:n{APOS}t|\bnot)\b[^.;?]{{0,40}}\bbudget\b[^.;?]{{0,20}}\byet\b|\bbudget\b[^.;?]{{0,30}}\b(?:n{APOS}t|not)\b[^.;?]{{0,30}}\byet\b|\bno\s+(?:budget|money|funds?)\s+(?:has\s+been|is|was)\s+(?:\w+\s+)?{_SETTLED}\s+yet\b|\b(?:will|{APOS}ll|going\s+to)\s+(?:decide|set|agree|figure\s+out|work\s+out|determine|look\s+at)\s+(?:on\s+|the\s+)?(?:budget|numbers|figures|amount|spend)\b|\b(?:has|have|is|are|was|were|had){_NEG}\s+(?:yet\s+)?(?:been\s+)?(?:\w+\s+)?{_SETTLED}\b|"
     rf"\b(?:waiting|wait)\s+(?:on|for)\s+(?:the\s+|our\s+|my\s+)?(?:\w+\s+){{0,2}}?(?:approval|sign[- ]?off|board|finance|budget|cfo|ceo|boss|management|go[- ]ahead|confirmation)|"
     rf"\b(?:amount|figure|number|size)\s+(?:is\s+)?(?:still\s+)?(?:unknown|unclear|open|tbd|tbc)\b|\bnext\s+year{APOS}s\s+budget\b|"
     rf"\b(?:pending|awaiting|subject\s+to)\s+(?:\w+\s+)?(?:approval|sign[- ]?off)|\bTB[DC]\b|\bdepends?\s+(?:\w+\s+)?(?:on|what|how|whether)\b|\bdepending\s+on\b|"
@@ -29,7 +29,7 @@ UNDECIDED = re.compile(
     rf"\b(?:can{APOS}?t|cannot|won{APOS}?t|rather\s+not|not\s+(?:able|ready)\s+to)\s+(?:\w+\s+)?(?:give|commit|say|put|name)\b(?:\s+\w+){{0,3}}?\s+(?:figure|number|amount|budget|yet)\b|"
     rf"\b(?:can{APOS}?t|cannot|won{APOS}?t|not\s+(?:able|ready)\s+to)\s+(?:share|tell|disclose)\b(?:\s+\w+){{0,4}}?\s+yet\b|"
     rf"\b(?:isn{APOS}?t|is\s+not)\s+something\s+I\s+can\s+(?:give|share|tell)|\bcan{APOS}?t\s+say\s+yet\b|"
-    rf"\bunder\s+review\b|\bneeds?\s+(?:to\s+be\s+approved|the\s+\w+{APOS}s\s+(?:blessing|approval|sign[- ]?off|ok))|\bmust\s+be\s+approved|"
+    rf"\bunder\s+review\b|\b(?:need|have)\s+to\s+(?:build|make|write|put\s+together|prepare)\s+(?:a|the|our)\s+business\s+case\b|\bneeds?\s+(?:to\s+be\s+approved|the\s+\w+{APOS}s\s+(?:blessing|approval|sign[- ]?off|ok))|\bmust\s+be\s+approved|"
     rf"\b(?:have|need)\s+to\s+get\s+(?:a|the|it|that|this|any)\s*(?:figure|number|budget|amount)?\s*(?:approved|signed\s+off)|"
     rf"\bstill\s+(?:to\s+be\s+)?(?:decided|set|approved|determined)|\b(?:to\s+be|will\s+be)\s+(?:decided|set|determined|agreed|confirmed)\b|"
     rf"\bnot\s+(?:decided|set)\s+yet|\bundecided\b|\bwe{APOS}?ll\s+see\b|\bopen\s+to\s+(?:suggestions|proposals)\b|\bup\s+in\s+the\s+air\b|"
@@ -38,8 +38,9 @@ UNDECIDED = re.compile(
 NONE = re.compile(
     rf"\bno\s+budget\b(?!\s+(?:limit|constraint|cap|issue|problem))(?![^.;]*\byet\b)|"
     rf"(?<!\bwho\s)(?<!\bthey\s)(?<!\bthat\s)\b(?:can{APOS}?t|cannot|can\s+not|couldn{APOS}?t|unable\s+to|not\s+able\s+to)\s+afford(?!\s+us\b)|\bzero\s+(?:budget|money|funds|spend)|"
-    rf"\bbudget\s+(?:is|of)\s+(?:zero|nil|nothing)\b|\bno\s+(?:money|funds|funding|cash)\b(?!\s+(?:issue|problem))|"
+    rf"\bbudget\s+(?:is|of)\s+(?:zero|nil|nothing)\b|\bno\s+(?:runway|spare\s+(?:cash|money|budget|funds)|(?:cash|money)\s+to\s+spare)\b|\bno\s+(?:money|funds|funding|cash)\b(?!\s+(?:issue|problem))|"
     rf"\b(?:don{APOS}?t|do\s+not|doesn{APOS}?t|does\s+not)\s+(?:\w+\s+)?have\s+(?:a|any|the)?\s*(?:dedicated\s+|specific\s+|separate\s+|real\s+)?{_MONEY}\b|"
+    rf"\b(?:have|has)\s+not\s+(?:got\s+)?(?:a\s+|any\s+)?(?:budget|money|funds)\b(?![^.;]*\byet\b)|"
     rf"\b{_MONEY}s?\s+(?:was|got|has\s+been|have\s+been|is|are)\s+(?:\w+\s+)?(?:cut|frozen|slashed|gone|pulled|scrapped|axed|cancell?ed|paused|(?:put\s+)?on\s+hold)|"
     rf"\b(?:it|that|which)\s+(?:was|got|has\s+been)\s+(?:cut|pulled|scrapped|axed|cancell?ed|slashed|frozen)\b|"
     rf"\bnot\s+in\s+(?:the|our)\s+budget|\bnothing\s+(?:left\s+)?(?:budgeted|in\s+the\s+budget|to\s+spend)|\bright\s+now\s+there{APOS}?s\s+nothing\b|"
@@ -48,9 +49,11 @@ NONE = re.compile(
     rf"\bnot\s+spending\s+(?:anything|any\s+money)|\bfree\s+(?:tools?|plans?|options?)\s+only\b|\bonly\s+(?:free|use\s+free)\b", re.I)
 
 ALLOCATED = re.compile(
-    rf"\b(?:we|I|they)\s*(?:{APOS}ve|\s+have|\s+do\s+have)\s+(?:got\s+)?(?:a|the|some)\s+budget\b|"
+    rf"\b(?:we|I|they)\s*(?:{APOS}ve|\s+have|\s+do\s+have)\s+(?:got\s+)?(?:(?:a|the|some)\s+)?budget\b(?!\s+(?:yet|constraints?|issues?|problems?))|\bbudget\s+(?:already\s+)?(?:approved|allocated|signed\s+off|secured)\s+for\b|"
     rf"\b(?:we|I)\s*(?:{APOS}ve|\s+have)\s+(?:got\s+)?(?:the\s+)?(?:money|budget|funds)\s+for\b|"
     rf"\bbudget\s+(?:is|has\s+been|was)\s+(?:already\s+)?(?:approved|allocated|set|signed\s+off|in\s+place|available|secured)\b|"
     rf"\b(?:approved|allocated|secured)\s+budget\b|\b(?:reserved|ring[- ]?fenced|earmarked|set\s+aside|allocated)\s+(?:some\s+)?(?:funds|money|budget)\b|"
-    rf"\bbudget{APOS}?s?\s+(?:is\s+)?there\b|\bgot\s+it\s+(?:approved|signed\s+off)\b|\bmoney\s+(?:isn{APOS}?t|is\s+not)\s+(?:the|an)\s+(?:issue|problem)\b|"
+    rf"\b(?:budget|money|funds|funding|cash){APOS}?s?\s+(?:is\s+|are\s+)?(?:definitely\s+|already\s+)?there\b|\bgot\s+it\s+(?:approved|signed\s+off)\b|"
+    rf"\b(?:money|budget|cost|price|funding|spend)\s+(?:isn{APOS}?t|is\s+not|won{APOS}?t\s+be|shouldn{APOS}?t\s+be|is\s+no|is\s+not\s+really)\s+(?:the\s+|an?\s+|really\s+a\s+)?(?:issue|problem|concern|blocker|obstacle)\b|"
+    rf"\b(?:funds|money|budget|cash)\s+(?:\w+\s+)?(?:earmarked|ring[- ]?fenced|reserved|set\s+aside|put\s+aside|allocated)\b|"
     rf"\b(?:low|mid|high)?[-\s]?(?:three|four|five|six|seven|3|4|5|6|7)\s+figures?\b|\bin\s+(?:this|next)\s+year{APOS}s\s+(?:plan|budget)\b", re.I)

@@ -16,9 +16,11 @@ from bot.facts import Fact
 _N = rf"(?:\d{{1,3}}(?:[,.]\d{{3}})+|\d+(?:[.,]\d)?\s?k\b|\d+|{SMALL_WORDS}|{NUMBER_WORDS})"
 _APPROX = r"(?:(?:about|around|roughly|approximately|approx\.?|ca\.?|circa|over|nearly|almost|some|~)\s*)?"
 _FUZZ = r"(?:\s*-?\s*(?:odd|ish|or\s+so|plus|\+))?"
-_PEOPLE = (r"(?:people|persons|employees|employes|employess|staff(?:ers|\s+members)?|FTEs?|workers?|team\s+members|colleagues|heads|"
+_PEOPLE = (r"(?:people|ppl|pax|full[- ]timers|part[- ]timers|persons|employees|employes|employess|staff(?:ers|\s+members)?|FTEs?|workers?|team\s+members|colleagues|heads|"
            r"members\s+of\s+staff|folks|personnel|souls|salari[ée]s|collaborateurs|mitarbeiter(?:innen)?|personas|empleados|personnes|employ[ée]s|pessoas|"
            r"funcion[áa]rios|medewerkers|dipendenti|anst[äa]llda|ansatte|pracownik[óo]w)\b")
+# "500 engineer", "20 employee": a singular after a figure above one, as often typed by non-native writers.
+_SINGULAR_STAFF = r"(?:employee|engineer|developer|consultant|worker|staff\s+member|person)"
 _RANGE = rf"(?:between\s+(?P<a>{_N})\s+and\s+)?(?P<b>{_N})(?:\s*(?:-|–|to)\s*(?P<c>{_N}))?"
 _OF_US = re.compile(rf"\b(?:the\s+)?{_APPROX}(?P<b>{_N}){_FUZZ}\s+of\s+us\b", re.I)
 _HEADCOUNT = [
@@ -29,6 +31,7 @@ _HEADCOUNT = [
     re.compile(rf"\b(?:team|company|firm|business|headcount|(?:staff|employee|people|head)\s*count|staff|workforce|organi[sz]ation|{_PEOPLE})\s*(?:of|is|are|size\s+(?:is|of)|of\s+about|:|=)?\s+(?:only\s+|just\s+|now\s+)?{_APPROX}(?P<b>{_N})\b"
                rf"(?!\s*(?:%|seats|users|clients|customers|offices|locations|sdrs?|bdrs?|reps?|agents?|aes?|developers|engineers|sales|stores|sites))", re.I),
     _OF_US,
+    re.compile(rf"\b{_APPROX}(?P<b>\d{{1,3}}(?:,\d{{3}})+|\d*[2-9]\d*|\d{{2,}}){_FUZZ}\s+{_SINGULAR_STAFF}(?=\s*[,.;!]|\s+(?:and|in|at|here|total)\b|\s*$)", re.I),
     re.compile(rf"\b{_APPROX}(?P<b>{_N}){_FUZZ}\s+(?:people\s+|employees\s+|staff\s+)?on\s+(?:the\s+|our\s+)?payroll\b", re.I),
     re.compile(rf"\b(?:we|they|I)\s+(?:currently\s+|now\s+)?employ\s+{_APPROX}(?P<b>{_N})\b(?!\s+(?:sales|sdrs?|bdrs?|reps?|agents?|engineers|developers))", re.I),
 ]
@@ -40,11 +43,11 @@ _TOTAL = re.compile(
 _SMALL_GROUP = re.compile(r"\b(?:committee|board|panel|call|meeting|vote|voting|founders|co-?founders|partners|in\s+the\s+room)\b", re.I)
 # Parts of a team added up: "2 founders and 3 contractors", "30 engineers, 10 in sales plus 5 admins".
 _ROLE_COUNT = re.compile(
-    rf"\b(?P<n>{_N})\s+(?:full[-\s]time\s+|part[-\s]time\s+|support\s+|back[-\s]office\s+|office\s+|admin\s+|other\s+)?(?:founders?|co-?founders?|partners|contractors|freelancers|engineers|developers|consultants|"
+    rf"\b(?P<n>{_N})\s+(?:full[-\s]time\s+|part[-\s]time\s+|support\s+|back[-\s]office\s+|office\s+|admin\s+|other\s+)?(?:founders?|co-?founders?|partners|owners|directors|managers|contractors|freelancers|engineers|developers|consultants|"
     rf"designers|assistants?|admins?|interns|nurses|doctors|drivers|technicians|associates|vets|dentists|hygienists|therapists|lawyers|"
     rf"solicitors|accountants|teachers|tutors|chefs|cooks|waiters|stylists|mechanics|electricians|plumbers|carers|pharmacists|"
-    rf"in\s+(?:sales|marketing|support|admin|ops|operations|engineering|the\s+office|the\s+back\s+office)|{_PEOPLE})", re.I)
-_JOIN = re.compile(r"^\s*(?:,|and|plus|\+|&|,\s*and|,\s*plus)\s*$", re.I)
+    rf"in\s+(?:sales|marketing|support|admin|ops|operations|engineering|the\s+office|the\s+back\s+office)|others|other\s+people|{_PEOPLE})", re.I)
+_JOIN = re.compile(r"^\s*(?:,|and|plus|\+|&|,\s*and|,\s*plus)\s*(?:the\s+|our\s+)?$", re.I)
 _WE = re.compile(rf"\b(?:we{APOS}?re|we\s+are|there\s+are|company\s+is|company\s+has)\b", re.I)
 _ALONE = re.compile(r"\b(?:one[-\s](?:man|woman|person)\s+(?:band|show|business|shop|operation)|solo(?:preneur|\s+(?:consultant|operator|practitioner|business))|sole\s+(?:trader|proprietor))\b", re.I)
 # The writer and one named other: "just me and my wife", "only me and a part-timer".
@@ -53,27 +56,33 @@ _PAIR = re.compile(
     r"friend|co-?founder|colleague|assistant|employee|part-?timer|apprentice|cousin|business\s+partner)\b", re.I)
 _DEPARTMENT = re.compile(
     r"\b(?:sales|marketing|support|dev|engineering|it|ops|operations|service|sdr|bdr|inside\s+sales|cs|finance|hr|front\s+desk|office)\s+"
-    r"(?:team\s+|department\s+|dept\.?\s+|staff\s+)?(?:of\s+|is\s+|are\s+|has\s+|counts\s+)?(?:only\s+|just\s+|about\s+|around\s+)?$", re.I)
+    r"(?:team\s+|department\s+|dept\.?\s+|staff\s+)?(?:of\s+|is\s+|are\s+|has\s+|counts\s+)?(?:only\s+|just\s+|about\s+|around\s+)?$|"
+    r"\b(?:leadership|management|exec(?:utive)?|founding|project|core|selection|buying|evaluation|steering)\s+(?:(?:team|group)\s+(?:of\s+|is\s+)?(?:only\s+|just\s+)?)?$", re.I)
 _NOT_HEADCOUNT_BEFORE = re.compile(rf"\b(?:manage|managing|lead|leading|run|running|head|oversee|built|hired)\s+(?:a|the|our|my)?\s*$|\b(?:one|two|three|four|five|\d+)\s+of\s*$|\bof\s+the\s*$|\b(?:hire|hiring|add|adding|onboard)\s*$", re.I)
 # People doing a task are not the company: "two people on the front desk answer the phone".
 _NOT_HEADCOUNT_AFTER = re.compile(
     r"^\s*(?:(?:on|in|at|from)\s+(?:the|our|my)\s+(?:front\s+desk|desk|office|phones?|\w+\s+team|team|department)|"
     r"(?:who\s+)?(?:handle|answer|go\s+through|do\s+(?:the|all)|deal\s+with|look\s+after|sort|field|call|work\s+on)\b|"
-    r"(?:can{APOS}?t|cannot|struggles?|spends?|handles?|answers?|is\s+(?:drowning|swamped|overwhelmed)))".replace("{APOS}", APOS), re.I)
+    r"(?:can{APOS}?t|cannot|struggles?|spends?|handles?|answers?|is\s+(?:drowning|swamped|overwhelmed))|"
+    r"(?:visited|came|attended|signed\s+up|registered|downloaded|clicked|bought|ordered|called|contacted|applied|enquired|booked|showed\s+up|turned\s+up|watched|opened|(?:have|had)\s+(?:visited|signed\s+up|registered|booked))\b)".replace("{APOS}", APOS), re.I)
 
+# "we are 15 persons in the office": the writer's whole company, wherever they sit.
+_WE_ARE_N = re.compile(rf"\b(?:we|there)\s*(?:{APOS}re|\s+are)\s+(?:about\s+|around\s+|roughly\s+|only\s+|just\s+)?$", re.I)
 _GROUP_BEFORE = re.compile(r"\b(?:group|parent|holding|owned\s+by|part\s+of)\b[^.;]{0,30}$", re.I)
 _COMPANY_AFTER = re.compile(r"^\s*(?:[\w-]+\s+){0,2}(?:company|business|firm|agency|shop|practice|studio|startup|store|clinic|restaurant|group)\b", re.I)
-_CUE_HQ = r"(?:headquartered\s+in|hq(?:{0}d)?\s+(?:is\s+)?in|(?:hq|headquarters|head\s+office)\s*[:\-–]?(?=\s*(?-i:[A-Z]))|head\s+office\s+(?:is\s+)?in|main\s+office\s+(?:is\s+)?in|based\s+(?:in|out\s+of)|located\s+in)".format(APOS)
+_CUE_HQ = r"(?:headquarter(?:ed|s)?\s+(?:is\s+|are\s+)?in|hq(?:{0}d)?\s+(?:is\s+)?in|(?:hq|headquarters|head\s+office)\s*[:\-–]?(?=\s*(?-i:[A-Z]))|head\s+office\s+(?:is\s+)?in|main\s+office\s+(?:is\s+)?in|based\s+(?:in|out\s+of)|located\s+in)".format(APOS)
 _CUE_OTHER = r"(?:in\s+and\s+around|in|en|à|em|i|from|near|outside(?:\s+of)?|across|around|out\s+of|offices?\s+in|depots?\s+in|stores?\s+in|sites?\s+in|at)"
 _WORD = r"[^\W\d_][\w'’.-]*"
 # The place is a lookahead so "at an agency in Melbourne" still finds "in Melbourne".
 _PLACE_AFTER_CUE = re.compile(rf"\b(?P<cue>{_CUE_HQ}|{_CUE_OTHER})\s+(?=(?:the\s+)?(?P<place>{_WORD}(?:\s+{_WORD}){{0,3}}))", re.I)
 _PLACE_BEFORE_CUE = re.compile(rf"(?P<place>{_WORD}(?:\s+{_WORD}){{0,2}})\s*(?:-|\s)(?P<cue>HQ|headquarters|based|head\s+office|office)\b", re.I)
 _COUNTRY_WORD = re.compile(r"\b(?:UK|U\.K\.|US|U\.S\.A?\.?|USA|UAE|[A-Z][a-z]+(?:\s+[A-Z][a-z]+){0,2})\b")
-_DEMONYM = re.compile(r"\b(?P<d>[A-Z][a-z]+(?:\s+African)?)\s+(?:\w+\s+){0,2}?(?:company|firm|business|agency|startup|start-up|manufacturer|retailer|brand|group|chain|distributor|supplier|provider|school|clinic|hospital|bank|team|studio|shop|store)\b")
-_COMPANY_NOUN = re.compile(r"^\s+(?:\w+\s+)?(?:company|firm|business|agency|startup|start-up|group|subsidiary|entity|corporation|manufacturer)\b", re.I)
+_DEMONYM = re.compile(r"\b(?P<d>[A-Z][a-z]+(?:\s+African)?)\s+(?:[\w-]+\s+){0,2}?(?:company|firm|business|agency|consultancy|practice|startup|start-up|scale-?up|manufacturer|maker|retailer|brand|group|chain|distributor|wholesaler|supplier|provider|school|clinic|hospital|bank|team|studio|shop|store|cooperative|co-?op|charity|nonprofit|non-profit|university|college)\b")
+_COMPANY_NOUN = re.compile(r"^\s+(?:\w+\s+)?(?:company|firm|business|agency|consultancy|startup|start-up|group|subsidiary|entity|corporation|manufacturer)\b", re.I)
 _WE_ARE_DEMONYM = re.compile(rf"\bwe{APOS}?re\s+(?:a\s+)?(?P<d>[A-Z][a-z]+)\b(?!\s+\w)")
-_NOT_OURS = re.compile(r"\b(?:customers?|clients?|parent|sell(?:ing|s)?\s+(?:to|into|in)|ship(?:ping)?\s+to|expand\w*|vacation|holiday|trip|conference|visit\w*|talk|event|webinar|meetup|summit|expo|trade\s+show|fair|saw\s+you|met|moved\s+from|originally|born|partners?|competitors?|dealers?|sit|offices?\s+in\s+\w+\s+and)\b[^.]{0,30}$", re.I)
+_NOT_OURS = re.compile(r"\b(?:(?:I|we)(?:'ll|’ll|\s+will)\s+be|travel(?:l?ing|l?ed)|flying|heading|going\s+to\s+be|customers?|clients?|parent|sell(?:ing|s)?\s+(?:to|into|in)|ship(?:ping)?\s+to|expand\w*|vacation|holiday|trip|conference|visit\w*|talk|event|webinar|meetup|summit|expo|trade\s+show|fair|saw\s+you|met|moved\s+from|originally|born|partners?|competitors?|dealers?|sit|offices?\s+in\s+\w+\s+and)\b[^.]{0,30}$", re.I)
+# "we sell solar panels in Texas": a market, not where the company is.
+_SELLS = re.compile(r"\b(?:sell(?:ing|s)?|ship(?:ping|s)?|deliver(?:ing|s)?)\s+(?:\w+\s+){0,3}(?:(?:in|to|into|across)\s+\w+(?:\s+\w+)?,?\s+(?:and|or)\s+)?$", re.I)
 _TRAILING_NOISE = re.compile(r"[.,;:!?)\"'’]+$")
 
 
@@ -95,7 +104,7 @@ def read_headcount(parts: list[Clause], asked: str | None) -> list[Fact]:
                 continue
             for m in rx.finditer(t):
                 before = t[: m.start()]
-                if _DEPARTMENT.search(before[-30:]) or _NOT_HEADCOUNT_AFTER.match(t[m.end() :]):
+                if _DEPARTMENT.search(before[-30:]) or (_NOT_HEADCOUNT_AFTER.match(t[m.end() :]) and not _WE_ARE_N.search(before)):
                     continue
                 if _NOT_HEADCOUNT_BEFORE.search(before[-20:]) and not _COMPANY_AFTER.match(t[m.end() :]):
                     continue  # "I run a team of 10 reps" is not the company, "I run a 9-person company" is
@@ -193,7 +202,7 @@ def read_country(parts: list[Clause], asked: str | None = None) -> list[Fact]:
         t = clause.text
         base = ci * 10_000
         for m in _PLACE_AFTER_CUE.finditer(t):
-            if _NOT_OURS.search(t[: m.start()]):
+            if _NOT_OURS.search(t[: m.start()]) or _SELLS.search(t[: m.start()]):
                 continue
             hit = _resolve(m.group("place"), lowercase_ok=True)
             if hit:
@@ -215,7 +224,7 @@ def read_country(parts: list[Clause], asked: str | None = None) -> list[Fact]:
                 found.append((rank, base + m.start(), hit[0], t[m.end("place") - len(hit[1]) : m.end()]))
         for m in _COUNTRY_WORD.finditer(t):
             hit = places.countries().get(places.fold(m.group()))
-            if hit and not _NOT_OURS.search(t[: m.start()]):
+            if hit and not _NOT_OURS.search(t[: m.start()]) and not _SELLS.search(t[: m.start()]):
                 # "a US company" states the company's nationality: as strong as "based in".
                 rank = 0 if _COMPANY_NOUN.match(t[m.end() :]) else 2
                 found.append((rank, base + m.start(), hit, m.group()))
@@ -230,9 +239,27 @@ def read_country(parts: list[Clause], asked: str | None = None) -> list[Fact]:
     if not found and asked == "company":
         found = _bare_places(parts)
     if not found:
+        found = _listed_place(parts)
+    if not found:
         return []
     rank, _, code, evidence = min(found)
     return [Fact(field="country", value=code, evidence=evidence, confidence=0.85 if rank < 2 else 0.7)]
+
+
+_PROFILE_COUNT = re.compile(rf"\b{_APPROX}\d[\d,.]*\s*k?{_FUZZ}\s*-?\s*(?:{_PEOPLE}|person|employee|staff)", re.I)
+_PLACE_ITEM = re.compile(r"(?:^|[,;(]|\s[-–]\s)\s*(?P<p>[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,2})\s*[.!]?\s*(?=$|[,;)]|\s[-–]\s)")
+
+
+def _listed_place(parts: list[Clause]) -> list[tuple[int, int, str, str]]:
+    """A place listed on its own beside a headcount, as in a terse profile: "agency, 18 ppl, Manchester"."""
+    for ci, clause in enumerate(parts):
+        if not _PROFILE_COUNT.search(clause.text):
+            continue
+        for m in _PLACE_ITEM.finditer(clause.text):
+            hit = _resolve(m.group("p"), lowercase_ok=False)
+            if hit and hit[1] == m.group("p").rstrip(".!") and places.fold(hit[1]) not in places.PERSON_NAMES:
+                return [(2, ci * 10_000 + m.start("p"), hit[0], hit[1])]
+    return []
 
 
 _TITLE_WORDS = re.compile(r"\b[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,2}")

@@ -15,7 +15,7 @@ _SYMBOLS = {
     "$": "USD", "us$": "USD", "ca$": "CAD", "c$": "CAD", "cad$": "CAD", "au$": "AUD", "a$": "AUD",
     "nz$": "NZD", "s$": "SGD", "hk$": "HKD", "r$": "BRL", "mx$": "MXN", "€": "EUR", "£": "GBP",
     "¥": "JPY", "₹": "INR", "rs": "INR", "rs.": "INR", "₩": "KRW", "₽": "RUB", "₺": "TRY", "zł": "PLN",
-    "chf": "CHF", "fr.": "CHF", "kr": "SEK", "kr.": "SEK", "r": "ZAR",
+    "chf": "CHF", "fr.": "CHF", "sfr.": "CHF", "kr": "SEK", "kr.": "SEK", "r": "ZAR",
 }
 CODES = (
     "USD|EUR|GBP|CAD|AUD|NZD|INR|JPY|CNY|RMB|BRL|CHF|SEK|NOK|DKK|PLN|CZK|HUF|SGD|HKD|ZAR|MXN|AED|SAR|"

@@ -20,7 +20,7 @@ from bot.facts import Fact
 _MULT = {"k": 1e3, "thousand": 1e3, "grand": 1e3, "m": 1e6, "mn": 1e6, "mm": 1e6, "mil": 1e6, "million": 1e6,
          "bn": 1e9, "billion": 1e9, "lakh": 1e5, "lakhs": 1e5, "lac": 1e5, "lacs": 1e5, "crore": 1e7, "crores": 1e7}
 
-_SYM_RE = r"(?:\bR(?=\s?\d{1,3}(?:[, ]\d{3})+\b|\d{3,}\b)|R\$|US\$|CAD?\$|AU\$|A\$|NZ\$|S\$|HK\$|MX\$|C\$|\$|€|£|¥|₹|₩|₽|₺|\bRs\.?|\bCHF)"
+_SYM_RE = r"(?:\bR(?=\s?\d{1,3}(?:[, ]\d{3})+\b|\d{3,}\b)|R\$|US\$|CAD?\$|AU\$|A\$|NZ\$|S\$|HK\$|MX\$|C\$|\$|€|£|¥|₹|₩|₽|₺|\bRs\.?|\bCHF|\bS?Fr\.)"
 _CODE_AHEAD = rf"(?=\s?(?:(?:{CODES})\b|[€£$]|kr\b|dollars?|euros?|pounds?|francs?))"
 _NUM_RE = rf"(?:\d{{1,3}}(?:,\d{{2}})+,\d{{3}}|\d{{1,3}}(?:[ \u00a0\u202f]\d{{3}})+{_CODE_AHEAD}|(?<=[A-Z]{{3}}\s)\d{{1,3}}(?:[ \u00a0\u202f]\d{{3}})+|\d{{1,3}}(?:['’]\d{{3}})+|\d{{1,3}}(?:[,.]\d{{3}})+(?:[.,]\d{{1,2}})?|\d+(?:[.,]\d+)?|{SMALL_WORDS}(?=\s+(?:grand|thousand|hundred|k\b))|{NUMBER_WORDS})"
 _MULT_RE = r"(?:k|K|m|M|mn|mm|mil|million|thousand|grand|bn|billion|lakhs?|lacs?|crores?)\b"
@@ -35,17 +35,17 @@ _BETWEEN = re.compile(r"\b(?:between|from|range\s+of|somewhere\s+in)\s*$", re.I)
 
 _MONTH = re.compile(
     rf"\b(?:{CODES}|dollars?|euros?|pounds?)\s+(?:a\s+)?(?:mo|mth|month)\b|^\s+(?:mo|mth|month)\b|"
-    r"(?:/\s?|\bper\s+|\ba\s+|\beach\s+|\bevery\s+|\bin\s+)(?:mo|mth|month)\b|\bmonthly\b|\bp/?m\b|\bper\s+calendar\s+month|"
+    r"(?:/\s?|\bper\s+|\ba\s+|\beach\s+|\bevery\s+|\bin\s+)(?:mo|mth|month)\b|\bmonthly\b|\bp/?m\b|\bfor\s+(?:each\s+|every\s+)?month\b|\bper\s+calendar\s+month|"
     r"\b(?:per|pro|im|par|por|al|i)\s+(?:m[åa]nad(?:en)?|monat|mois|mes|mês|mese|m[åa]ned(?:en)?|maand)\b|\bmonatlich\b|\bmensuel(?:lement)?\b|\bmensual(?:mente)?\b", re.I)
 _YEAR = re.compile(
     r"(?:/\s?|\bper\s+|\ba\s+|\beach\s+|\bevery\s+)(?:yr|year|annum)\b|\bannually\b|\byearly\b|\bp\.a\.?|\bpa\b|"
     rf"\b(?:{CODES}|dollars?|euros?|pounds?)\s+(?:a\s+)?(?:yr|year)\b|^\s+(?:yr|year)\b|"
-    r"\bannual\b|\bfor\s+(?:the|this|the\s+whole|the\s+full|whole|full|entire|the\s+entire|next|the\s+first|the\s+initial|our\s+first)\s+(?:fiscal\s+|financial\s+|contract\s+)?year\b|\bin\s+year\s+(?:one|1)\b|"
+    r"\bannual\b|\bfor\s+(?:the|this|the\s+whole|the\s+full|whole|full|entire|the\s+entire|next|the\s+first|the\s+initial|our\s+first)\s+(?:fiscal\s+|financial\s+|contract\s+)?year\b|\b(?:in|for)\s+(?:the\s+)?(?:year\s+(?:one|1)|first\s+year)\b|\byear[-\s](?:one|1)\b|"
     r"\b(?:per|pro|im|par|por|al|om)\s+(?:[åa]r(?:et)?|jahr|an|année|año|jaar)\b|/\s?[åa]r\b|\bj[äa]hrlich\b|\bannuel(?:lement)?\b|\banual(?:mente)?\b", re.I)
 _ONCE = re.compile(r"\bone[-\s]?(?:off|time)\b|\bonce[-\s]off\b|\blump[-\s]sum\b|\bup[-\s]?front\b|\bsingle\s+payment\b", re.I)
 
 _MAX_BEFORE = re.compile(
-    r"(?:up\s+to|max(?:imum)?(?:\s+of)?|at\s+(?:the\s+)?most|no\s+more\s+than|not\s+more\s+than|under|below|less\s+than|"
+    r"(?:(?:can['’]?t|cannot|won['’]?t|not|never|wouldn['’]?t)\s+(?:go\s+|spend\s+|pay\s+|be\s+)?(?:above|over|beyond|more\s+than|higher\s+than)|no\s+higher\s+than|up\s+to|max(?:imum)?(?:\s+of)?|at\s+(?:the\s+)?most|no\s+more\s+than|not\s+more\s+than|under|below|less\s+than|"
     r"cap(?:ped)?\s+(?:at|of)|ceiling\s+of|(?:ceiling|cap|max(?:imum)?|limit|upper\s+limit)\s+(?:is|would\s+be|will\s+be|=|:)|limit\s+of|within|not\s+(?:to\s+)?exceed(?:ing)?|tops)\s*$", re.I)
 _MIN_BEFORE = re.compile(r"(?:at\s+least|minimum(?:\s+of)?|min\.?|more\s+than|over|above|north\s+of|starting\s+(?:at|from))\s*$", re.I)
 _PER = r"(?:\s*/\s?\w+|\s+(?:a|per|each)\s+\w+)*"
@@ -56,7 +56,7 @@ _APPROX = re.compile(r"(?:around|about|roughly|approximately|approx\.?|circa|ca\
 
 # Someone else's price, past or other spend, or an approval threshold: not this purchase's budget.
 _NOT_BUDGET_BEFORE = re.compile(
-    rf"\b(?:(?:can|could|may|allowed\s+to|able\s+to)\s+(?:approve|sign\s+off|authori[sz]e)\w*\s+(?:\w+\s+){{0,2}}(?:up\s+to|under|below)|sign\s+(?:off\s+)?(?:pos?|purchase\s+orders|contracts|anything|deals)\s+(?:up\s+to|under|below)|authority\s+to\s+(?:buy|spend|approve|sign)|authori[sz]ed\s+to\s+(?:buy|spend|approve|sign)|(?:sign(?:ing)?[- ]?off|signing|approval|spending|purchasing|delegated)\s+(?:limit|threshold|authority)|"
+    rf"\b(?:(?:can|could|may|allowed\s+to|able\s+to|I|we)\s+(?:only\s+|personally\s+)?(?:approve|sign\s+off|sign\s+for|authori[sz]e)\w*\s+(?:\w+\s+){{0,2}}(?:up\s+to|under|below)|sign\s+(?:off\s+)?(?:pos?|purchase\s+orders|contracts|anything|deals)\s+(?:up\s+to|under|below)|authority\s+to\s+(?:buy|spend|approve|sign)|authori[sz]ed\s+to\s+(?:buy|spend|approve|sign)|(?:sign(?:ing)?[- ]?off|signing|approval|spending|purchasing|delegated)\s+(?:limit|threshold|authority)|"
     rf"quoted|quote[sd]?\s+us|charg(?:ed|ing|es)|cost(?:ing|s)?|was\s+costing|(?:were|was|are|am|been)\s+paying|paid|"
     rf"pay(?:ing)?\s+for|already\s+pay|spent|spending|used\s+to|previous(?:ly)?|raised|revenue|turnover|ARR|MRR|salary|"
     rf"salaries|funding|(?:we|I|they)\s+(?:currently\s+|already\s+)?pay|valuation|worth|fees?|lost|saved|(?:anything|purchases?|deals?|contracts?|orders?|items?|invoices?)\s+"
@@ -65,7 +65,7 @@ _NOT_BUDGET_AFTER = re.compile(
     r"^[^.;]{0,25}\b(?:last\s+year|ago|in\s+20\d\d|revenue|turnover|ARR|in\s+sales|fee|need(?:s)?\s+(?:a\s+)?(?:vote|approval|sign)|"
     r"(?:are|is)\s+within\s+my)", re.I)
 _CONTEXT = re.compile(
-    rf"\bbudget|\bspend\b|\bafford|set\s+aside|earmark|allocat|approv|sanction|invest|ceiling|\bcap\b|\bmax|"
+    rf"\bbudget|\bspend\b|\bafford|set\s+aside|earmark|allocat|approv|sanction|sign(?:ed)?[- ]off|green[- ]lit|invest|ceiling|\bcap\b|\bmax|"
     rf"up\s+to|our\s+number|looking\s+at|thinking|can\s+do|can\s+go|\bpay\b|willing|\brange\b|request|per\s+seat|"
     rf"(?:we|I){APOS}?(?:ve|\s+have)\s+got|\bwe\s+have\b|\bgot\b|for\s+this|for\s+the\s+(?:tool|project|year)|"
     rf"at\s+least|at\s+most|\bcomfortable\b|\bstretch\b|\bwork\s+with\b|\bhave\s+(?:\w+\s+)?[$€£¥₹]?\d|\bfor\s+(?:it|that)\b|"
@@ -80,7 +80,17 @@ _SPEND_ON = re.compile(r"^(?:\s*/\s?\w+|\s+(?:a|per|each|every)\s+\w+)*\s+on\s+(
 
 # Today's spend carried over is this purchase's budget: "we pay $600 a month and would move that spend over".
 _REUSED = re.compile(r"\b(?:move|shift|redirect|reallocate|transfer|reuse|put|switch)\s+(?:that|this|the|our|it)\s*(?:spend|money|budget)?\s+(?:over|across|to|into)\b|"
-                     r"\bkeep\s+(?:it|that|the\s+budget)\s+(?:similar|the\s+same|about\s+the\s+same)\b|\bstay\s+(?:around|at|near|within|close\s+to)\s+(?:that|this|the\s+same)\b|\bsomething\s+(?:similar|comparable|like\s+that)\b|\bsimilar\s+(?:amount|budget|spend|price|money)\b|\bsame\s+(?:budget|amount|spend)\b", re.I)
+                     r"\bkeep\s+(?:it|that|the\s+budget)\s+(?:similar|the\s+same|about\s+the\s+same)\b|"
+                     r"\b(?:stay|keep\s+(?:it|this|costs?|spend|the\s+cost)|come\s+in)\s+(?:well\s+)?(?:under|below|beneath|within|at\s+or\s+below|no\s+higher\s+than)\s+(?:that|this|what\s+we\s+pay|the\s+same|it)\b|\bstay\s+(?:around|at|near|within|close\s+to)\s+(?:that|this|the\s+same)\b|\bsomething\s+(?:similar|comparable|like\s+that)\b|\bsimilar\s+(?:amount|budget|spend|price|money)\b|\bsame\s+(?:budget|amount|spend)\b", re.I)
+_PAY_PER = re.compile(r"\b(?:we|I|they)\s+(?:would\s+|'d\s+|prefer\s+to\s+|want\s+to\s+)?pay\s+per\s+\w+", re.I)
+_ACCEPTED = re.compile(r"^[^.;]{0,40}?\b(?:is|are|would\s+be|sounds|seems)\s+(?:\w+\s+)?(?:ok|okay|fine|acceptable|doable|affordable|reasonable|manageable)\b", re.I)
+_IBERIAN = re.compile(r"\b(?:pesos|reais|reales|soles|al\s+año|por\s+(?:mes|mês|año|ano)|unos|unas|cerca\s+de|alrededor\s+de|aproximadamente|mensuales|anuales|mensais|anuais|por\s+volta\s+de)\b", re.I)
+_BELOW = re.compile(r"\b(?:under|below|beneath|within|no\s+higher\s+than)\b", re.I)
+# A wider budget than this purchase: "our overall tooling budget is $120k", "$120k a year, but that's mostly committed".
+_UMBRELLA = re.compile(r"\b(?:overall|total|entire|whole|company[- ]wide|department(?:al)?|annual\s+(?:marketing|sales|it|tech|software))\s+(?:[\w-]+\s+){0,3}?budget\b[^.;,]{0,30}$", re.I)
+_COMMITTED = re.compile(rf"^{_PER}[^.;]{{0,40}}\b(?:mostly|largely|already|all|nearly\s+all|most\s+of\s+(?:it|that))\s+(?:\w+\s+)?(?:committed|spoken\s+for|allocated|spent|used|gone|tied\s+up)\b", re.I)
+# The setup cost is set, what comes later is not: "twenty grand one-off, then we'll see".
+_LATER = re.compile(r"\b(?:then|after\s+that|beyond\s+that|afterwards|later\s+on|for\s+the\s+rest)\b[\s,]*$", re.I)
 # A price unit right after a bare figure marks it as money: "300 per seat per month", "500 a month".
 _PRICED = re.compile(r"^\s*(?:/\s?|per\s+|a\s+|an\s+|each\s+|every\s+)(?:seat|user|licen[cs]e|head|agent|rep|month|mo|year|yr|annum|quarter)\b", re.I)
 _COUNTED = re.compile(
@@ -108,6 +118,8 @@ def _amounts(text: str) -> list[_Amount]:
             continue
         mult_tok = (m.group("mult") or "").lower()
         mult = _MULT.get(mult_tok, 1.0)
+        if mult_tok == "mil" and _IBERIAN.search(text):
+            mult = 1e3  # "100 mil pesos": Spanish and Portuguese "mil" is a thousand
         # "2m" in "2m away" is rare; "m" alone after a number means million only with money around
         currency = currency_of(m.group("sym"), m.group("code"))
         if mult_tok in ("lakh", "lakhs", "lac", "lacs", "crore", "crores") and currency is None:
@@ -165,15 +177,28 @@ def _period(clause: str, start: int, end: int) -> str | None:
 
 
 def read_budget(parts: list[Clause], asked: str | None) -> tuple[list[Fact], bool]:
-    """Budget facts stated in ``parts``, and whether money talk was left unparsed (unsure)."""
+    """Budget facts stated in ``parts``, and whether money talk was left unparsed (unsure).
+
+    A wider budget ("our overall tooling budget is $120k, but that's mostly committed") yields to a
+    figure for this purchase stated after it; it counts only when no such figure follows."""
+    facts, unsure, skipped = _read_budget(parts, asked, umbrella_ok=False)
+    if skipped and not any(f.field in ("budget_min", "budget_max") for f in facts):
+        facts, unsure, _ = _read_budget(parts, asked, umbrella_ok=True)
+    return facts, unsure
+
+
+def _read_budget(parts: list[Clause], asked: str | None, umbrella_ok: bool) -> tuple[list[Fact], bool, bool]:
     facts: list[Fact] = []
     unsure = False
+    skipped = False
     status: tuple[str, str] | None = None
     for clause in parts:
         t = clause.text
         budget_talk = asked == "budget" or _BUDGET_WORD.search(t) is not None
         if status is None or status[0] != "undecided":  # not settled yet beats both "have" and "have none"
             m = _STATUS_UNDECIDED.search(t)
+            if m and _LATER.search(t[: m.start()]) and any(x.has_scale for x in _amounts(t[: m.start()])):
+                m = None  # "twenty grand one-off for the setup, then we'll see": the figure is set, what comes later is not
             if m and budget_talk:
                 status = ("undecided", m.group())
         gone = _STATUS_NONE.search(t)
@@ -197,18 +222,25 @@ def read_budget(parts: list[Clause], asked: str | None) -> tuple[list[Fact], boo
             before, after = t[: a.start], t[last.end :]
             # "we're doing $4m ARR, but something like $500/mo": a contrast starts a new money phrase
             scope = _CONTRAST.split(before)[-1]
+            scope = _PAY_PER.sub("", scope)  # "we pay per seat, maybe $45 per user": how they pay, not what they pay now
+            if _ACCEPTED.match(after):
+                scope = ""  # "a 5k one-time setup fee is ok": a price they accept is a budget
             if _OWN_OFFER.search(scope):
                 scope = ""  # "we'd be looking at a one-off fee under £5,000": their own offer, not someone's price
-            if (_NOT_BUDGET_BEFORE.search(scope[-60:]) or _NOT_BUDGET_AFTER.search(after)) and not _REUSED.search(t):
+            if (_NOT_BUDGET_BEFORE.search(scope[-60:]) or (_NOT_BUDGET_AFTER.search(after) and not _ACCEPTED.match(after))) and not _REUSED.search(t):
                 continue
             if _OTHER_SPEND.search(before) and _SPEND_ON.match(after) and not _REUSED.search(t):
+                continue
+            if not umbrella_ok and (_UMBRELLA.search(scope) or _COMMITTED.match(after)):
+                skipped = True  # a wider budget: a figure for this purchase may follow
                 continue
             short_answer = len(t.split()) <= 8 and (a.currency or last.currency) and _period(t, a.start, last.end)
             if asked != "budget" and not _CONTEXT.search(t) and not short_answer:
                 continue  # a bare "Around $2,000 a month." reads as an answer about budget
             lo, hi = a.value, (b.value if b else a.value)
+            reused = _REUSED.search(t)
             if b is None:
-                if _MAX_BEFORE.search(before[-30:]) or _MAX_AFTER.search(after):
+                if _MAX_BEFORE.search(before[-30:]) or _MAX_AFTER.search(after) or (reused and _BELOW.search(reused.group())):
                     lo = None  # type: ignore[assignment]
                 elif _MIN_BEFORE.search(before[-30:]) or _MIN_AFTER.search(after):
                     hi = None  # type: ignore[assignment]
@@ -242,4 +274,4 @@ def read_budget(parts: list[Clause], asked: str | None) -> tuple[list[Fact], boo
                 break
     if status is not None:
         facts.append(Fact(field="budget_status", value=status[0], evidence=status[1], confidence=0.85))
-    return facts, unsure
+    return facts, unsure, skipped

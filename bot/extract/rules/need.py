@@ -23,20 +23,23 @@ _NOT_A_BUYER = (
     rf"\b(?:show|help)\s+you\s+(?:how|get)\b|\bfree\s+audit\b|\bpartnership\s+opportunit|\buni(?:versity)?\s+(?:assignment|project)\b|"
     rf"\bI{APOS}?m\s+(?:actually\s+|just\s+)?(?:a|an)\s+(?:journalist|reporter|blogger|writer|analyst|researcher)\b|\bwriting\s+(?:an?\s+)?(?:article|story|piece|blog\s+post|report)\s+(?:about|on)\b|"
     rf"\b(?:companies|businesses|teams|firms|brands|agencies)\s+like\s+(?:yours|you)\b|\breaching\s+out\s+(?:because|to\s+(?:introduce|offer|see\s+if\s+you))\b|\bwould\s+you\s+be\s+open\s+to\s+a\s+(?:quick\s+)?(?:\d+|fifteen|ten|twenty|thirty)[- ]?min\w*\b|"
-    rf"\bschool\s+(?:assignment|project)\b|\b(?:my|a|our)\s+(?:thesis|dissertation|coursework|class\s+project)\b"
+    rf"\bschool\s+(?:assignment|project)\b|\b(?:my|a|our)\s+(?:[\w-]+{APOS}?s?\s+)?(?:thesis|dissertation|coursework|class\s+project)\b"
 )
 NOT_A_BUYER = re.compile(_NOT_A_BUYER, re.I)
 
 # Content with what they have: "no need", unless a contrast follows ("fine with the volume, the issue is…").
 _CONTENT = re.compile(
     rf"\b(?:happy|satisfied|fine|good|content|pleased)\s+with\s+(?:our|what|the|it|them|how|my|\w+\s+(?:tool|setup|system|vendor|provider))\b|"
-    rf"\bwe{APOS}?re\s+(?:happy|satisfied|content)\b(?!\s+to)", re.I)
+    rf"\bwe{APOS}?re\s+(?:quite\s+|very\s+|really\s+|pretty\s+|perfectly\s+|more\s+than\s+)?(?:happy|satisfied|content)\b(?!\s+to)|"
+    rf"\b(?:happy|satisfied|content)\s+with\s+(?!(?:mon|tue|wed|thu|fri|sat|sun|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b)(?-i:[A-Z])\w+", re.I)
 _CONTRAST = re.compile(r"\b(?:but|however|though|except|the\s+(?:issue|problem|challenge|pain)\s+is|what\s+we\s+(?:need|lack))\b", re.I)
 
 _NO_NEED = re.compile(
-    rf"\bnothing\s+(?:is\s+|{APOS}s\s+)?(?:broken|wrong)\b|\b(?:team|tool|system|process|setup|vendor|person|agency|partner)\s+(?:that|who|which)\s+(?:already\s+)?(?:handles?|covers?|does|manages?)\s+(?:this|it|that|them)\s+(?:well|fine|already|perfectly)\b|"
+    rf"\bnothing\s+(?:is\s+|{APOS}s\s+)?(?:broken|wrong)\b|\b(?:team|tool|system|process|setup|vendor|person|agency|partner|receptionists?|staff|assistants?|people|colleagues?)\s+(?:that|who|which)\s+(?:already\s+)?(?:handles?|covers?|does|manages?|deals?\s+with|answers?)\s+(?:this|it|that|them|(?:all\s+|every\s+|our\s+|the\s+)+(?:\w+\s+)?(?:enquiries|inquiries|leads|calls|chats|requests|enquiry|lead|call|chat))\s+(?:really\s+|perfectly\s+|very\s+|just\s+)?(?:well|fine|already|perfectly|great)\b|"
     rf"\bwe{APOS}?re\s+(?:good|all\s+set|covered|fine|sorted)\b(?!\s+(?:at|with))|"
     rf"\b(?:don{APOS}?t|do\s+not|doesn{APOS}?t|won{APOS}?t)\s+(?:really\s+|actually\s+)?need\s+(?:a|an|any|anything|this|it|the|your|one|such|more)\b|"
+    rf"\b(?:don{APOS}?t|do\s+not|doesn{APOS}?t)\s+(?:really\s+|actually\s+)?need\s+(?:[\w-]+\s+){{0,2}}?(?:qualification|qualifying|scoring|routing|triage|chatbots?|bots?|tools?|software|platforms?|automation|help\s+with\s+(?:that|this|leads|qualification))\b|"
+    rf"\b(?:does|doing|do|did)\s+(?:exactly\s+|just\s+|precisely\s+|pretty\s+much\s+)?what\s+we\s+need\b|\b(?:won{APOS}?t|will\s+not|don{APOS}?t|do\s+not)\s+(?:be\s+)?(?:buying|need(?:ing)?|looking\s+(?:at|for))\s+(?:another|a\s+second|a\s+separate|an\s+additional|any\s+other)\s+(?:\w+\s+)?(?:tool|solution|product|platform|vendor|system)\b|"
     rf"\b(?:don{APOS}?t|do\s+not)\s+(?:really\s+)?(?:think|believe|see)\s+(?:that\s+)?we\s+(?:need|have\s+a\s+use)|"
     rf"\bno\s+(?:real\s+)?(?:need|use)\s+for\b|\bnot\s+(?:interested|a\s+fit|relevant)\b|\bjust\s+(?:browsing|looking\s+around)\b|\b(?:setup|tool|system|solution|process|bot|crm)\s+(?:works|is\s+working|does\s+the\s+job)(?:\s+\w+)?\s+(?:great|fine|well|perfectly)|"
     rf"\b(?:wrong|not\s+(?:a|the)\s+(?:right|good))\s+(?:fit|product|tool|vendor|match|ad|link|page|form|company)|\b(?:not|isn{APOS}?t)\s+what\s+(?:we|I)\s+(?:need|want|{APOS}?re\s+(?:after|looking\s+for)|are\s+(?:after|looking\s+for))|"
@@ -50,9 +53,10 @@ _NO_NEED = re.compile(
 
 # Weak "no need": true only when nothing in the message describes a problem.
 _WEAK_NO_NEED = re.compile(
-    rf"\bnothing\s+(?:is\s+|{APOS}s\s+)?(?:broken|wrong)\b|\b(?:team|tool|system|process|setup|vendor|person|agency|partner)\s+(?:that|who|which)\s+(?:already\s+)?(?:handles?|covers?|does|manages?)\s+(?:this|it|that|them)\s+(?:well|fine|already|perfectly)\b|"
+    rf"\bnothing\s+(?:is\s+|{APOS}s\s+)?(?:broken|wrong)\b|\b(?:team|tool|system|process|setup|vendor|person|agency|partner|receptionists?|staff|assistants?|people|colleagues?)\s+(?:that|who|which)\s+(?:already\s+)?(?:handles?|covers?|does|manages?|deals?\s+with|answers?)\s+(?:this|it|that|them|(?:all\s+|every\s+|our\s+|the\s+)+(?:\w+\s+)?(?:enquiries|inquiries|leads|calls|chats|requests|enquiry|lead|call|chat))\s+(?:really\s+|perfectly\s+|very\s+|just\s+)?(?:well|fine|already|perfectly|great)\b|"
     rf"\b(?:it|that|this|things?|everything|all){APOS}?s?\s+(?:is\s+|are\s+)?(?:fine|ok|okay|working(?:\s+(?:fine|well))?|manageable)\b|\b(?:very|perfectly|totally)\s+manageable\b|"
-    rf"\bkeep\s+up\s+(?:just\s+)?fine\b|\bno\s+(?:real|big|major|actual|particular)\s+(?:problems?|issues?|pain(?:\s+points?)?)\b|\bno\s+complaints\b|\ball\s+good\b", re.I)
+    rf"\bkeep\s+up\s+(?:just\s+)?fine\b|\bin\s+(?:good|great|decent)\s+shape\b|\bunder\s+control\b|\bon\s+top\s+of\s+(?:it|things|this|that)\b|"
+    rf"\b(?:already\s+)?qualif(?:y|ies)\s+(?:everything|every\s+(?:lead|enquiry|inquiry)|them\s+all|all\s+(?:of\s+them|leads|enquiries))\b|\bno\s+(?:real|big|major|actual|particular|specific|obvious|pressing|burning)\s+(?:problems?|issues?|pain(?:\s+points?)?|need)\b|\b(?:tool|system|setup|set-up|chatbot|bot|process|crm|team|provider|vendor)(?:\s+(?:we|I)\s+(?:use|have|run|got|picked|chose))?\s+(?:is|are|works|does)\s+(?:\w+\s+)?(?:fine|ok|okay|good|great|well)\b(?!\s+(?:but|except|apart))|\bno\s+complaints\b|\ball\s+good\b", re.I)
 
 # Products outside lead handling: wanting one of these is "no need" unless a lead word is there too.
 _OFF_DOMAIN = re.compile(
@@ -60,25 +64,28 @@ _OFF_DOMAIN = re.compile(
     r"customer\s+support\s+(?:tool|system|ticketing)|accounting|bookkeeping|faqs?(?:\s+bot)?|customer\s+service|existing\s+customers|internal\s+(?:it|support|helpdesk|help\s+desk|comms|communications)|it\s+support|service\s+desk|invoic\w+|inventory|timesheets?|"
     r"rostering|recruiting\s+software|applicant\s+tracking|ats)\b|\bnot\s+sales\b", re.I)
 
+# Wanting something, however phrased: "we need payroll software", "after an HR tool".
+_WANTS = re.compile(r"\b(?:need|needs|want|wants|require|requires|looking\s+for|after|seeking|searching\s+for|in\s+the\s+market\s+for)\b", re.I)
+
 # What the product handles: leads and the people and steps around them.
 _LEAD_OBJECT = re.compile(
     r"\b(?:leads?|inbound|enquir\w+|inquir\w+|prospects?|(?:demo|meeting|web|website|contact|quote|booking|sales)\s+requests?|requests?\s+from|"
     r"form\s*(?:fills?|submissions?|entries)|(?:fill|fills|filled|filling)\s+(?:in\s+|out\s+)?(?:the\s+|a\s+|our\s+)?forms?|contact\s+forms?|web\s?forms?|web\s*chats?|live\s*chats?|site\s+chat|chats?\b|visitors?|"
     r"pipeline|qualif\w+|unqualified|follow[-\s]?ups?|followed\s+up|response\s+(?:times?|quality|rates?)|first\s+response|reply\s+times?|reps?\b|sdrs?|bdrs?|aes?\b|"
-    r"account\s+execs?|sales\s+(?:team|people|reps?|staff|calls?)|meetings?|demos?|no[-\s]shows?|buyers?|opportunit\w+|deals?|"
+    r"account\s+execs?|sales\s+(?:team|people|reps?|staff|calls?|guys|girls|folks|inbox)|meetings?|demos?|no[-\s]shows?|buyers?|opportunit\w+|deals?|"
     r"conversions?|traffic|(?:discovery|sales|intro|qualification)\s+calls?|triag\w*|screening|(?:pricing|sales|product|buying)\s+questions|consultations?|appointments?|sign[-\s]?ups?|trials?|registrations?|closers?|sales\s?(?:people|persons?|folks)|salespeople|mqls?|sqls?|crm|routing|route|hand[-\s]?offs?|callbacks?|bookings?)\b", re.I)
 
 _PROBLEM = re.compile(
     rf"\b(?:los(?:e|es|ing|t)|miss(?:es|ed|ing)?|drop(?:s|ped|ping)?|leak\w*|slip(?:s|ping)?)\b|\bfall(?:s|ing)?\s+through|"
-    rf"\bwast(?:e|es|ed|ing)\b|\btoo\s+(?:much\s+time|long|slow(?:ly)?|many)\b|\b(?:way|far)\s+too\b|\bdrown\w*|\bburied\b|\bswamped\b|\boverwhelm\w*|\bflooded\b|"
+    rf"\bwast(?:e|es|ed|ing)\b|\btoo\s+(?:much\s+time|long|slow(?:ly)?|many)\b|\b(?:way|far)\s+too\b|\bdrown\w*|\bburied\b|\bclog\w*|\bswamped\b|\boverwhelm\w*|\bflooded\b|"
     rf"\bcan{APOS}?t\s+(?:keep\s+up|cope|respond|answer|handle|follow|get\s+to)|\b(?:not\s+able|unable)\s+to\s+(?:\w+\s+)?(?:keep\s+up|cope|respond|answer|handle|follow|get\s+to|call|reply|reach)|\bloos(?:e|es|ing)\b|\bcannot\s+(?:keep\s+up|cope|respond|answer|handle)|"
     rf"\bstruggl\w+|\bgo(?:es)?\s+nowhere\b|\bnothing\s+but\b|\bjunk\b|\b(?:rubbish|garbage|useless|worthless|crap|low[-\s]quality|broken|chaos|chaotic)\b|\bsome\s+get\s+none\b|\bspam\b|\bnoise\b|\bt[iy]re[- ]kickers\b|\bunqualified\b|\bnot\s+(?:qualified|real\s+buyers)\b|"
     rf"\bturn\s+out\s+to\s+be\b|\b(?:students|job\s+seekers|competitors)\b|\bby\s+hand\b|\bmanual(?:ly)?\b|\bslow\b|\bdelay\w*|\bbacklog\b|\bpil(?:e|es|ing)\s+up\b|"
-    rf"(?<!\bno\s)(?<!\bno\sreal\s)(?<!\bno\sbig\s)(?<!\bno\smajor\s)(?<!\bno\sactual\s)\b(?:issue|problem|pain|headache|challenge|bottleneck|nightmare|mess)\b|\bignored\b|\bnever\s+(?:get|hear)|\bbehind\b|\b(?:gone|go|goes|going|went|gets?|got|getting)\s+(?:\w+\s+)?cold\b|\bghost\w*|\bover\s+and\s+over\b|\bagain\s+and\s+again\b|\brepetitive\b|\bsame\s+(?:\w+\s+)?questions\b|\bcan{APOS}?t\s+(?:tell|distinguish|separate)\b|\black(?:s|ing)?\b|\bno\s+(?:proper|good|real|easy|reliable|clear)\s+(?:way|process|system)\b|\b(?:don{APOS}?t|do\s+not|never|didn{APOS}?t)\s+(?:show|turn)(?:\s+up)?\b|\bout\s+of\s+(?:office\s+)?hours\b|\bafter[- ]hours\b|\bovernight\b|\bat\s+night\b|\bweekends?\b|\bprioriti[sz]\w*|\bcould\s+be\s+(?:a\s+lot\s+|much\s+|way\s+)?(?:better|faster|quicker|smarter)\b|\b(?:argu(?:e|es|ing)|fight(?:s|ing)?|blam(?:e|es|ing)|friction|disagree\w*)\b|\b(?:unhappy|dissatisfied|frustrated|fed\s+up|not\s+happy)\b|\bend\s+up\s+(?:doing|handling|answering|chasing|sorting)\b|\buse\s+of\s+(?:their|our|my|his|her)\s+time\b|\b(?:(?:don{APOS}?t|do\s+not)\s+know|(?:nobody|no\s+one|noone)\s+knows)\s+(?:who|which|whether)\b|\bnever\s+(?:talk|speak|hear)\b|\b(?:the\s+)?only\s+one\s+(?:answering|handling|responding|replying|doing)\b|\blate\s+at\s+night\b|\bnever\s+(?:show|turn)\s+up\b|"
+    rf"(?<!\bno\s)(?<!\bno\sreal\s)(?<!\bno\sbig\s)(?<!\bno\smajor\s)(?<!\bno\sactual\s)(?<!\bno\sspecific\s)(?<!\bno\sparticular\s)(?<!\bno\sobvious\s)(?<!\bno\spressing\s)\b(?:issue|problem|pain|headache|challenge|bottleneck|nightmare|mess|weakness|weak\s+(?:spot|point|link)|sore\s+(?:point|spot))\b|\bignored\b|\bnever\s+(?:get|hear)|\bbehind\b|\b(?:gone|go|goes|going|went|gets?|got|getting)\s+(?:\w+\s+)?cold\b|\bghost\w*|\bover\s+and\s+over\b|\bagain\s+and\s+again\b|\brepetitive\b|\bsame\s+(?:\w+\s+)?questions\b|\bcan{APOS}?t\s+(?:tell|distinguish|separate)\b|\black(?:s|ing)?\b|\bno\s+(?:proper|good|real|easy|reliable|clear)\s+(?:way|process|system)\b|\b(?:don{APOS}?t|do\s+not|never|didn{APOS}?t)\s+(?:show|turn)(?:\s+up)?\b|\bout\s+of\s+(?:office\s+)?hours\b|\bafter[- ]hours\b|\bovernight\b|\bat\s+night\b|\bweekends?\b|\bprioriti[sz]\w*|\bcould\s+be\s+(?:a\s+lot\s+|much\s+|way\s+)?(?:better|faster|quicker|smarter)\b|\b(?:argu(?:e|es|ing)|fight(?:s|ing)?|blam(?:e|es|ing)|friction|disagree\w*)\b|\b(?:unhappy|dissatisfied|frustrated|fed\s+up|not\s+happy)\b|\bend\s+up\s+(?:doing|handling|answering|chasing|sorting)\b|\buse\s+of\s+(?:their|our|my|his|her)\s+time\b|\b(?:(?:don{APOS}?t|do\s+not)\s+know|(?:nobody|no\s+one|noone)\s+knows)\s+(?:who|which|whether)\b|\bnever\s+(?:talk|speak|hear)\b|\b(?:the\s+)?only\s+one\s+(?:answering|handling|responding|replying|doing)\b|\blate\s+at\s+night\b|\bnever\s+(?:show|turn)\s+up\b|"
     rf"\b(?:hours|days|a\s+week|weeks)\s+(?:to|before|later)\b|\b\d+\s+(?:hours|days)\b|\blike\s+\d+\s+days\b|\bcompetitors?\b|\bdoesn{APOS}?t\s+scale\b|\btoo\s+late\b|"
-    rf"\b(?:awful|terrible|poor|bad|horrible|abysmal|dreadful|low|lousy)\b|\bsit(?:s|ting)?\s+(?:there|in|for|around|unanswered|untouched|idle|until|till|over)\b|"
-    rf"\bspend(?:s|ing)?\s+(?:\w+\s+)?(?:hours|days|ages|too\s+much|half|most|all|whole|entire)\b|\bcan{APOS}?t\s+afford\s+us\b|\bdead\b|\bchas(?:e|es|ing)\b|\btakes?\s+(?:us\s+|them\s+)?(?:\S+\s+){{0,3}}?(?:hours|days|weeks|ages|forever)\b|\bburn(?:s|ing)?\s+(?:their|our|my|the)\b|\bonly\s+want(?:ed|s)?\s+(?:a|the|to)\b|\b(?:no\s+idea|can{APOS}?t\s+tell|hard\s+to\s+(?:tell|know))\s+(?:which|who|whether|if)\b|"
-    rf"\b(?:bought|buy|went|go|signed|hired?|booked)\s+(?:\w+\s+)?(?:from|with|to)\s+(?:another|someone\s+else|a\s+competitor|the\s+competition|the\s+\w+\s+down\s+the\s+road)|\bdown\s+the\s+road\b", re.I)
+    rf"\b(?:awful|terrible|poor|bad|horrible|abysmal|dreadful|low|lousy)\b|\bnot\s+(?:very\s+|so\s+|that\s+|really\s+)?(?:good|serious|qualified)(?:\s+quality)?\b|\bsit(?:s|ting)?\s+(?:there|in|for|around|unanswered|untouched|idle|until|till|over)\b|"
+    rf"\bspend(?:s|ing)?\s+(?:\w+\s+)?(?:hours|days|ages|too\s+much|half|most|all|whole|entire)\b|\bcan{APOS}?t\s+afford\s+us\b|\bdead\b|\bchas(?:e|es|ing)\b|\btakes?\s+(?:us\s+|them\s+)?(?:\S+\s+){{0,3}}?(?:hours|days|weeks|ages|forever)\b|\bburn(?:s|ing)?\s+(?:their|our|my|the)\b|\bonly\s+want(?:ed|s)?\s+(?:a|the|to|info\w*|pric\w+|quotes?|brochures?)\b|\bonly\s+(?:\d+|a\s+few|a\s+handful|some|a\s+fraction|one\s+in\s+\w+)\s+(?:of\s+(?:them|those)\s+)?(?:are|is|turn\s+out)\s+(?:(?:any|actually|really)\s+)?(?:good|qualified|real|serious|relevant|worth)|\b(?:no\s+idea|can{APOS}?t\s+tell|hard\s+to\s+(?:tell|know))\s+(?:which|who|whether|if)\b|"
+    rf"\b(?:bought|buy|went|go|gone|signed|hired?|booked)\s+(?:\w+\s+){{0,3}}?(?:from|with|to)\s+(?:another|someone\s+else|a\s+competitor|competitors|the\s+competition|the\s+\w+\s+down\s+the\s+road)|\bdown\s+the\s+road\b", re.I)
 
 # Problem words that carry a loss on their own, for a sentence that follows the one naming the leads.
 _STRONG_PROBLEM = re.compile(
@@ -88,6 +95,7 @@ _STRONG_PROBLEM = re.compile(
 _GOAL = re.compile(
     rf"\b(?:we|i|they)(?:{APOS}d|\s+would)\s+(?:like|love|prefer|rather|benefit\s+from)\b|\b(?:we|i)\s+(?:really\s+|badly\s+|urgently\s+)?(?:need|want|must|have\s+to|hope|aim|plan)\s+(?:to|reps?|sdrs?|bdrs?|sales|leads?|each|only|something|a|some|an|the|our|all|every|them|it|proper|better|more|real|faster|smarter|automatic|automated)\b|\b(?:was|were|are|am|{APOS}m|{APOS}re)\s+(?:after|hoping\s+for)\b|"
     rf"\b(?:looking|search(?:ing)?|seeking|hoping|trying|aiming)\s+(?:for|to)\b|\bwe\s+search\b|\b(?:find|get|need|want)\s+(?:a|an|some)\s+(?:\w+\s+)?(?:tool|chatbot|bot|system|solution|platform|way|assistant)\s+(?:that|which|to)\b|\bneed\s+something\b|\bneed\s+to\s+(?:\w+\s+)?(?:qualif|triag|filter|screen|route|respond|answer|follow|automat|speed|sort|capture|convert|book)\w*|\b(?:want|need)(?:s|ed)?\s+(?:to\s+be\s+)?(?:fix|solv|automat|sort|filter)\w*|"
+    rf"\b(?:evaluating|comparing|assessing|reviewing|shortlisting|trialling|trialing|testing|looking\s+at)\s+(?:\w+\s+){{0,2}}?(?:vendors|tools|solutions|options|platforms|products|providers|chatbots|bots)\s+(?:for|to)\b|"
     rf"\bso\s+(?:that\s+)?(?:reps?|sdrs?|bdrs?|they|our\s+\w+|the\s+team)\s+(?:only|can)\b|\b(?:goal|aim|priority|plan)\s+is\s+to\b", re.I)
 
 # Self-sufficient pain phrasings: they need no lead word next to them.
@@ -97,12 +105,14 @@ _PAIN = re.compile(
     rf"\b(?:leave|leaves|leaving|left|drop\s+off|drops\s+off|bounce|bounces|go|goes)\s+(?:again\s+)?without\s+(?:booking|buying|converting|signing\s+up|getting\s+in\s+touch|contacting\s+us|enquiring|asking|leaving\s+(?:their|any)\s+(?:details|contact))\b|"
     rf"\bno\s+way\s+(?:to|of)\s+(?:tell|know|knowing|telling|see|seeing|track|tracking|distinguish)\b|\b(?:unmanned|unstaffed|unattended|unmonitored)\b|"
     rf"\bkilling\s+us\b|\blos(?:e|es|ing|t)\s+track\s+of\b|\bt[iy]re[- ]kickers\b|\btime[- ]wasters\b|\bthe\s+need\s+is\s+(?:definitely\s+)?there|\b(?:our|the)\s+(?:main\s+|biggest\s+|big\s+|real\s+)?(?:problem|issue)\s+is|"
-    rf"\bbreaks?\s+(?:on|every|all)|\bcosting\s+us\b(?![^.]*\$)|\bpushing\s+for\s+better|\bbetter\s+lead\s+(?:routing|qualification)|"
-    rf"\bspend\s+(?:most|half|all)\s+of\s+(?:their|our|my)\s+(?:day|time|week)|\bhave\s+already\s+booked\b|\bbook(?:ed)?\s+(?:somewhere\s+)?elsewhere|"
-    rf"\bgo(?:ne)?\s+elsewhere\b|\blose\s+them\b|\bcome\s+last\b|\bwant(?:ed)?\s+(?:fixed|solved|sorted)\b|\bwhat\s+we\s+want\s+to\s+(?:fix|solve|sort)\b", re.I)
+    rf"\b(?:breaks?|crash(?:es)?|keeps\s+breaking|falls\s+over|goes\s+down)\s+(?:on|every|all|whenever|each|constantly)|\bcosting\s+us\b(?![^.]*\$)|"
+    rf"\b(?:pushing|pushed|lobbying|asking|arguing|begging)\s+for\s+(?:better|faster|proper|smarter)|\b(?:better|faster|proper|smarter|automatic|automated)\s+(?:lead\s+|inbound\s+)?(?:routing|qualification|triage|follow[- ]?ups?)\b|"
+    rf"\bspend\s+(?:most|half|all)\s+of\s+(?:their|our|my)\s+(?:day|time|week)|\bbook(?:ed)?\s+(?:somewhere\s+)?elsewhere|"
+    rf"\bgo(?:ne)?\s+elsewhere\b|\blose\s+them\b|\b(?:comes?|came)\s+last\b|\bbottom\s+of\s+the\s+(?:pile|list|queue)\b|\bback\s+of\s+the\s+queue\b|\bwant(?:ed)?\s+(?:fixed|solved|sorted)\b|\bwhat\s+we\s+want\s+to\s+(?:fix|solve|sort)\b", re.I)
 # "we'd like to see a demo first" answers with a next step, not a problem.
 _GOAL_VERB = re.compile(r"[^ ]+(?:\s+\w+){0,2}?\s+(?:like|love|want|need|prefer)\s+to\s+", re.I)
-_MEETING_ONLY = re.compile(r"\b(?:see|get|book|have|do|schedule)\s+(?:a\s+|the\s+)?(?:demo|call|trial|pricing|price\s+list|quote|proposal|brochure|more\s+info\w*)\b", re.I)
+_MEETING_ONLY = re.compile(r"\b(?:see|get|book|have|do|schedule)\s+(?:a\s+|the\s+)?(?:demo|call|trial|pricing|price\s+list|quote|proposal|brochure|more\s+info\w*)\b|"
+                           r"\b(?:see|know|understand|learn|find\s+out|hear)\s+(?:more\s+about\s+)?(?:how|what|whether|if)\b", re.I)  # a question about the product
 _GREETING = re.compile(r"^\s*(?:hi|hello|hey|dear|good\s+(?:morning|afternoon|evening))\b[^.!?]{0,40}[,!]?\s*$", re.I)
 _NO = re.compile(r"^\s*(?:no|nope|nah|not\s+really|not\s+(?:at\s+the\s+moment|right\s+now|currently|at\s+present|for\s+now))\b", re.I)
 _YES = re.compile(r"^\s*(?:yes|yeah|yep|yup|definitely|absolutely|for\s+sure|100%|very\s+much|sure)\b[\s,.!]*(?:we\s+(?:do|need\s+(?:this|it)))?", re.I)
@@ -148,7 +158,7 @@ def read_need(parts: list[Clause], asked: str | None) -> tuple[list[Fact], bool]
                 return [Fact(field="need", value="none", evidence=m.group(), confidence=0.8)], False
     for clause in parts:
         off = _OFF_DOMAIN.search(clause.text)
-        if off and _GOAL.search(clause.text) and not _LEAD_OBJECT.search(clause.text):
+        if off and (_GOAL.search(clause.text) or _WANTS.search(clause.text[: off.start()])) and not _LEAD_OBJECT.search(clause.text):
             return [Fact(field="need", value="none", evidence=off.group(), confidence=0.7)], False
     for i, clause in enumerate(parts):
         evidence = _confirmed(clause.text)

@@ -100,7 +100,8 @@ def regions() -> dict[str, tuple[str, int]]:
                 table[key] = (city["countrycode"], pop)
         if pop >= MIN_ALIAS_POPULATION:  # "Frankfurt" for "Frankfurt am Main", "Munich" for "München"
             for alt in city.get("alternatenames") or ():
-                if _LATIN_NAME.fullmatch(alt) and fold(alt) not in _COMMON_WORDS and fold(alt) not in table:
+                # Two- and three-letter alternates are mostly codes and abbreviations ("Tu" for Tsu, JP), not names people write.
+                if len(alt) >= 4 and _LATIN_NAME.fullmatch(alt) and fold(alt) not in _COMMON_WORDS and fold(alt) not in table:
                     table[fold(alt)] = (city["countrycode"], pop // 2)
     # States and provinces of the countries where people name them ("Maharashtra", "Ontario", "Texas").
     for sub in pycountry.subdivisions:

@@ -9,7 +9,8 @@ from bot.facts import Fact
 
 _YES = r"(?:yes|yeah|yep|yup|yas|sure|definitely|absolutely|of\s+course|correct|indeed|we\s+do|i\s+do|certainly|100%|affirmative|si|ja|oui)"
 _NO = r"(?:no|nope|nah|not\s+really|not\s+at\s+all|none|nothing|zero|nil|negative|never|no\s+way|not\s+me|nein|non)"
-_TAIL = r"[\s,.!?:)(\-🙂😅👍]*"
+# Trailing qualifiers that do not change a short answer: "none atm", "not sure yet tbh".
+_TAIL = r"(?:[\s,.!?:)(\-🙂😅👍]*(?:atm|at\s+the\s+moment|right\s+now|for\s+now|currently|yet|sorry|tbh|honestly|really|lol|haha)\b)*[\s,.!?:)(\-🙂😅👍]*"
 _SHORT_YES = re.compile(rf"^\s*{_YES}{_TAIL}$", re.I)
 _SHORT_NO = re.compile(rf"^\s*{_NO}{_TAIL}$", re.I)
 _ME = re.compile(rf"^\s*(?:(?:it{APOS}?s\s+|that{APOS}?s\s+|just\s+|only\s+)?me|myself|i\s+do|i\s+am|i{APOS}?m\s+the\s+one|yes,?\s+(?:it{APOS}?s\s+)?me|me,?\s+(?:myself|alone)){_TAIL}$", re.I)
@@ -18,9 +19,11 @@ _UNDECIDED = re.compile(rf"^\s*(?:not\s+yet|tbd|tbc|not\s+sure|no\s+idea|dunno|d
 _APPROVER = (r"(?:ceo|cfo|coo|cro|cto|cmo|vp|director|head|boss|manager|board|owner|founder|president|procurement|finance|"
              r"partners?|md|gm|committee|leadership|management|chairman|chair)")
 # "my boss", "the CFO", "nope, that's Jenny our COO": someone else signs.
+# The writer and someone else: "partly me", "me and my co-founder".
+_SHARED = re.compile(rf"^\s*(?:(?:partly|partially|half)\s+me|me\s+(?:and|&|plus|with|along\s+with)\s+(?:my|our|the)\s+\w+(?:\s+\w+)?|(?:both|all)\s+of\s+us|(?:my|our)\s+\w+\s+and\s+(?:me|I)|jointly|shared){_TAIL}$", re.I)
 _SOMEONE_ELSE = re.compile(rf"^\s*(?:(?:no|nope|nah|not\s+me)[\s,.!]+)?(?:that{APOS}?s\s+|it{APOS}?s\s+|that\s+would\s+be\s+)?(?:\w+\s+)?(?:my|our|the)\s+(?:\w+\s+)?{_APPROVER}\b", re.I)
 _BUDGET_SET = re.compile(rf"^\s*(?:{_YES}[\s,.!]*)?(?:it{APOS}?s\s+|budget{APOS}?s?\s+(?:is\s+|has\s+been\s+)?)?(?:already\s+)?(?:approved|allocated|signed\s+off|in\s+place|set\s+aside|confirmed|secured){_TAIL}$", re.I)
-_NOW = re.compile(rf"^\s*(?:now|today|right\s+now|immediately|this\s+week|asap){_TAIL}$", re.I)
+_NOW = re.compile(rf"^\s*(?:now|today|right\s+now|immediately|this\s+week|asap|yesterday|urgently|urgent){_TAIL}$", re.I)
 
 
 def read_short_answer(text: str, asked: str | None) -> list[Fact]:
@@ -38,6 +41,8 @@ def read_short_answer(text: str, asked: str | None) -> list[Fact]:
         if _SHORT_NO.match(t):
             return [Fact(field="budget_status", value="none", evidence=t, confidence=0.6)]
     if asked == "authority":
+        if _SHARED.match(t):
+            return [Fact(field="authority", value="influencer", evidence=t, confidence=0.5)]
         if _ME.match(t) or _SHORT_YES.match(t) or _ME_FIRST.match(t):
             return [Fact(field="authority", value="decision_maker", evidence=t, confidence=0.6)]
         if _SOMEONE_ELSE.match(t):

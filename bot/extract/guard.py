@@ -13,9 +13,9 @@ through this module:
   statement, not an instruction.
 - Each instruction carries the fields it tries to steer (``targets``), read from the words it uses
   ("decision maker" → ``authority``; "SQL", "stage", "score" → every field).
-- :func:`screen` rejects a fact when its evidence lies only inside instructions, or when its field
-  is targeted by an instruction in the same message — so the LLM cannot comply by quoting some
-  other innocent sentence either.
+- :func:`screen` rejects a fact when its evidence lies only inside instructions, or (for an LLM,
+  which may obey) when its field is targeted by an instruction in the same message — so the LLM
+  cannot comply by quoting some other innocent sentence either.
 
 Pure functions, no IO. Both extractors use this guard, on the text :func:`bot.extract.email_text.own_text`
 keeps (quoted history, signatures and automatic replies state nothing).
@@ -163,9 +163,17 @@ def _occurrences(evidence: str, text: str) -> list[tuple[int, int]]:
     return [(m.start(), m.end()) for m in pattern.finditer(text)]
 
 
-def screen(field: str, evidence: str, text: str, instructions: list[Instruction]) -> str | None:
-    """Why a fact for ``field`` quoting ``evidence`` must be dropped, or None when it may stand."""
-    for instruction in instructions:
+def screen(
+    field: str, evidence: str, text: str, instructions: list[Instruction], *, obedient_reader: bool = True
+) -> str | None:
+    """Why a fact for ``field`` quoting ``evidence`` must be dropped, or None when it may stand.
+
+    ``obedient_reader``: the facts come from a reader that may obey instructions (an LLM), which
+    could comply by quoting an innocent sentence; then a field an instruction targets is rejected
+    whatever its evidence. The rules cannot be steered: only what they read inside an instruction
+    is rejected, and what the prospect states elsewhere in the message stands.
+    """
+    for instruction in instructions if obedient_reader else ():
         if field in instruction.targets:
             return f"the message instructs the bot about {field}"
     spans = _occurrences(evidence, text)

@@ -62,7 +62,7 @@ class RulesExtractor:
         facts.extend(read_headcount(parts, asked))
         facts.extend(read_country(parts, asked))
         facts = local_currency(facts, " ".join(c.text for c in parts))
-        kept = [f for f in facts if f.evidence in message.text and screen(f.field, f.evidence, text, instructions) is None]
+        kept = [f for f in facts if f.evidence in message.text and screen(f.field, f.evidence, text, instructions, obedient_reader=False) is None]
         if len(kept) != len(facts):
             notes.append("dropped facts whose evidence is not in the text or that an instruction targets")
         extraction = Extraction(extractor=self.name, facts=kept, notes=notes)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db import models
@@ -17,14 +17,17 @@ from bot.handoff.models import LeadAssignment, RoutingCounter
 from bot.qualify.routing import Assignment, RoutingInput, RoutingRules, route
 
 
+_CURRENT = (
+    select(LeadAssignment)
+    .where(LeadAssignment.lead_id == bindparam("lead_id"))
+    .order_by(LeadAssignment.assigned_at.desc(), LeadAssignment.id.desc())
+    .limit(1)
+)
+
+
 async def current_assignment(session: AsyncSession, lead_id: str) -> LeadAssignment | None:
     """The lead's newest assignment row, if any."""
-    return await session.scalar(
-        select(LeadAssignment)
-        .where(LeadAssignment.lead_id == lead_id)
-        .order_by(LeadAssignment.assigned_at.desc(), LeadAssignment.id.desc())
-        .limit(1)
-    )
+    return await session.scalar(_CURRENT, {"lead_id": lead_id})
 
 
 async def assign(

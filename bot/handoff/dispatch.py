@@ -72,7 +72,7 @@ class Dispatcher:
         s = self.settings
         webhook = event in s.webhook_events and bool(s.webhook_urls)
         slack = event in s.slack_events and s.slack_webhook_url is not None
-        assignment = self._assignment(lead, await current_assignment(session, lead.id))
+        assignment = self._assignment(lead, await current_assignment(session, lead.id) if lead.owner else None)
         rep_email = self._rep_email_target(event, assignment)
         if not (webhook or slack or rep_email):
             return []

@@ -40,7 +40,8 @@ class HandoffListener:
             _, new_owner = await assign(session, lead, self.rules, country=str(country) if country else None, now=event.now)
             await session.flush()
         if lead.stage == "sql":
-            current = new_owner or await current_assignment(session, lead.id)
+            # An unowned lead has no assignment to look up (assign() sets the owner with the row).
+            current = new_owner or (await current_assignment(session, lead.id) if lead.owner else None)
             if current is not None and current.meeting_link:
                 event.handoff["meeting_link"] = current.meeting_link
                 event.handoff["rep_name"] = current.rep_name

@@ -5,6 +5,10 @@ service to run, secure or monitor. Every process LISTENs on one channel with one
 connection and fans events out to its local subscribers; publishing is a NOTIFY that every
 process (itself included) receives. Payloads stay far below NOTIFY's 8,000-byte limit (chat
 texts are at most 4 KB); a larger one is refused rather than cut.
+
+Publishing does not wait for PostgreSQL: events are queued and one sender task sends whatever
+has gathered since its last NOTIFY in as few NOTIFYs as fit, in order. Under load many turns
+share a round trip, and no turn waits behind another's.
 """
 
 from __future__ import annotations
@@ -40,6 +44,9 @@ class PostgresBus:
         self._listener: asyncpg.Connection | None = None
         self._publisher: asyncpg.Connection | None = None
         self._publish_lock = asyncio.Lock()
+        self._queued: list[tuple[dict[str, Any], int]] = []  # (entry, its size in the payload)
+        self._wake = asyncio.Event()
+        self._sender: asyncio.Task[None] | None = None
         self._task: asyncio.Task[None] | None = None
         self._ready = asyncio.Event()
         self._reconnect_seconds = reconnect_seconds
@@ -47,10 +54,17 @@ class PostgresBus:
     async def start(self) -> None:
         """Connect and begin listening; returns once the listener is in place (or failed once)."""
         self._task = asyncio.create_task(self._listen_forever())
+        self._sender = asyncio.create_task(self._send_forever())
         with contextlib.suppress(asyncio.TimeoutError):
             await asyncio.wait_for(self._ready.wait(), 10)
 
     async def stop(self) -> None:
+        if self._sender is not None:
+            self._sender.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await self._sender
+            self._sender = None
+            await self._send_queued()  # what was published before stopping still goes out
         if self._task is not None:
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError, Exception):
@@ -64,21 +78,34 @@ class PostgresBus:
         await self.publish_many([(topic, event)])
 
     async def publish_many(self, items: Sequence[tuple[str, dict[str, Any]]]) -> None:
-        """One NOTIFY per batch that fits in a payload (a turn's events usually fit in one)."""
-        batch: list[dict[str, Any]] = []
-        size = 2
+        """Queue the events for the sender (sent at once when the bus is not started)."""
         for topic, event in items:
             entry = {"topic": topic, "event": event}
             entry_size = len(json.dumps(entry, ensure_ascii=False, separators=(",", ":")).encode("utf-8")) + 1
             if entry_size > MAX_PAYLOAD:
                 log.warning("live event on %s too large for NOTIFY (%d bytes); dropped", topic, entry_size)
                 continue
-            if size + entry_size > MAX_PAYLOAD:
-                await self._notify(batch)
-                batch, size = [], 2
-            batch.append(entry)
-            size += entry_size
-        if batch:
+            self._queued.append((entry, entry_size))
+        if self._sender is None:
+            await self._send_queued()
+        else:
+            self._wake.set()
+
+    async def _send_forever(self) -> None:
+        while True:
+            await self._wake.wait()
+            self._wake.clear()
+            await self._send_queued()
+
+    async def _send_queued(self) -> None:
+        """NOTIFY everything queued, in order, as few payloads as fit."""
+        while self._queued:
+            batch: list[dict[str, Any]] = []
+            size = 2
+            while self._queued and size + self._queued[0][1] <= MAX_PAYLOAD:
+                entry, entry_size = self._queued.pop(0)
+                batch.append(entry)
+                size += entry_size
             await self._notify(batch)
 
     async def _notify(self, batch: list[dict[str, Any]]) -> None:

@@ -340,6 +340,8 @@ class ConversationService:
                 status = result.state.status
             decision = final if result.ended else decide(known, self.policy, complete=False)
             stage = (result.outcome or decision.stage) if result.ended else decision.stage
+            if lead.stage_set_by is not None:  # a person set the stage in the console: it stays
+                stage = lead.stage
             new_events = [
                 models.EngagementEvent(
                     lead_id=lead.id,
@@ -363,7 +365,7 @@ class ConversationService:
                 score=lead_score.score,
                 now=now,
             )
-            if result.ended:
+            if result.ended and lead.stage_set_by is None:  # else the person's decision stands as recorded
                 session.add(
                     models.Qualification(
                         lead_id=lead.id,

@@ -106,8 +106,10 @@ async def requalify(session: AsyncSession, lead: models.Lead, *, now: datetime, 
     rows = await session.scalars(select(models.EngagementEvent).where(models.EngagementEvent.lead_id == lead.id))
     events = [EngagementEvent(r.name, r.occurred_at, r.properties) for r in rows]
     scored = score_lead(known, events, policy, now=now)
-    lead.stage, lead.score, lead.updated_at = decision.stage, scored.score, now
-    session.add(models.Qualification(lead_id=lead.id, stage=decision.stage, reasons=decision.to_json()["reasons"], decided_at=now))
+    lead.score, lead.updated_at = scored.score, now
+    if lead.stage_set_by is None:  # a stage a person set stays until a person changes it
+        lead.stage = decision.stage
+        session.add(models.Qualification(lead_id=lead.id, stage=decision.stage, reasons=decision.to_json()["reasons"], decided_at=now))
     record_model = getattr(handoff_models(), "LeadScoreRecord", None)
     if record_model is not None:  # keep the stored explanation in step with the new score
         stored = await session.get(record_model, lead.id)
@@ -128,7 +130,7 @@ async def correct_stage(session: AsyncSession, lead_id: str, *, stage: str, note
         raise InvalidCorrection("say why the stage changes")
     lead = await _lead(session, lead_id)
     old = lead.stage
-    lead.stage, lead.updated_at = stage, now
+    lead.stage, lead.stage_set_by, lead.updated_at = stage, who, now
     reason = {"code": "sdr_override", "fields": [], "detail": f"set by {who}: {note}"}
     session.add(models.Qualification(lead_id=lead_id, stage=stage, reasons=[reason], decided_at=now))
     _audit(session, lead_id, who, "stage", None, old, stage, note, now)

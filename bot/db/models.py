@@ -54,6 +54,8 @@ class Lead(Base):
     email: Mapped[str | None] = mapped_column(String(320), index=True)
     company: Mapped[str | None] = mapped_column(String(200))
     stage: Mapped[str] = mapped_column(String(20), default="iql")
+    # Who set the stage by hand in the console; while set, turns and fact corrections leave the stage alone.
+    stage_set_by: Mapped[str | None] = mapped_column(String(200))
     score: Mapped[int] = mapped_column(Integer, default=0)
     owner: Mapped[str | None] = mapped_column(String(200))
     erased_at: Mapped[datetime | None] = mapped_column()  # the person's data was erased on request

@@ -201,3 +201,29 @@ def test_prospect_text_is_escaped_on_every_page(site: Site) -> None:
             assert "&lt;img src=x onerror=&#34;alert(1)&#34;&gt;&lt;script&gt;alert(2)&lt;/script&gt;" in html, path
         lead_page = client.get(f"/console/leads/{lead_id}").text
         assert "Visitor asked: “Do you &lt;img" in lead_page and "not answered — reply in person" in lead_page
+
+
+async def test_a_stage_set_by_hand_stays_through_later_turns_and_fact_corrections(site: Site) -> None:
+    from bench.load import ANSWERS  # a complete, qualifying set of answers
+    from tests.support.chat import ChatClient
+
+    visitor = await ChatClient.connect(site.base_url.replace("http://", "ws://"))
+    frames = await visitor.until_question()
+    lead_id = None
+    with site.signed_in("dana@example.com") as client:
+        frames = await visitor.say(ANSWERS[frames[-1]["field"]])
+        with site.db() as db:
+            (lead_id,) = db.scalars(select(models.Lead.id))
+        response = client.submit(f"/console/leads/{lead_id}/stage", {"stage": "disqualified", "note": "a competitor's employee"})
+        assert response.status_code == 303
+        while frames[-1]["type"] == "bot" and frames[-1].get("field"):  # the visitor answers everything, as an SQL would
+            frames = await visitor.say(ANSWERS[frames[-1]["field"]])
+        assert frames[-1]["type"] == "qualified" and frames[-1]["stage"] == "disqualified"
+        response = client.submit(f"/console/leads/{lead_id}/facts", {"field": "employees", "value": "500", "note": "LinkedIn"})
+        assert response.status_code == 303
+    await visitor.close()
+    with site.db() as db:
+        lead = db.get(models.Lead, lead_id)
+        decisions = [q.stage for q in db.scalars(select(models.Qualification).where(models.Qualification.lead_id == lead_id))]
+    assert lead.stage == "disqualified" and lead.stage_set_by == "dana@example.com"
+    assert decisions == ["disqualified"], "no later automatic decision was recorded over the person's"

@@ -80,6 +80,7 @@
     ".agent{align-self:flex-start;background:#e7f5ec;border:1px solid #9fd3b1;border-bottom-left-radius:4px}",
     ".who{display:block;font-size:12px;font-weight:700;color:#17502c}",
     ".me{align-self:flex-end;background:var(--qb-accent);color:var(--qb-on);border-bottom-right-radius:4px}",
+    ".book{display:inline-block;padding:6px 12px;border-radius:8px;background:var(--qb-accent);color:var(--qb-on);font-weight:600;text-decoration:none}",
     ".sys{align-self:center;max-width:95%;padding:2px 8px;font-size:13px;color:#4d5766;text-align:center}",
     ".pend{display:block;font-size:11px;font-style:italic}",
     ".typing{display:flex;gap:4px;margin:0 14px 8px;padding:10px 12px;width:58px;border-radius:14px;background:#eef1f5}",
@@ -148,7 +149,8 @@
     var li = el("li", { "class": "m " + it.r });
     if (it.r === "agent") li.appendChild(el("span", { "class": "who" }, it.n));
     else if (it.r !== "sys") li.appendChild(el("span", { "class": "sr" }, WHO[it.r] + ": "));
-    li.appendChild(document.createTextNode(it.t));
+    if (it.u) li.appendChild(el("a", { "class": "book", href: it.u, target: "_blank", rel: "noopener noreferrer" }, it.t));
+    else li.appendChild(document.createTextNode(it.t));
     if (it.p) li.appendChild(el("span", { "class": "pend" }, "Not sent yet"));
     log.appendChild(li);
     return li;
@@ -256,7 +258,14 @@
     } else if (m.type === "agent") {
       showTyping(false); release();
       add({ r: "agent", t: String(m.text == null ? "" : m.text), n: String(m.name || "Sales team") }, true);
-    } else if (m.type === "status") status(m); else if (m.type === "qualified") { S.stage = m.stage; setReplies([]); save(); }
+    } else if (m.type === "status") status(m); else if (m.type === "qualified") {
+      S.stage = m.stage; setReplies([]);
+      // The rep's booking link as a button; only a web address is ever made a link.
+      if (typeof m.meeting_link === "string" && /^https?:\/\//i.test(m.meeting_link)) {
+        add({ r: "bot", t: "Book a meeting" + (m.rep_name ? " with " + String(m.rep_name) : ""), u: m.meeting_link }, true);
+      }
+      save();
+    }
     else if (m.type === "error") error(m);
     else if (m.type === "reconnect") { draining = true; ws.close(); }
   }

@@ -25,6 +25,8 @@ def test_a_whole_conversation_on_the_demo_page(page: Page, qualbot: LiveServer) 
         assert ANSWERS[topic] in mine
     shown = chat.bubbles("bot")
     said = [f["text"] for f in chat.received if f["type"] == "bot"]
+    if done.get("meeting_link"):  # an SQL's booking link follows, as a button (its text is the link's)
+        said.append("")
     assert shown[-len(said):] == said  # every bot message shown, in order, as sent
     assert chat.sent[0]["type"] in {"message", "event"}
     assert [f["text"] for f in chat.sent if f["type"] == "message"] == mine
@@ -165,3 +167,19 @@ def test_a_second_tab_follows_the_conversation(page: Page, qualbot: LiveServer) 
         "t => document.querySelector('qualbot-widget').shadowRoot.querySelector('.log').textContent.includes(t)",
         arg=ANSWERS[second["field"]],
     )
+
+
+def test_an_sql_gets_the_reps_booking_link_as_a_button_that_survives_a_reload(page: Page, qualbot: LiveServer) -> None:
+    chat = Chat(page)
+    page.goto(qualbot.base_url + "/")
+    chat.open()
+    done = chat.answer_until_done()
+    assert done["stage"] == "sql" and done["meeting_link"].startswith("https://")
+    button = page.locator("qualbot-widget .log a.book")
+    button.wait_for()
+    assert button.get_attribute("href") == done["meeting_link"]
+    assert button.get_attribute("target") == "_blank" and "noopener" in (button.get_attribute("rel") or "")
+    assert button.inner_text() == f"Book a meeting with {done['rep_name']}"
+    page.reload()
+    chat.panel.wait_for(state="visible")
+    assert page.locator("qualbot-widget .log a.book").get_attribute("href") == done["meeting_link"]

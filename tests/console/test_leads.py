@@ -203,25 +203,32 @@ def test_prospect_text_is_escaped_on_every_page(site: Site) -> None:
         assert "Visitor asked: “Do you &lt;img" in lead_page and "not answered — reply in person" in lead_page
 
 
-async def test_a_stage_set_by_hand_stays_through_later_turns_and_fact_corrections(site: Site) -> None:
+def test_a_stage_set_by_hand_stays_through_later_turns_and_fact_corrections(site: Site) -> None:
+    import asyncio
+
     from bench.load import ANSWERS  # a complete, qualifying set of answers
+    from tests.console.conftest import in_thread
     from tests.support.chat import ChatClient
 
-    visitor = await ChatClient.connect(site.base_url.replace("http://", "ws://"))
-    frames = await visitor.until_question()
-    lead_id = None
-    with site.signed_in("dana@example.com") as client:
-        frames = await visitor.say(ANSWERS[frames[-1]["field"]])
-        with site.db() as db:
-            (lead_id,) = db.scalars(select(models.Lead.id))
-        response = client.submit(f"/console/leads/{lead_id}/stage", {"stage": "disqualified", "note": "a competitor's employee"})
-        assert response.status_code == 303
-        while frames[-1]["type"] == "bot" and frames[-1].get("field"):  # the visitor answers everything, as an SQL would
+    async def visitor_and_sdr() -> tuple[str, dict[str, object]]:
+        # One scenario on its own loop and thread: Playwright's loop may be running on this one.
+        visitor = await ChatClient.connect(site.base_url.replace("http://", "ws://"))
+        frames = await visitor.until_question()
+        with site.signed_in("dana@example.com") as client:
             frames = await visitor.say(ANSWERS[frames[-1]["field"]])
-        assert frames[-1]["type"] == "qualified" and frames[-1]["stage"] == "disqualified"
-        response = client.submit(f"/console/leads/{lead_id}/facts", {"field": "employees", "value": "500", "note": "LinkedIn"})
-        assert response.status_code == 303
-    await visitor.close()
+            with site.db() as db:
+                (lead_id,) = db.scalars(select(models.Lead.id))
+            response = client.submit(f"/console/leads/{lead_id}/stage", {"stage": "disqualified", "note": "a competitor's employee"})
+            assert response.status_code == 303
+            while frames[-1]["type"] == "bot" and frames[-1].get("field"):  # the visitor answers everything, as an SQL would
+                frames = await visitor.say(ANSWERS[frames[-1]["field"]])
+            response = client.submit(f"/console/leads/{lead_id}/facts", {"field": "employees", "value": "500", "note": "LinkedIn"})
+            assert response.status_code == 303
+        await visitor.close()
+        return lead_id, frames[-1]
+
+    lead_id, last = in_thread(lambda: asyncio.run(visitor_and_sdr()))
+    assert last["type"] == "qualified" and last["stage"] == "disqualified"
     with site.db() as db:
         lead = db.get(models.Lead, lead_id)
         decisions = [q.stage for q in db.scalars(select(models.Qualification).where(models.Qualification.lead_id == lead_id))]

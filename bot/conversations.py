@@ -14,15 +14,15 @@ import weakref
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
-from typing import Any, Protocol, TypeVar
+from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select, update
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.config import Settings
 from bot.db import models, turns
+from bot.db.unit_of_work import RetryThroughOutage, UnitOfWork
 from bot.engine import dialogue
 from bot.engine.dialogue import DialogueState, Reply, StepResult
 from bot.engine.flow import Flow
@@ -30,7 +30,6 @@ from bot.errors import (
     ConversationNotFound,
     InvalidTransition,
     InvalidMessage,
-    StorageUnavailable,
     UnknownFlow,
     UnknownResumeToken,
 )
@@ -42,7 +41,6 @@ from bot.qualify.scoring import LeadScore, score_lead
 from bot.tokens import new_token, token_hash
 
 log = logging.getLogger(__name__)
-T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -101,10 +99,6 @@ def _meeting_offer(event: TurnEvent) -> Reply | None:
         return None
     rep = event.handoff.get("rep_name") or "our team"
     return Reply(f"Book a meeting with {rep} here: {link}", kind="closing", action="book_meeting")
-
-
-def _storage_errors() -> tuple[type[BaseException], ...]:
-    return (OperationalError, DBAPIError, OSError, ConnectionError, TimeoutError)
 
 
 class ConversationService:
@@ -245,7 +239,7 @@ class ConversationService:
         count; it defaults to now.
         """
         text = self.validate_text(text)
-        retry = _Retry(self.settings.storage_retry_seconds, on_delay)
+        retry = RetryThroughOutage(self.settings.storage_retry_seconds, on_delay)
         async with self._lock(conversation_id):
             now = self.clock()
             if self.inline_extraction:  # a local extractor: the whole turn is one transaction
@@ -513,63 +507,5 @@ class ConversationService:
             lock = self._locks[conversation_id] = asyncio.Lock()
         return lock
 
-    def _unit_of_work(self) -> "_UnitOfWork":
-        return _UnitOfWork(self.sessionmaker, self._serialize_writes)
-
-
-class _Retry:
-    """Retries a unit of work through a database outage with capped exponential back-off."""
-
-    def __init__(self, budget_seconds: float, on_delay: Callable[[], Awaitable[None]] | None) -> None:
-        self._deadline = asyncio.get_running_loop().time() + budget_seconds
-        self._on_delay = on_delay
-        self._told = False
-
-    async def __call__(self, work: Callable[[], Awaitable[T]]) -> T:
-        delay = 0.25
-        while True:
-            try:
-                return await work()
-            except StorageUnavailable:
-                loop = asyncio.get_running_loop()
-                if loop.time() + delay > self._deadline:
-                    raise
-                if self._on_delay is not None and not self._told:
-                    self._told = True
-                    await self._on_delay()
-                log.warning("database unreachable; retrying in %.2fs", delay)
-                await asyncio.sleep(delay)
-                delay = min(delay * 2, 2.0)
-
-
-class _UnitOfWork:
-    """A session for one unit of work that turns database outages into :class:`StorageUnavailable`.
-
-    With ``serialize`` (SQLite) units of work take turns: SQLite has one writer at a time and
-    its busy handler makes waiting writers sleep in steps of up to 100 ms, which under
-    concurrent chats costs far more than queueing them here.
-    """
-
-    def __init__(self, sessionmaker: async_sessionmaker[AsyncSession], serialize: asyncio.Lock | None) -> None:
-        self._sessionmaker = sessionmaker
-        self._session: AsyncSession | None = None
-        self._serialize = serialize
-
-    async def __aenter__(self) -> AsyncSession:
-        if self._serialize is not None:
-            await self._serialize.acquire()
-        self._session = self._sessionmaker()
-        return self._session
-
-    async def __aexit__(self, exc_type: Any, exc: BaseException | None, tb: Any) -> bool:
-        assert self._session is not None
-        try:
-            await self._session.close()
-        except _storage_errors():
-            log.warning("closing a database session failed", exc_info=True)
-        finally:
-            if self._serialize is not None:
-                self._serialize.release()
-        if exc is not None and isinstance(exc, _storage_errors()):
-            raise StorageUnavailable("the database is not reachable right now; try again shortly") from exc
-        return False
+    def _unit_of_work(self) -> UnitOfWork:
+        return UnitOfWork(self.sessionmaker, self._serialize_writes)

@@ -35,6 +35,9 @@ _NONE = re.compile(
 
 # Someone else approves: the writer takes part at most.
 _DEFERS = re.compile(
+    rf"\bnot\s+(?:the|a|an)\s+(?:final\s+|ultimate\s+|actual\s+)?(?:approver|budget\s+(?:holder|owner)|economic\s+buyer|signatory|signer)\b|\bno\s+(?:signing|sign[- ]off|spending|purchasing)\s+(?:power|authority|rights)\b|"
+    rf"\b(?:decision|decide|deciding|call|choose|choosing|sign|signing|pick)\s+(?:\w+\s+){{0,2}}?(?:together|jointly)\s+with\b|\b(?:make|making|take|taking)\s+the\s+(?:final\s+)?(?:decision|call)\s+(?:together\s+|jointly\s+)?with\s+(?:our|my|the)\b|\band\s+I\s+(?:will\s+|{APOS}ll\s+)?(?:make|take)\s+the\s+(?:\w+\s+)?(?:call|decision)\b|\bjoint\s+(?:call|sign[- ]?off)\b|\bshare\s+(?:the\s+)?(?:call|sign[- ]?off)\s+with\b|\b(?:50/50|fifty[- ]fifty)\s+(?:between|with)\b|\b(?:decid|choos|sign|pick)\w*\s+(?:it\s+|this\s+)?alongside\b|"
+    rf"\bcommittee\s+(?:thing|decision|call|matter)\b|\b(?:we\s+all|all\s+of\s+us|each\s+of\s+us|(?:two|three|four|five)\s+of\s+us)\b[^.;]{{0,40}}?\bvotes?\b|\b(?:put|goes|go)\s+to\s+a\s+vote\b|\ba\s+vote\s+between\b|\b(?:partners|directors|owners|founders|board|we)\s+vote\s+on\b|\bgroup\s+(?:thing|call)\b|(?:\b[\w-]+,\s+){{1,4}}(?:[\w-]+\s+){{0,3}}(?:and|&)\s+(?:me|myself)\b|"
     rf"\b(?:run|check|clear|pass)\s+(?:it|this|that)\s+(?:by|with|past)\b|\b(?:any\s+|every\s+|all\s+)?(?:purchases?|spend|this|it|contracts?)\s+(?:goes|go|has\s+to\s+go|must\s+go|needs\s+to\s+go)\s+through\s+(?:our|the|my|a)\s+(?:central\s+|small\s+|internal\s+|group\s+)?(?:procurement|purchasing|committee|ceo|cfo|coo|board|owner|founder|boss|director|md|partners?|management|leadership)\b|\bco-?own\w*\s+(?:the\s+)?(?:budget|decision)\b|\bshare\s+(?:the\s+)?(?:budget|decision)\s+with\b|\b(?:that|it){APOS}?s\s+not\s+me\b|\b(?:final\s+)?(?:approval|sign[- ]?off|decision|say)\s+(?:comes|has\s+to\s+come|must\s+come)\s+from\b|"
     rf"\b(?:owner|founder|ceo|cfo|coo|boss|director|manager|board|partner|md|vp|gm|directors|partners|owners|committee|management)(?:{APOS}s|s{APOS})\s+(?:call|decision|sign[- ]?off|ok|okay|approval|go[- ]ahead|green\s+light|blessing|signature)\b|\b(?:owner|founder|ceo|boss|md){APOS}s\s+(?:son|daughter|wife|husband|partner|assistant|ea|pa|nephew|niece|brother|sister)\b|"
     rf"\b(?:that|it){APOS}?(?:d|ll|s|\s+would|\s+will|\s+is)\s+(?:be\s+)?(?:our|my|the)\s+(?:\w+\s+)?(?:ceo|cfo|coo|owner|founder|boss|director|md|gm|board|partners?|president|manager)\b|"
@@ -62,6 +65,7 @@ _DEFERS = re.compile(
 
 # Taking part: evaluating, researching, recommending. A writer who also signs is still the decision maker.
 _TAKES_PART = re.compile(
+    rf"\b{_BOSS}\s+(?:[\w-]+\s+){{0,8}}?(?:asked|told|tasked|wants?|wanted|got|had|sent)\s+me\s+to\b|{_I}\s*(?:{APOS}ve|\s+have)?\s*(?:been|was)\s+(?:(?:asked|told|instructed|sent)\s+to\s+(?:look|check|research|find|evaluate|compare|review|explore|scope|source|shortlist|get|follow|book|gather|collect|put\s+together)|tasked\s+(?:with|to))\b|\b(?:key\s+|an\s+)?influencer\b|\bstakeholder\b|\bI\s+influence\b|\b(?:opinion|voice|view|input)\s+(?:carries|counts|matters)\b|\b(?:strong|big|loud)\s+voice\b|"
     rf"\b(?:gather|collect|compil|pull|put)\w*\s+(?:together\s+)?(?:some\s+|a\s+few\s+|a\s+|the\s+)?(?:info|information|options|quotes|pricing|details|proposals?|recommendation|shortlist|business\s+case|case)\s+(?:together\s+)?for\b(?!\s+(?:now|the\s+moment|the\s+time\s+being|later|our\s+own))|"
     rf"{_I}\s*(?:{APOS}m|am)\s+(?:just\s+|currently\s+|now\s+)?(?:gather|collect|compil|pull)\w*\s+(?:together\s+)?(?:some\s+|a\s+few\s+)?(?:options|quotes|pricing|proposals|vendors|tools)\b|"
     rf"\b(?:assess|evaluat|review|compar|trial)\w*\s+(?:\w+\s+)?(?:tools|options|vendors|solutions|products)\b|\bpresent\s+(?:the\s+|my\s+|a\s+)?(?:options|shortlist|findings|recommendation)|"
@@ -73,6 +77,7 @@ _TAKES_PART = re.compile(
 
 _ONLY_ONE = r"(?:only|sole)\s+(?:one|person)\s+(?:who|that)\s+(?:signs?|approves?|decides?)"
 _DECIDER = re.compile(
+    rf"\b(?:decisions?|call|sign[- ]?off|say|word|approval|signature|choice|pick|selection|choosing|signing|picking)(?:\s+(?:is|are)|{APOS}s)\s+(?:all\s+)?mine\b|{_I}\s*(?:{APOS}m|am)?\s*(?:be\s+)?the\s+one\s+(?:saying|who\s+says|to\s+say|that\s+says|giving|who\s+gives|to\s+give|to\s+okay|to\s+ok|to\s+approve|to\s+sign\s+off)\b|\b(?:yes|answer|decision|call|approval|sign[- ]?off|go[- ]ahead)\s+(?:\w+\s+){{0,2}}?(?:comes?|will\s+come)\s+from\s+me\b|"
     rf"{_I}\s*(?:just\s+|only\s+|then\s+)?rubber[- ]?stamps?\b|{_I}\s*(?:sign|decide|approve|make\s+(?:the\s+)?(?:final\s+)?(?:call|decision|purchasing\s+decisions?)|"
     rf"(?:have|own|{APOS}ve\s+got|have\s+got|got)\s+(?:the\s+)?(?:final\s+say|last\s+word|final\s+word|budget|sign[- ]?off)|call\s+the\s+shots|"
     rf"(?:be\s+)?sign(?:ing)?\s+(?:off|it|this|the)|(?:be\s+)?the\s+one\s+signing|can\s+approve)\b|"
@@ -94,6 +99,23 @@ _MONEY_APPROVAL = re.compile(r"\b(?:budget|spend|spending|money|funds?|funding|f
 _NEGATED = re.compile(r"\b(?:no|without|not\s+a|no\s+need\s+for\s+(?:a|the)?)\s*$", re.I)
 
 
+# Users and implementers: no part in choosing ("I'd be an end user", "whatever marketing picks I'll install").
+_USER = re.compile(
+    rf"(?:{_I}\s*(?:be\s+)?(?:just\s+|only\s+|simply\s+|going\s+to\s+be\s+)*|^\s*(?:just\s+)?)(?:an?|one\s+of\s+the)\s+(?:end[- ]users?|users?\s+of\s+(?:the|this|it)\b)|"
+    rf"\b(?:using|use)\s+it,?\s+not\s+(?:buying|choosing|picking|signing)|"
+    rf"\bwhatever\s+(?:[\w-]+\s+){{0,3}}?(?:picks?|chooses?|decides?|buys?|goes\s+with|signs?|they\s+(?:pick|choose|buy|go\s+with))\b[^.;]{{0,20}}?{_I}\s*(?:just\s+|then\s+)?(?:install|set\s+(?:it\s+)?up|configure|integrate|implement|deploy|roll\s+(?:it\s+)?out)|"
+    rf"{_I}\s*(?:just\s+|only\s+)?(?:install|set\s+up|configure|integrate|implement|deploy|do\s+the\s+installs?)\s+(?:it\s+)?(?:whatever|once\s+(?:someone|somebody|they|\w+)\s+(?:else\s+)?(?:has\s+)?(?:chosen|picked|decided))", re.I)
+# A veto is a part in the decision, not the decision: it beats "I won't be the one choosing".
+_VETO = re.compile(r"\bveto\b|\b(?:can|could|will|would)\s+(?:still\s+)?block\s+(?:it|this|that|anything|the\s+purchase)\b|\bnothing\s+goes\s+(?:live|ahead|through)\s+without\s+my\b", re.I)
+# A spending limit the writer signs within: "I do, up to 10k", "I sign for anything under 5k".
+_LIMIT = re.compile(
+    rf"^\s*(?:yes|yep|yeah|me|I\s+do|I\s+can)\b[\s,]*(?:for\s+)?(?:anything\s+)?(?:up\s+to|under|below|as\s+long\s+as)\b|"
+    rf"{_I}\s*(?:do|sign|approve|decide|authori[sz]e)\s+(?:off\s+)?(?:for\s+)?(?:anything|everything|purchases|spend|tools|contracts)?\s*(?:up\s+to|under|below)\b|"
+    rf"\b(?:authority|sign[- ]?off|signing\s+(?:power|rights))\s+(?:is\s+)?(?:up\s+to|under|below)\b", re.I)
+_ABOVE = re.compile(r"\b(?:above|over|past|beyond|more\s+than|bigger|larger|higher)\b", re.I)
+# Someone else only handles the process (paperwork, vetting): the writer's signature still decides.
+_PROCESS_ONLY = re.compile(r"^(?!.*\b(?:sign|approv|decid|decision|final|budget|purse|call|say)\w*).*\b(?:runs?|handles?|does|manages?)\s+the\s+(?:\w+\s+)?(?:rfp|tender|paperwork|admin|process|procurement)\b", re.I)
+
 # Someone else only chooses or evaluates; approving is not in their cue.
 _CHOOSES_ONLY = re.compile(r"^(?!.*\b(?:sign|approv|decid|decision|final|budget|purse|call|say)\w*).*\b(?:pick|choos|select|evaluat|recommend|shortlist|research|find)\w*", re.I)
 _APPROVES = re.compile(r"\b(?:rubber[- ]?stamp|sign|approv|authori[sz])\w*", re.I)
@@ -109,7 +131,7 @@ def read_authority(parts: list[Clause], asked: str | None) -> tuple[list[Fact], 
     defers_clause = ""
     for clause in parts:
         t = clause.text
-        for name, rx in (("none", _NONE), ("low", _LOW), ("defers", _DEFERS), ("signs", _DECIDER), ("takes_part", _TAKES_PART), ("title", _TITLE_DECIDER)):
+        for name, rx in (("none", _NONE), ("low", _LOW), ("user", _USER), ("defers", _DEFERS), ("signs", _DECIDER), ("takes_part", _TAKES_PART), ("title", _TITLE_DECIDER), ("limit", _LIMIT), ("veto", _VETO)):
             if name in found:
                 continue
             for m in rx.finditer(t):
@@ -127,6 +149,19 @@ def read_authority(parts: list[Clause], asked: str | None) -> tuple[list[Fact], 
                 if name == "defers":
                     defers_clause = t
                 break
+    if "user" in found:
+        found.setdefault("low", found.pop("user"))
+    if "veto" in found:
+        # "I won't be the one choosing, but I have veto power": a part in the decision.
+        found.pop("none", None)
+        found.pop("low", None)
+        found.setdefault("takes_part", found.pop("veto"))
+    if "limit" in found:
+        found.setdefault("signs", found.pop("limit"))
+        if "defers" in found and _ABOVE.search(defers_clause):
+            del found["defers"]  # "I do, up to 10k; above that it goes to the board": the writer signs this
+    if "signs" in found and "defers" in found and _PROCESS_ONLY.search(found["defers"][0]):
+        del found["defers"]  # "procurement runs the RFP, the signature is mine"
     if asked == "budget" and set(found) == {"defers"} and _MONEY_APPROVAL.search(defers_clause):
         return [], False  # "the spend needs the board's approval" answers the budget question, not who the writer is
     if "low" in found:

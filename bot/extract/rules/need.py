@@ -23,6 +23,8 @@ _NOT_A_BUYER = (
     rf"\b(?:show|help)\s+you\s+(?:how|get)\b|\bfree\s+audit\b|\bpartnership\s+opportunit|\buni(?:versity)?\s+(?:assignment|project)\b|"
     rf"\bI{APOS}?m\s+(?:actually\s+|just\s+)?(?:a|an)\s+(?:journalist|reporter|blogger|writer|analyst|researcher)\b|\bwriting\s+(?:an?\s+)?(?:article|story|piece|blog\s+post|report)\s+(?:about|on)\b|"
     rf"\b(?:companies|businesses|teams|firms|brands|agencies)\s+like\s+(?:yours|you)\b|\breaching\s+out\s+(?:because|to\s+(?:introduce|offer|see\s+if\s+you))\b|\bwould\s+you\s+be\s+open\s+to\s+a\s+(?:quick\s+)?(?:\d+|fifteen|ten|twenty|thirty)[- ]?min\w*\b|"
+    rf"\b(?:talk|chat|ask|speak)\s+(?:to\s+you\s+)?about\s+(?:an?\s+|the\s+)?(?:reseller|affiliate|referral|integration|white[- ]label|technology|channel|agency)\s+partnership\b|"
+    rf"\b(?:become|becoming)\s+(?:a|an|your)\s+(?:reseller|affiliate|referral\s+partner|channel\s+partner)\b|\bresell(?:ing)?\s+(?:your|the)\b|\bwhite[- ]label(?:ling)?\s+(?:your|the)\b|"
     rf"\bschool\s+(?:assignment|project)\b|\b(?:my|a|our)\s+(?:[\w-]+{APOS}?s?\s+)?(?:thesis|dissertation|coursework|class\s+project)\b"
 )
 NOT_A_BUYER = re.compile(_NOT_A_BUYER, re.I)
@@ -48,6 +50,7 @@ _NO_NEED = re.compile(
     rf"\bwe\s+(?:don{APOS}?t|do\s+not)\s+(?:really\s+)?(?:do|get|have|generate|receive|make|run)\s+(?:any\s+|many\s+|much\s+)?(?:'|\")?(?:leads|inbound|enquiries|inquiries|sales\s+calls|sales\s+conversations|sales\s+meetings|outbound|demos)|"
     rf"\b(?:current|existing)\s+(?:\w+\s+){{0,2}}(?:process|setup|set-up|tool|system|team|flow|vendor|chatbot|bot|provider|platform|crm|solution)\s+(?:already\s+)?(?:handles|covers|does|manages|gives\s+us)\s+(?:it|that|this|everything|what\s+we\s+need|all\s+we\s+need)\b|\bno\s+(?:inbound|leads)\s+to\s+speak\s+of|"
     rf"{_NOT_A_BUYER}|\bno\s+problem\s+with\s+(?:our|lead)|\bonly\s+here\s+because\b|\bnot\s+in\s+the\s+market\b|\b(?:inbound|leads|enquiries|inquiries|demand)\s+(?:has|have)\s+(?:all\s+but\s+)?dried\s+up\b|\btoo\s+small\s+for\s+(?:this|it|that|you)\b|\bnot\s+a\s+priority\b|\binbound\s+is\s+(?:a\s+trickle|tiny|minimal|negligible|very\s+low)\b|\bmostly\s+outbound\b|\bnot\s+(?:really\s+)?looking\s+for\s+anything\b|\b(?:don{APOS}?t|do\s+not)\s+(?:really\s+)?sell\s+(?:anything|much|online)\b|\bbuil[dt]\s+(?:it|this|that|our\s+own|something|one)\s+(?:\w+\s+)?(?:in[- ]house|ourselves)\b|\bbuilt\s+our\s+own\b|\bnothing\s+(?:to\s+do\s+with\s+)?sales(?:[- ]related)?\b|\bnot\s+sales[- ]related\b|\brenewing\s+(?:our\s+)?(?:current\s+|existing\s+)?(?:contract|subscription)\b|\b(?:well|already)\s+(?:served|covered|looked\s+after)\b|\bwinding\s+(?:\w+\s+){{0,2}}down\b|\b(?:closing|shutting)\s+(?:down\s+)?(?:the|our)\s+(?:business|company|shop)\b|\bnothing\s+to\s+(?:fix|solve|improve)\b|\b(?:setup|set-up|process|system|tool|flow)\s+is\s+(?:solid|fine|great|good|working)\b|"
+    rf"\bnothing\s+(?:for\s+(?:a|the|your|any)\s+[\w-]+\s+)?to\s+qualify\b|\bno\s+(?:lead\s+)?qualif\w+\s+(?:to\s+do|needed|required|necessary)\b|\bwe\s+(?:don{APOS}?t|do\s+not|never)\s+(?:need\s+to\s+)?qualify\s+(?:anyone|anybody|anything|people)\b|"
     rf"\bthere{APOS}?s?\s+(?:is\s+)?no\s+inbound\b|\bno\s+inbound\s+(?:leads|to\s+speak\s+of|at\s+all)\b|\bonly\s+sell\s+(?:through|via)\s+(?:partners|distributors|resellers|dealers|wholesalers)\b|"
     rf"\bnot\s+(?:for\s+)?(?:sales|selling)\b(?![-\w])|\b(?:get|collect)\s+(?:\w+\s+)?(?:quotes|bids)\s+at\s+renewal", re.I)
 
@@ -76,6 +79,8 @@ _LEAD_OBJECT = re.compile(
     r"conversions?|traffic|(?:discovery|sales|intro|qualification)\s+calls?|triag\w*|screening|(?:pricing|sales|product|buying)\s+questions|consultations?|appointments?|sign[-\s]?ups?|trials?|registrations?|closers?|sales\s?(?:people|persons?|folks)|salespeople|mqls?|sqls?|crm|routing|route|hand[-\s]?offs?|callbacks?|bookings?)\b", re.I)
 
 _PROBLEM = re.compile(
+    rf"\b(?:nobody|no\s+one|no-one)\s+(?:really\s+|properly\s+)?(?:tracks?|keeps?\s+track|logs?|records?|knows?)\b|\b(?:don{APOS}?t|do\s+not|can{APOS}?t|cannot|never)\s+(?:really\s+|properly\s+)?(?:track|log|record|measure)\s+(?:which|where|how\s+many|what|whether|if)\b|"
+    rf"\b(?:just|only|merely)\s+(?:comparing|shopping\s+around|fishing|checking)\b|\bprice[- ]?(?:shoppers?|shopping|comparisons?|hunters?)\b|\bshopping\s+around\b|\bnever\s+going\s+to\s+buy\b|\bfishing\s+for\s+(?:prices|quotes)\b|"
     rf"\b(?:los(?:e|es|ing|t)|miss(?:es|ed|ing)?|drop(?:s|ped|ping)?|leak\w*|slip(?:s|ping)?)\b|\bfall(?:s|ing)?\s+through|"
     rf"\bwast(?:e|es|ed|ing)\b|\btoo\s+(?:much\s+time|long|slow(?:ly)?|many)\b|\b(?:way|far)\s+too\b|\bdrown\w*|\bburied\b|\bclog\w*|\bswamped\b|\boverwhelm\w*|\bflooded\b|"
     rf"\bcan{APOS}?t\s+(?:keep\s+up|cope|respond|answer|handle|follow|get\s+to)|\b(?:not\s+able|unable)\s+to\s+(?:\w+\s+)?(?:keep\s+up|cope|respond|answer|handle|follow|get\s+to|call|reply|reach)|\bloos(?:e|es|ing)\b|\bcannot\s+(?:keep\s+up|cope|respond|answer|handle)|"
@@ -100,6 +105,7 @@ _GOAL = re.compile(
 
 # Self-sufficient pain phrasings: they need no lead word next to them.
 _PAIN = re.compile(
+    rf"\b(?:answer|prioriti[sz]e|focus\s+on|get\s+(?:back\s+)?to|spot|identify|pick\s+out|separate|sort\s+out|filter\s+out)\s+(?:\w+\s+)?(?:the\s+)?(?:serious|real|hot|genuine|qualified)\s+(?:ones|leads|buyers|enquiries|inquiries|prospects)\b|"
     rf"\b(?:nobody|no\s+one|noone)\s+(?:\w+\s+){{0,2}}?(?:answers?|owns?|follows?\s+up|gets?\s+back|responds?|repl(?:y|ies)|picks?\s+up|checks?|handles?|sees?|confirms?|calls?|contacts?|chases?|reaches?\s+out)\b|"
     rf"\bnot\s+(?:\w+\s+)?(?:fast|quick(?:ly)?)\s+enough\b|\bnot\s+answered\b|\bunanswered\b|\bwait(?:s|ing)?\s+(?:hours|days|a\s+week|too\s+long|for\s+days)|"
     rf"\b(?:leave|leaves|leaving|left|drop\s+off|drops\s+off|bounce|bounces|go|goes)\s+(?:again\s+)?without\s+(?:booking|buying|converting|signing\s+up|getting\s+in\s+touch|contacting\s+us|enquiring|asking|leaving\s+(?:their|any)\s+(?:details|contact))\b|"

@@ -20,7 +20,7 @@ END = r"(?:(?:the\s+)?(?:end|close|middle|start|beginning)\s+of\s+(?:the\s+)?)"
 ORD = r"(?:st|nd|rd|th)?"
 NEXT_YEAR = r"(?P<ny>(?:,?\s+|\s+of\s+)next\s+year)"
 
-MEETING = re.compile(r"\b(?:demo|(?<!\bmake\s)(?<!\bmake\sa\s)(?<!\bmake\sthe\s)(?<!\bmaking\sa\s)(?<!\bmaking\sthe\s)call|meeting|session|workshop|meet|talk|speak|catch\s+up|walk\s*through|webinar|minutes|invite|chat\s+(?:then|on|at)|available|free\s+(?:on|at)|shortlist|report\s+back|circle\s+back|get\s+back\s+to|send\s+(?:you|her|him|them|over|across)|reply|respond)\b", re.I)
+MEETING = re.compile(r"\b(?:demo|(?<!\bmake\s)(?<!\bmake\sa\s)(?<!\bmake\sthe\s)(?<!\bmaking\sa\s)(?<!\bmaking\sthe\s)(?<!\bmy\s)(?<!\bfinal\s)(?<!\btheir\s)(?<!\bhis\s)(?<!\bher\s)call(?!\s+(?:is|was|will\s+be)\s+(?:mine|yours|theirs|his|hers))|meeting|session|workshop|meet|talk|speak|catch\s+up|walk\s*through|webinar|minutes|invite|chat\s+(?:then|on|at)|available|free\s+(?:on|at)|shortlist|report\s+back|circle\s+back|get\s+back\s+to|send\s+(?:you|her|him|them|over|across)|reply|respond)\b", re.I)
 NOT_PAST_ED = "interested|based|located|focused|planned|scheduled|supposed|expected|required|needed|excited|committed|prepared|aimed|hoped"
 PAST = re.compile(rf"\b(?:we|I|i|they)\s+(?:(?:just|already|recently|also|then|finally|originally|previously|actually)\s+)?(?!(?:{NOT_PAST_ED}|need|feed|speed|proceed|succeed|exceed)\b)\w{{2,}}ed\b|\b(?:started|began|joined|since|was|were|ago|launched|moved|left|founded|established|had|did|went|last|used|previous(?:ly)?)\b|{APOS}d\s+been", re.I)
 # Internal planning is not a buying date: "finishing our 2027 planning in October".

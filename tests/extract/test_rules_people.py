@@ -155,6 +155,8 @@ def test_a_place_listed_beside_a_headcount(text: str, country: str | None) -> No
         "most of our clients are in Texas",
         "we sell garden furniture in Sweden and Norway",
         "we ship parts across Canada",
+        "a third of our web enquiries come from Mexico",
+        "most of the demo requests we get are from Poland",
     ],
 )
 def test_a_trip_or_a_customer_is_not_where_the_company_is(text: str) -> None:

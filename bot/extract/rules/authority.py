@@ -13,7 +13,7 @@ from bot.extract.rules.text import APOS, Clause
 from bot.facts import Fact
 
 _I = rf"(?:\bI|\bi)(?:{APOS}(?:ll|m|d)|\s+(?:will|would|can|do|am|alone))?"
-_BOSS = (r"(?:ceo|cfo|coo|cro|cto|cmo|vp|vice\s+president|director|head|boss|manager|board|owner|founder|president|"
+_BOSS = (r"(?:(?-i:IT)|ceo|cfo|coo|cro|cto|cmo|vp|vice\s+president|director|head|boss|manager|board|owner|founder|president|"
          r"principal|headteacher|head\s+teacher|dean|superintendent|chair(?:man|woman|person)?|trustees|governors|council|"
          r"procurement|purchasing|finance|legal|partner|partners|md|gm|committee|leadership(?:\s+team)?|management|"
          r"he|she|they|who)")
@@ -29,12 +29,13 @@ _NONE = re.compile(
     rf"\b(?:won{APOS}?t|will\s+not|wouldn{APOS}?t)\s+be\s+(?:picking|choosing|deciding|signing|involved|the\s+one)|\bnot\s+the\s+right\s+(?:person|contact|one)\b|"
     rf"\b(?:don{APOS}?t|do\s+not|never)\s+get\s+involved\s+(?:in|with)\b|\bno\s+(?:involvement|vote)\s+in\b|\bnot\s+my\s+area\b|"
     rf"\b(?:no|zero|don{APOS}?t\s+(?:get|have)\s+(?:any|a)|do\s+not\s+(?:get|have)\s+(?:any|a)|nothing)\s+(?:say|input|influence|part|vote|involvement)\b|"
-    rf"\bnothing\s+to\s+do\s+with\s+(?:the\s+)?(?:buying|purchas|decision|procurement|tool)|"
+    rf"\b(?:nothing|(?:don{APOS}?t|do\s+not)\s+have\s+anything)\s+to\s+do\s+with\s+(?:the\s+)?(?:buying|purchas|decision|procurement|tool)|"
     rf"\bnot\s+(?:\w+\s+)?involved\s+(?:in|with)\s+(?:the\s+|any\s+)?(?:[\w-]+\s+){{0,2}}?(?:buying|purchas\w*|decision\w*|procurement|choos\w*|select\w*|vendor\s+selection)|\bno\s+(?:role|part|say)\s+in\s+(?:the\s+)?(?:[\w-]+\s+){{0,2}}?(?:buying|purchas\w*|decision\w*|choos\w*|select\w*|pick\w*|procurement)|"
-    rf"\b(?:not|never)\s+(?:my|me)\s+(?:department|area)\b|\b(?:just|only)\s+helping\s+(?:out\b|a\s+friend|my\s+\w+)|\bjust\s+(?:passing|forwarding)\s+(?:this|it|your\s+\w+)\s*(?:along|on)?\b|{_I}\s+(?:just|only)\s+(?:run|work|do|handle|look\s+after|man)\s+(?:the\s+|on\s+the\s+|in\s+the\s+)?(?:front\s+desk|reception|admin|warehouse|phones|tills?|shop\s+floor)\b", re.I)
+    rf"\b(?:not|never)\s+(?:my|me)\s+(?:department|area)\b|\b(?:just|only)\s+helping\s+(?:out\b|a\s+friend|my\s+\w+)|\bjust\s+(?:passing|forwarding)\s+(?:this|it|your\s+\w+)\s*(?:along|on)?\b|{_I}\s+(?:just|only)\s+(?:run|work|do|handle|look\s+after|man|answer|cover)\s+(?:the\s+|on\s+the\s+|in\s+the\s+)?(?:front\s+desk|reception|admin|warehouse|phones|tills?|shop\s+floor)\b", re.I)
 
 # Someone else approves: the writer takes part at most.
 _DEFERS = re.compile(
+    rf"\b(?:it|this|that|anything|everything)\s+(?:then\s+)?(?:goes|go|has\s+to\s+go|gets\s+(?:sent|passed))\s+to\s+(?:our|the|my)\s+(?:\w+\s+)?{_BOSS}\b|\b(?:and\s+I|and\s+me|we)\s+both\s+(?:need|have|must|decide|sign|approve|agree)\b|\bnot\s+(?:me|mine|my\s+(?:call|decision))\s+alone\b|\bnot\s+(?:just|only)\s+(?:me|mine|my\s+(?:call|decision))\b|"
     rf"\bnot\s+(?:the|a|an)\s+(?:final\s+|ultimate\s+|actual\s+)?(?:approver|budget\s+(?:holder|owner)|economic\s+buyer|signatory|signer)\b|\bno\s+(?:signing|sign[- ]off|spending|purchasing)\s+(?:power|authority|rights)\b|"
     rf"\b(?:decision|decide|deciding|call|choose|choosing|sign|signing|pick)\s+(?:\w+\s+){{0,2}}?(?:together|jointly)\s+with\b|\b(?:make|making|take|taking)\s+the\s+(?:final\s+)?(?:decision|call)\s+(?:together\s+|jointly\s+)?with\s+(?:our|my|the)\b|\band\s+I\s+(?:will\s+|{APOS}ll\s+)?(?:make|take)\s+the\s+(?:\w+\s+)?(?:call|decision)\b|\bjoint\s+(?:call|sign[- ]?off)\b|\bshare\s+(?:the\s+)?(?:call|sign[- ]?off)\s+with\b|\b(?:50/50|fifty[- ]fifty)\s+(?:between|with)\b|\b(?:decid|choos|sign|pick)\w*\s+(?:it\s+|this\s+)?alongside\b|"
     rf"\bcommittee\s+(?:thing|decision|call|matter)\b|\b(?:we\s+all|all\s+of\s+us|each\s+of\s+us|(?:two|three|four|five)\s+of\s+us)\b[^.;]{{0,40}}?\bvotes?\b|\b(?:put|goes|go)\s+to\s+a\s+vote\b|\ba\s+vote\s+between\b|\b(?:partners|directors|owners|founders|board|we)\s+vote\s+on\b|\bgroup\s+(?:thing|call)\b|(?:\b[\w-]+,\s+){{1,4}}(?:[\w-]+\s+){{0,3}}(?:and|&)\s+(?:me|myself)\b|"
@@ -78,8 +79,8 @@ _TAKES_PART = re.compile(
 _ONLY_ONE = r"(?:only|sole)\s+(?:one|person)\s+(?:who|that)\s+(?:signs?|approves?|decides?)"
 _DECIDER = re.compile(
     rf"\b(?:decisions?|call|sign[- ]?off|say|word|approval|signature|choice|pick|selection|choosing|signing|picking)(?:\s+(?:is|are)|{APOS}s)\s+(?:all\s+)?mine\b|{_I}\s*(?:{APOS}m|am)?\s*(?:be\s+)?the\s+one\s+(?:saying|who\s+says|to\s+say|that\s+says|giving|who\s+gives|to\s+give|to\s+okay|to\s+ok|to\s+approve|to\s+sign\s+off)\b|\b(?:yes|answer|decision|call|approval|sign[- ]?off|go[- ]ahead)\s+(?:\w+\s+){{0,2}}?(?:comes?|will\s+come)\s+from\s+me\b|"
-    rf"{_I}\s*(?:just\s+|only\s+|then\s+)?rubber[- ]?stamps?\b|{_I}\s*(?:sign|decide|approve|make\s+(?:the\s+)?(?:final\s+)?(?:call|decision|purchasing\s+decisions?)|"
-    rf"(?:have|own|{APOS}ve\s+got|have\s+got|got)\s+(?:the\s+)?(?:final\s+say|last\s+word|final\s+word|budget|sign[- ]?off)|call\s+the\s+shots|"
+    rf"{_I}\s*(?:just\s+|only\s+|then\s+)?rubber[- ]?stamps?\b|{_I}\s*(?:sign|decide|approve|make\s+(?:the\s+|those\s+|these\s+|such\s+|all\s+(?:the\s+|our\s+)?)?(?:final\s+|buying\s+|purchasing\s+)?(?:calls?|decisions?)|"
+    rf"(?:have|own|{APOS}ve\s+got|have\s+got|got)\s+(?:the\s+|this\s+|that\s+|our\s+)?(?:final\s+say|last\s+word|final\s+word|budget|sign[- ]?off)|call\s+the\s+shots|"
     rf"(?:be\s+)?sign(?:ing)?\s+(?:off|it|this|the)|(?:be\s+)?the\s+one\s+signing|can\s+approve)\b|"
     rf"\b(?:it{APOS}?s|that{APOS}?s|is)\s+(?:my|me)\s+(?:call|decision|sign[- ]?off|signature)\b|\b(?:sits|comes|falls|is)\s+(?:in|within|under|out\s+of)\s+my\s+(?:budget|remit|p&l|cost\s+cent(?:er|re))\b|\bmy\s+(?:call|decision)\b(?!\s+(?:with|to))|"
     rf"\bno\s+(?:committee|board|procurement)[^.]{{0,30}}\bjust\s+me\b|\b(?:the\s+)?(?:\w+\s+)?(?:decisions?|call|sign[- ]?off|say|word|approval)\s+(?:is|are)\s+(?:all\s+)?mine\b|\bhold\s+the\s+purse[- ]strings|{_I}\s*(?:{APOS}m|am)?\s*(?:the\s+one\s+)?(?:holding|hold|have|own)\s+the\s+(?:credit\s+card|purse[- ]strings|cheque\s?book|checkbook|company\s+card)\b|\b(?:budget\s+(?:holder|owner)|economic\s+buyer|final\s+approver)\b|\bthe\s+buck\s+stops\s+with\s+me|\bwithin\s+my\s+(?:delegation|authority|sign[- ]?off|budget|remit)|"
@@ -102,6 +103,7 @@ _NEGATED = re.compile(r"\b(?:no|without|not\s+a|no\s+need\s+for\s+(?:a|the)?)\s*
 # Users and implementers: no part in choosing ("I'd be an end user", "whatever marketing picks I'll install").
 _USER = re.compile(
     rf"(?:{_I}\s*(?:be\s+)?(?:just\s+|only\s+|simply\s+|going\s+to\s+be\s+)*|^\s*(?:just\s+)?)(?:an?|one\s+of\s+the)\s+(?:end[- ]users?|users?\s+of\s+(?:the|this|it)\b)|"
+    rf"{_I}\s*(?:{APOS}m|am)?\s*(?:just|only)\s+(?:an?\s+)?(?:end[- ])?users?\b(?!\s+of\s+(?!(?:the|this|it)\b))|"
     rf"\b(?:using|use)\s+it,?\s+not\s+(?:buying|choosing|picking|signing)|"
     rf"\bwhatever\s+(?:[\w-]+\s+){{0,3}}?(?:picks?|chooses?|decides?|buys?|goes\s+with|signs?|they\s+(?:pick|choose|buy|go\s+with))\b[^.;]{{0,20}}?{_I}\s*(?:just\s+|then\s+)?(?:install|set\s+(?:it\s+)?up|configure|integrate|implement|deploy|roll\s+(?:it\s+)?out)|"
     rf"{_I}\s*(?:just\s+|only\s+)?(?:install|set\s+up|configure|integrate|implement|deploy|do\s+the\s+installs?)\s+(?:it\s+)?(?:whatever|once\s+(?:someone|somebody|they|\w+)\s+(?:else\s+)?(?:has\s+)?(?:chosen|picked|decided))", re.I)
@@ -115,6 +117,8 @@ _LIMIT = re.compile(
 _ABOVE = re.compile(r"\b(?:above|over|past|beyond|more\s+than|bigger|larger|higher)\b", re.I)
 # Someone else only handles the process (paperwork, vetting): the writer's signature still decides.
 _PROCESS_ONLY = re.compile(r"^(?!.*\b(?:sign|approv|decid|decision|final|budget|purse|call|say)\w*).*\b(?:runs?|handles?|does|manages?)\s+the\s+(?:\w+\s+)?(?:rfp|tender|paperwork|admin|process|procurement)\b", re.I)
+# Someone else signs off one aspect only (security, compliance): a check, not the purchase.
+_VETTING = re.compile(r"\b(?:sign(?:s|ing)?\s+off|approv\w*|check\w*|vet\w*|review\w*)\s+(?:on\s+|of\s+|for\s+)?(?:the\s+)?(?:security|compliance|data\s+protection|gdpr|privacy|integrations?|technical|tech|legal|(?:contract\s+)?terms)\b", re.I)
 
 # Someone else only chooses or evaluates; approving is not in their cue.
 _CHOOSES_ONLY = re.compile(r"^(?!.*\b(?:sign|approv|decid|decision|final|budget|purse|call|say)\w*).*\b(?:pick|choos|select|evaluat|recommend|shortlist|research|find)\w*", re.I)
@@ -160,8 +164,8 @@ def read_authority(parts: list[Clause], asked: str | None) -> tuple[list[Fact], 
         found.setdefault("signs", found.pop("limit"))
         if "defers" in found and _ABOVE.search(defers_clause):
             del found["defers"]  # "I do, up to 10k; above that it goes to the board": the writer signs this
-    if "signs" in found and "defers" in found and _PROCESS_ONLY.search(found["defers"][0]):
-        del found["defers"]  # "procurement runs the RFP, the signature is mine"
+    if "signs" in found and "defers" in found and (_PROCESS_ONLY.search(found["defers"][0]) or _VETTING.search(defers_clause)):
+        del found["defers"]  # "procurement runs the RFP, the signature is mine"; "IT signs off on security, I decide"
     if asked == "budget" and set(found) == {"defers"} and _MONEY_APPROVAL.search(defers_clause):
         return [], False  # "the spend needs the board's approval" answers the budget question, not who the writer is
     if "low" in found:

@@ -13,7 +13,7 @@ _NO = r"(?:no|nope|nah|not\s+really|not\s+at\s+all|none|nothing|zero|nil|negativ
 _TAIL = r"(?:[\s,.!?:)(\-🙂😅👍]*(?:atm|at\s+the\s+moment|right\s+now|for\s+now|currently|yet|sorry|tbh|honestly|really|lol|haha)\b)*[\s,.!?:)(\-🙂😅👍]*"
 _SHORT_YES = re.compile(rf"^\s*{_YES}{_TAIL}$", re.I)
 _SHORT_NO = re.compile(rf"^\s*{_NO}{_TAIL}$", re.I)
-_ME = re.compile(rf"^\s*(?:(?:it{APOS}?s\s+|that{APOS}?s\s+|just\s+|only\s+)?me|myself|i\s+do|i\s+am|i{APOS}?m\s+the\s+one|yes,?\s+(?:it{APOS}?s\s+)?me|me,?\s+(?:myself|alone)){_TAIL}$", re.I)
+_ME = re.compile(rf"^\s*(?:(?:{_YES}[\s,.!]+)?(?:it{APOS}?s\s+|that{APOS}?s\s+|just\s+|only\s+|all\s+)?me|myself|i\s+do|i\s+am|i{APOS}?m\s+the\s+one|yes,?\s+(?:it{APOS}?s\s+)?me|me,?\s+(?:myself|alone)){_TAIL}$", re.I)
 _ME_FIRST = re.compile(
     rf"^\s*(?:{_YES}[\s,.!]+)?(?:it{APOS}?s|that{APOS}?s|that{APOS}?d\s+be|that{APOS}?ll\s+be|that\s+(?:would|will)\s+be)\s+me\b|"
     # "me I guess?", "me, really": a hedge or a comma after "me" (a bare "me?" is a question back)
@@ -24,7 +24,7 @@ _APPROVER = (r"(?:ceo|cfo|coo|cro|cto|cmo|vp|director|head|boss|manager|board|ow
 # "my boss", "the CFO", "nope, that's Jenny our COO": someone else signs.
 # The writer and someone else: "partly me", "me and my co-founder".
 _SHARED = re.compile(rf"^\s*(?:(?:partly|partially|half)\s+me|me\s*(?:and|&|\+|plus|with|along\s+with)\s*(?:(?:my|our|the)\s+)?[\w-]+(?:\s+\w+)?(?:,?\s+(?:together|jointly))?|(?:both|all)\s+of\s+us|(?:my|our)\s+\w+\s+and\s+(?:me|I)|jointly|shared){_TAIL}$", re.I)
-_SOMEONE_ELSE = re.compile(rf"^\s*(?:(?:no|nope|nah|not\s+me)[\s,.!]+)?(?:that{APOS}?s\s+|it{APOS}?s\s+|that\s+would\s+be\s+)?(?:\w+\s+)?(?:my|our|the)\s+(?:\w+\s+)?{_APPROVER}\b", re.I)
+_SOMEONE_ELSE = re.compile(rf"^\s*(?:(?:no|nope|nah|not\s+me)[\s,.!]+)?(?:that{APOS}?s\s+|it{APOS}?s\s+|that\s+would\s+be\s+)?(?:(?:\w+\s+)?(?:my|our|the)\s+(?:\w+\s+)?{_APPROVER}\b|(?:procurement|purchasing|finance|legal|management|leadership|(?-i:IT))\s*(?:team|dept|department)?\s*[.!]?\s*$)", re.I)
 _BUDGET_SET = re.compile(rf"^\s*(?:{_YES}[\s,.!]*)?(?:it{APOS}?s\s+|budget{APOS}?s?\s+(?:is\s+|has\s+been\s+)?)?(?:already\s+)?(?:approved|allocated|signed\s+off|in\s+place|set\s+aside|confirmed|secured){_TAIL}$", re.I)
 _NOW = re.compile(rf"^\s*(?:now|today|right\s+now|immediately|this\s+week|asap|yesterday|urgently|urgent){_TAIL}$", re.I)
 

@@ -37,6 +37,7 @@ _CONTENT = re.compile(
 _CONTRAST = re.compile(r"\b(?:but|however|though|except|the\s+(?:issue|problem|challenge|pain)\s+is|what\s+we\s+(?:need|lack))\b", re.I)
 
 _NO_NEED = re.compile(
+    rf"\balready\s+(?:use|have|run|got)\b[^.;]{{0,50}}?\b(?:and\s+)?(?:it|that)\s+(?:works|does\s+the\s+job)\b(?!\s+(?:badly|poorly|only|when|sometimes))|\bno\s+(?:issues?|problems?|complaints)\s+with\s+(?:our\s+|the\s+|how\s+we\s+(?:handle|manage)\s+)?(?:lead|leads|enquir\w+|inquir\w+|inbound|sales|follow)|"
     rf"\bnothing\s+(?:is\s+|{APOS}s\s+)?(?:broken|wrong)\b|\b(?:team|tool|system|process|setup|vendor|person|agency|partner|receptionists?|staff|assistants?|people|colleagues?)\s+(?:that|who|which)\s+(?:already\s+)?(?:handles?|covers?|does|manages?|deals?\s+with|answers?)\s+(?:this|it|that|them|(?:all\s+|every\s+|our\s+|the\s+)+(?:\w+\s+)?(?:enquiries|inquiries|leads|calls|chats|requests|enquiry|lead|call|chat))\s+(?:really\s+|perfectly\s+|very\s+|just\s+)?(?:well|fine|already|perfectly|great)\b|"
     rf"\bwe{APOS}?re\s+(?:good|all\s+set|covered|fine|sorted)\b(?!\s+(?:at|with))|"
     rf"\b(?:don{APOS}?t|do\s+not|doesn{APOS}?t|won{APOS}?t)\s+(?:really\s+|actually\s+)?need\s+(?:a|an|any|anything|this|it|the|your|one|such|more)\b|"
@@ -56,6 +57,7 @@ _NO_NEED = re.compile(
 
 # Weak "no need": true only when nothing in the message describes a problem.
 _WEAK_NO_NEED = re.compile(
+    rf"\b(?:receptionists?|team|staff|assistants?|office\s+manager|we|I)\s+(?:already\s+)?(?:handles?|answers?|deals?\s+with|covers?)\s+(?:every|all|each)\s+(?:\w+\s+)?(?:enquiry|enquiries|inquiry|inquiries|lead|leads|call|calls|chat|chats)\b[^.;]{{0,40}}\b(?:brilliant|great|excellent|well|fine|perfectly|no\s+problem|easily)\b|"
     rf"\bnothing\s+(?:is\s+|{APOS}s\s+)?(?:broken|wrong)\b|\b(?:team|tool|system|process|setup|vendor|person|agency|partner|receptionists?|staff|assistants?|people|colleagues?)\s+(?:that|who|which)\s+(?:already\s+)?(?:handles?|covers?|does|manages?|deals?\s+with|answers?)\s+(?:this|it|that|them|(?:all\s+|every\s+|our\s+|the\s+)+(?:\w+\s+)?(?:enquiries|inquiries|leads|calls|chats|requests|enquiry|lead|call|chat))\s+(?:really\s+|perfectly\s+|very\s+|just\s+)?(?:well|fine|already|perfectly|great)\b|"
     rf"\b(?:it|that|this|things?|everything|all){APOS}?s?\s+(?:is\s+|are\s+)?(?:fine|ok|okay|working(?:\s+(?:fine|well))?|manageable)\b|\b(?:very|perfectly|totally)\s+manageable\b|"
     rf"\bkeep\s+up\s+(?:just\s+)?fine\b|\bin\s+(?:good|great|decent)\s+shape\b|\bunder\s+control\b|\bon\s+top\s+of\s+(?:it|things|this|that)\b|"
@@ -79,6 +81,7 @@ _LEAD_OBJECT = re.compile(
     r"conversions?|traffic|(?:discovery|sales|intro|qualification)\s+calls?|triag\w*|screening|(?:pricing|sales|product|buying)\s+questions|consultations?|appointments?|sign[-\s]?ups?|trials?|registrations?|closers?|sales\s?(?:people|persons?|folks)|salespeople|mqls?|sqls?|crm|routing|route|hand[-\s]?offs?|callbacks?|bookings?)\b", re.I)
 
 _PROBLEM = re.compile(
+    rf"\b(?:below|under|short\s+of)\s+(?:our|the)\s+minimum\b|\bbudgets?\s+(?:way\s+|far\s+|well\s+)?(?:below|under|too\s+(?:low|small))\b|\bgo(?:es|ing)?\s+in\s+blind\b|\b(?:doesn{APOS}?t|don{APOS}?t|never)\s+ask\s+the\s+right\s+questions\b|\b(?:falls?|falling|fell)\s+apart\b|"
     rf"\b(?:nobody|no\s+one|no-one)\s+(?:really\s+|properly\s+)?(?:tracks?|keeps?\s+track|logs?|records?|knows?)\b|\b(?:don{APOS}?t|do\s+not|can{APOS}?t|cannot|never)\s+(?:really\s+|properly\s+)?(?:track|log|record|measure)\s+(?:which|where|how\s+many|what|whether|if)\b|"
     rf"\b(?:just|only|merely)\s+(?:comparing|shopping\s+around|fishing|checking)\b|\bprice[- ]?(?:shoppers?|shopping|comparisons?|hunters?)\b|\bshopping\s+around\b|\bnever\s+going\s+to\s+buy\b|\bfishing\s+for\s+(?:prices|quotes)\b|"
     rf"\b(?:los(?:e|es|ing|t)|miss(?:es|ed|ing)?|drop(?:s|ped|ping)?|leak\w*|slip(?:s|ping)?)\b|\bfall(?:s|ing)?\s+through|"

@@ -24,6 +24,7 @@ from bot.extract.rules.timeline_cues import (
     BARE_QUARTER,
     BARE_REL,
     BARE_YEAR,
+    BEFORE_EVENT,
     BEFORE_THEN,
     BUDGETY,
     DATE_ANSWER,
@@ -104,10 +105,6 @@ def _safe_date(y: int, m: int, d: int | None) -> date:
     if d is None:
         return _month_end(y, m)
     return date(y, m, min(d, calendar.monthrange(y, m)[1]))
-
-
-# A deadline set by the start of an event: "before our season starts (in October)".
-_BEFORE_EVENT = re.compile(r"\b(?:before|ahead\s+of|in\s+time\s+for|by\s+the\s+time)\b[^.;]{0,50}\b(?:starts?|begins?|kicks?\s+off|opens?|launch(?:es)?)\s+$", re.I)
 
 
 def _candidates(t: str, ref: date, asked: str | None, fy_start: int | None) -> list[_When]:
@@ -259,7 +256,7 @@ def _candidates(t: str, ref: date, asked: str | None, fy_start: int | None) -> l
             day = 15
         if day is not None and day > 31:
             continue
-        before_start = _BEFORE_EVENT.search(t[: m.start()]) or (EVENT_START.search(t[: m.start()]) and re.match(r"[^.;]*\bbefore\s+then\b", t[m.end() :], re.I))
+        before_start = BEFORE_EVENT.search(t[: m.start()]) or (EVENT_START.search(t[: m.start()]) and re.match(r"[^.;]*\bbefore\s+then\b", t[m.end() :], re.I))
         if day is None and cue.strip() == "in" and before_start:
             # "before our busy season starts in October", "the year starts in April, so before then": the day before that month
             first = _next_occurrence(ref, lambda y, mon=mon: date(y, mon, 1), _year(m.group("y"), ref), bool(m.group("ny")))

@@ -81,6 +81,8 @@ DATE_CONTRAST = re.compile(r"\b(?:but|however|though|whereas|realistically|more\
 
 # A date named first and referred back to: "... ends 30 September and we need to commit before then".
 THEN_DATE = re.compile(rf"\b(?:(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<mon>{MONTH_RE})|(?P<mon2>{MONTH_RE})\s+(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?)\b", re.I)
+# A deadline set by the start of an event: "before our season starts (in October)".
+BEFORE_EVENT = re.compile(r"\b(?:before|ahead\s+of|in\s+time\s+for|by\s+the\s+time)\b[^.;]{0,50}\b(?:starts?|begins?|kicks?\s+off|opens?|launch(?:es)?)\s+$", re.I)
 BEFORE_THEN = re.compile(r"\b(?:before|by|until|till)\s+then\b", re.I)
 
 REL_UNIT = re.compile(

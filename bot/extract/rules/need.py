@@ -34,9 +34,12 @@ _CONTENT = re.compile(
     rf"\b(?:happy|satisfied|fine|good|content|pleased)\s+with\s+(?:our|what|the|it|them|how|my|\w+\s+(?:tool|setup|system|vendor|provider))\b|"
     rf"\bwe{APOS}?re\s+(?:quite\s+|very\s+|really\s+|pretty\s+|perfectly\s+|more\s+than\s+)?(?:happy|satisfied|content)\b(?!\s+to)|"
     rf"\b(?:happy|satisfied|content)\s+with\s+(?!(?:mon|tue|wed|thu|fri|sat|sun|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b)(?-i:[A-Z])\w+", re.I)
+# "Leads aren't the problem": no need, unless what follows names a lead-handling problem after all.
+_NOT_THE_PROBLEM = re.compile(rf"\b(?:leads|enquiries|inquiries|inbound|lead\s+handling|qualification)\s+(?:aren{APOS}?t|isn{APOS}?t|are\s+not|is\s+not)\s+(?:really\s+)?(?:the|our|an?)\s+(?:problem|issue|bottleneck|pain)\b", re.I)
 _CONTRAST = re.compile(r"\b(?:but|however|though|except|the\s+(?:issue|problem|challenge|pain)\s+is|what\s+we\s+(?:need|lack))\b", re.I)
 
 _NO_NEED = re.compile(
+    rf"\b(?:isn{APOS}?t|is\s+not)\s+(?:really\s+)?for\s+us\b|\bsell\s+(?:exclusively|only|entirely|purely)\s+(?:on|through|via)\b|\bsell\s+(?:through|via)\s+(?:partners|distributors|resellers|dealers|wholesalers|marketplaces)\s+(?:only|exclusively)\b|\b(?:already\s+)?(?:have|got)\s+(?:a|an)\s+(?:\w+\s+){{0,2}}(?:team|person|agency|tool|system|partner)\s+(?:doing|that\s+does|who\s+does|which\s+does)\s+(?:exactly\s+|just\s+)?(?:this|that|it)\b|\bwe\s+(?:don{APOS}?t|do\s+not)\s+(?:really\s+)?have\s+(?:a\s+|any\s+)?(?:sales\s+(?:team|process|function|department|staff|people)|salespeople)\b|"
     rf"\balready\s+(?:use|have|run|got)\b[^.;]{{0,50}}?\b(?:and\s+)?(?:it|that)\s+(?:works|does\s+the\s+job)\b(?!\s+(?:badly|poorly|only|when|sometimes))|\bno\s+(?:issues?|problems?|complaints)\s+with\s+(?:our\s+|the\s+|how\s+we\s+(?:handle|manage)\s+)?(?:lead|leads|enquir\w+|inquir\w+|inbound|sales|follow)|"
     rf"\bnothing\s+(?:is\s+|{APOS}s\s+)?(?:broken|wrong)\b|\b(?:team|tool|system|process|setup|vendor|person|agency|partner|receptionists?|staff|assistants?|people|colleagues?)\s+(?:that|who|which)\s+(?:already\s+)?(?:handles?|covers?|does|manages?|deals?\s+with|answers?)\s+(?:this|it|that|them|(?:all\s+|every\s+|our\s+|the\s+)+(?:\w+\s+)?(?:enquiries|inquiries|leads|calls|chats|requests|enquiry|lead|call|chat))\s+(?:really\s+|perfectly\s+|very\s+|just\s+)?(?:well|fine|already|perfectly|great)\b|"
     rf"\bwe{APOS}?re\s+(?:good|all\s+set|covered|fine|sorted)\b(?!\s+(?:at|with))|"
@@ -81,6 +84,7 @@ _LEAD_OBJECT = re.compile(
     r"conversions?|traffic|(?:discovery|sales|intro|qualification)\s+calls?|triag\w*|screening|(?:pricing|sales|product|buying)\s+questions|consultations?|appointments?|sign[-\s]?ups?|trials?|registrations?|closers?|sales\s?(?:people|persons?|folks)|salespeople|mqls?|sqls?|crm|routing|route|hand[-\s]?offs?|callbacks?|bookings?)\b", re.I)
 
 _PROBLEM = re.compile(
+    rf"\bcan{APOS}?t\s+(?:triage|qualify|sort|screen|process|get\s+through|deal\s+with)\b|\b(?:won{APOS}?t|don{APOS}?t|can{APOS}?t|never|wouldn{APOS}?t)\s+(?:pass|qualify|be\s+eligible|meet\s+(?:our|the)\s+criteria)\b|\bnot\s+eligible\b|\bcherry[- ]?pick\w*|\brot(?:s|ting)?\b|\boutside\s+(?:of\s+)?(?:our|the)\s+(?:\w+\s+)?(?:areas?|scope|remit|niche|catchment|specialit(?:y|ies)|services?)\b|\bout\s+of\s+scope\b|\birrelevant\b|"
     rf"\b(?:below|under|short\s+of)\s+(?:our|the)\s+minimum\b|\bbudgets?\s+(?:way\s+|far\s+|well\s+)?(?:below|under|too\s+(?:low|small))\b|\bgo(?:es|ing)?\s+in\s+blind\b|\b(?:doesn{APOS}?t|don{APOS}?t|never)\s+ask\s+the\s+right\s+questions\b|\b(?:falls?|falling|fell)\s+apart\b|"
     rf"\b(?:nobody|no\s+one|no-one)\s+(?:really\s+|properly\s+)?(?:tracks?|keeps?\s+track|logs?|records?|knows?)\b|\b(?:don{APOS}?t|do\s+not|can{APOS}?t|cannot|never)\s+(?:really\s+|properly\s+)?(?:track|log|record|measure)\s+(?:which|where|how\s+many|what|whether|if)\b|"
     rf"\b(?:just|only|merely)\s+(?:comparing|shopping\s+around|fishing|checking)\b|\bprice[- ]?(?:shoppers?|shopping|comparisons?|hunters?)\b|\bshopping\s+around\b|\bnever\s+going\s+to\s+buy\b|\bfishing\s+for\s+(?:prices|quotes)\b|"
@@ -120,7 +124,7 @@ _PAIN = re.compile(
     rf"\bgo(?:ne)?\s+elsewhere\b|\blose\s+them\b|\b(?:comes?|came)\s+last\b|\bbottom\s+of\s+the\s+(?:pile|list|queue)\b|\bback\s+of\s+the\s+queue\b|\bwant(?:ed)?\s+(?:fixed|solved|sorted)\b|\bwhat\s+we\s+want\s+to\s+(?:fix|solve|sort)\b", re.I)
 # "we'd like to see a demo first" answers with a next step, not a problem.
 _GOAL_VERB = re.compile(r"[^ ]+(?:\s+\w+){0,2}?\s+(?:like|love|want|need|prefer)\s+to\s+", re.I)
-_MEETING_ONLY = re.compile(r"\b(?:see|get|book|have|do|schedule)\s+(?:a\s+|the\s+)?(?:demo|call|trial|pricing|price\s+list|quote|proposal|brochure|more\s+info\w*)\b|"
+_MEETING_ONLY = re.compile(r"\b(?:like|love|want)\s+(?:a|the|an)\s+(?:quick\s+)?(?:demo|call|trial|quote|proposal|meeting)\b|\b(?:see|get|book|have|do|schedule)\s+(?:a\s+|the\s+)?(?:demo|call|trial|pricing|price\s+list|quote|proposal|brochure|more\s+info\w*)\b|"
                            r"\b(?:see|know|understand|learn|find\s+out|hear)\s+(?:more\s+about\s+)?(?:how|what|whether|if)\b", re.I)  # a question about the product
 _GREETING = re.compile(r"^\s*(?:hi|hello|hey|dear|good\s+(?:morning|afternoon|evening))\b[^.!?]{0,40}[,!]?\s*$", re.I)
 _NO = re.compile(r"^\s*(?:no|nope|nah|not\s+really|not\s+(?:at\s+the\s+moment|right\s+now|currently|at\s+present|for\s+now))\b", re.I)
@@ -130,7 +134,8 @@ _YES = re.compile(r"^\s*(?:yes|yeah|yep|yup|definitely|absolutely|for\s+sure|100
 def _names_lead_work(phrase: str) -> bool:
     """A goal phrase about handling leads, not a next step with us ("we'd like to see a demo")."""
     verb = _GOAL_VERB.match(phrase)
-    return _LEAD_OBJECT.search(phrase) is not None and not _MEETING_ONLY.match(phrase, verb.end() if verb else 0)
+    meeting = _MEETING_ONLY.match(phrase, verb.end()) if verb else _MEETING_ONLY.search(phrase)  # "we'd like a demo"
+    return _LEAD_OBJECT.search(phrase) is not None and not meeting
 
 
 def _confirmed(text: str) -> str | None:
@@ -165,6 +170,10 @@ def read_need(parts: list[Clause], asked: str | None) -> tuple[list[Fact], bool]
             after = _CONTRAST.search(rest)
             if not (after and _confirmed(rest[after.start() :])):
                 return [Fact(field="need", value="none", evidence=m.group(), confidence=0.8)], False
+    for clause in parts:
+        m = _NOT_THE_PROBLEM.search(clause.text)
+        if m and not any(_confirmed(c.text[m.end() :] if c is clause else c.text) for c in parts):
+            return [Fact(field="need", value="none", evidence=m.group(), confidence=0.75)], False
     for clause in parts:
         off = _OFF_DOMAIN.search(clause.text)
         if off and (_GOAL.search(clause.text) or _WANTS.search(clause.text[: off.start()])) and not _LEAD_OBJECT.search(clause.text):

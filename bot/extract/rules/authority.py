@@ -13,7 +13,7 @@ from bot.extract.rules.text import APOS, Clause
 from bot.facts import Fact
 
 _I = rf"(?:\bI|\bi)(?:{APOS}(?:ll|m|d)|\s+(?:will|would|can|do|am|alone))?"
-_BOSS = (r"(?:(?-i:IT)|(?-i:HQ)|corporate|head\s+office|headquarters|franchisor|shareholders|ceo|cfo|coo|cro|cto|cmo|vp|vice\s+president|director|head|boss|manager|board|owner|founder|president|"
+_BOSS = (r"(?:(?-i:IT)|(?-i:HQ)|team\s+lead(?:er)?|line\s+manager|corporate|head\s+office|headquarters|franchisor|shareholders|ceo|cfo|coo|cro|cto|cmo|vp|vice\s+president|director|head|boss|manager|board|owner|founder|president|"
          r"principal|headteacher|head\s+teacher|dean|superintendent|chair(?:man|woman|person)?|trustees|governors|council|"
          r"procurement|purchasing|finance|legal|partner|partners|md|gm|committee|leadership(?:\s+team)?|management|"
          r"he|she|they|who)")
@@ -69,7 +69,7 @@ _DEFERS = re.compile(
 
 # Taking part: evaluating, researching, recommending. A writer who also signs is still the decision maker.
 _TAKES_PART = re.compile(
-    rf"\b{_BOSS}\s+(?:[\w-]+\s+){{0,8}}?(?:asked|told|tasked|wants?|wanted|got|had|sent)\s+me\s+to\b|{_I}\s*(?:{APOS}ve|\s+have)?\s*(?:been|was)\s+(?:(?:asked|told|instructed|sent)\s+to\s+(?:look|check|research|find|evaluate|compare|review|explore|scope|source|shortlist|get|follow|book|gather|collect|put\s+together)|tasked\s+(?:with|to))\b|\b(?:key\s+|an\s+)?influencer\b|\bstakeholder\b|\bI\s+influence\b|\b(?:opinion|voice|view|input)\s+(?:carries|counts|matters)\b|\b(?:strong|big|loud)\s+voice\b|"
+    rf"\b{_BOSS}\s+(?:[\w-]+\s+){{0,8}}?(?:asked|told|tasked|wants?|wanted|got|had|sent)\s+(?:me|us)\s+to\b|\bhelp(?:ing|s)?\s+(?:my|our|the)\s+(?:[\w'’-]+\s+){{0,2}}?(?:to\s+)?(?:choose|pick|find|select|evaluate|decide|compare)\b|{_I}\s*(?:{APOS}ve|\s+have)?\s*(?:been|was)\s+(?:(?:asked|told|instructed|sent)\s+to\s+(?:look|check|research|find|evaluate|compare|review|explore|scope|source|shortlist|get|follow|book|gather|collect|put\s+together)|tasked\s+(?:with|to))\b|\b(?:key\s+|an\s+)?influencer\b|\bstakeholder\b|\bI\s+influence\b|\b(?:opinion|voice|view|input)\s+(?:carries|counts|matters)\b|\b(?:strong|big|loud)\s+voice\b|"
     rf"\b(?:gather|collect|compil|pull|put)\w*\s+(?:together\s+)?(?:some\s+|a\s+few\s+|a\s+|the\s+)?(?:info|information|options|quotes|pricing|details|proposals?|recommendation|shortlist|business\s+case|case)\s+(?:together\s+)?for\b(?!\s+(?:now|the\s+moment|the\s+time\s+being|later|our\s+own))|"
     rf"{_I}\s*(?:{APOS}m|am)\s+(?:just\s+|currently\s+|now\s+)?(?:gather|collect|compil|pull)\w*\s+(?:together\s+)?(?:some\s+|a\s+few\s+)?(?:options|quotes|pricing|proposals|vendors|tools)\b|"
     rf"\b(?:assess|evaluat|review|compar|trial)\w*\s+(?:\w+\s+)?(?:tools|options|vendors|solutions|products)\b|\bpresent\s+(?:the\s+|my\s+|a\s+)?(?:options|shortlist|findings|recommendation)|"

@@ -12,7 +12,7 @@ import re
 from bot.extract.rules.text import APOS, Clause
 from bot.facts import Fact
 
-_I = rf"(?:\bI|\bi)(?:{APOS}(?:ll|m|d)|\s+(?:will|would|can|do|am|alone))?"
+_I = rf"(?:\bim(?=\s)|(?:\bI|\bi)(?:{APOS}(?:ll|m|d)|\s+(?:will|would|can|do|am|alone))?)"  # "im" as typed in chat
 _BOSS = (r"(?:(?-i:IT)|(?-i:HQ)|team\s+lead(?:er)?|line\s+manager|corporate|head\s+office|headquarters|franchisor|shareholders|ceo|cfo|coo|cro|cto|cmo|vp|vice\s+president|director|head|boss|manager|board|owner|founder|president|"
          r"principal|headteacher|head\s+teacher|dean|superintendent|chair(?:man|woman|person)?|trustees|governors|council|"
          r"procurement|purchasing|finance|legal|partner|partners|md|gm|committee|leadership(?:\s+team)?|management|"

@@ -36,7 +36,7 @@ _SENT_FROM = re.compile(r"^\s*(?:sent\s+from\s+my|sent\s+from\s+(?:outlook|mail)
                         r"envoyé\s+de\s+mon|enviado\s+desde\s+mi|von\s+meinem|verzonden\s+vanaf)", re.I)
 _DASHES = re.compile(r"^\s*(?:--|—|-- )\s*$")
 _DISCLAIMER = re.compile(
-    r"\b(?:confidential|intended\s+(?:solely|only)|privileged|if\s+you\s+have\s+received\s+this|registered\s+(?:in|office)|"
+    r"\b(?:confidential|intended\s+(?:solely|only)|privileged|if\s+you\s+have\s+received\s+this|registered\s+office|registered\s+in\s+(?:england|wales|scotland|(?:northern\s+)?ireland|[\w&,\s]{0,30}?\b(?:no\.?|number|under|with\s+(?:the\s+)?(?:companies|registrar|chamber)))|"
     r"company\s+(?:no|number|reg)|unsubscribe|do\s+not\s+print|think\s+before\s+you\s+print|ABN\s+\d|VAT\s+(?:no|reg)|"
     r"amtsgericht|geschäftsführer|geschaeftsfuehrer|handelsregister|siret|p\.\s?iva|cnpj)\b", re.I)
 _CONTACT = re.compile(

@@ -21,6 +21,7 @@ TUNE = Path(__file__).with_name("tune.jsonl")
 TUNE2 = Path(__file__).with_name("tune2.jsonl")
 TUNE3 = Path(__file__).with_name("tune3.jsonl")
 TUNE4 = Path(__file__).with_name("tune4.jsonl")
+TUNE5 = Path(__file__).with_name("tune5.jsonl")
 REF = date(2026, 5, 4)  # a Monday
 
 

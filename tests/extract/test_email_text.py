@@ -83,6 +83,14 @@ def test_disclaimer_lines_are_removed() -> None:
     assert strip_reply(text) == "We're 25 people."
 
 
+def test_where_the_company_is_registered_is_not_a_disclaimer() -> None:
+    # A footer names a register and a number; the writer saying where the firm is registered is prose.
+    text = "Hi,\n\nWe're 30 people, mostly remote but registered in Portugal.\n\nRui"
+    assert "registered in Portugal" in strip_reply(text)
+    footer = "Hi,\n\nWe're 30 people.\n\nAcme Lda is registered in Portugal under number 5123."
+    assert strip_reply(footer) == "Hi,\n\nWe're 30 people."
+
+
 def test_a_sentence_with_a_range_is_not_a_contact_line() -> None:
     # "250-1200" looks like a phone number; a full sentence around it is still the prospect's own text.
     text = "Hello,\n\nWe are a packaging manufacturer with 250-1200 staff across the year, based in Ghent.\n\nBest regards,\nAnn"

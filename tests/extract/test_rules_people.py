@@ -24,6 +24,22 @@ def test_authority(text: str, value: str) -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "asked", "value"),
+    [
+        ("Hi Jo,\n\nThat would be me. I run the practice and sign off on all purchases.\n\nBest,\nDr. Mehta\nMehta Dental | 0161 555 0101", "authority", "decision_maker"),
+        ("Hello,\n\nI'm putting together the shortlist; the final decision rests with our managing partner.\n\nKind regards,\nLucy Chen\nOperations Manager", "authority", "influencer"),
+        ("Hi,\n\nI'm leading the evaluation, but procurement and our CFO have to approve anything over £10k, which this will be.\n\nThanks,\nTom", "authority", "influencer"),
+        ("Hi,\n\nI'm afraid I'm not the right person - I only handle our social media. Try our sales director, Ian.\n\nCheers,\nBeth", "authority", "none"),
+        ("Hi,\n\nWe'd like to be live by the end of March.\n\nBest regards,\nAnna Schmidt\nCEO | Schmidt GmbH | Berlin", "timeline", None),
+        ("Hi,\n\nShort answer: me. I'll loop in our IT lead for the security review, but the call is mine.\n\nBest,\nOmar", "authority", "decision_maker"),
+    ],
+)
+def test_authority_in_an_email_reply(text: str, asked: str, value: str | None) -> None:
+    # The title in a signature states nothing; the sentences above it do.
+    assert read(text, asked=asked, channel="email").get("authority") == value
+
+
+@pytest.mark.parametrize(
     ("text", "value"),
     [
         ("leads wait two days before anyone replies and we lose most of them", "confirmed"),
@@ -155,6 +171,8 @@ def test_a_place_listed_beside_a_headcount(text: str, country: str | None) -> No
         "most of our clients are in Texas",
         "we sell garden furniture in Sweden and Norway",
         "we ship parts across Canada",
+        "a third of our web enquiries come from Mexico",
+        "most of the demo requests we get are from Poland",
     ],
 )
 def test_a_trip_or_a_customer_is_not_where_the_company_is(text: str) -> None:

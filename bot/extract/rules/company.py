@@ -24,7 +24,8 @@ _SINGULAR_STAFF = r"(?:employee|engineer|developer|consultant|worker|staff\s+mem
 _RANGE = rf"(?:between\s+(?P<a>{_N})\s+and\s+)?(?P<b>{_N})(?:\s*(?:-|–|to)\s*(?P<c>{_N}))?"
 _OF_US = re.compile(rf"\b(?:the\s+)?{_APPROX}(?P<b>{_N}){_FUZZ}\s+of\s+us\b", re.I)
 _HEADCOUNT = [
-    re.compile(rf"\b{_RANGE}{_FUZZ}\s*-?\s*(?:full[-\s]time\s+)?"
+    # No gap only after a digit ("50-person", "50person"): "ahead" is not "a head".
+    re.compile(rf"\b{_RANGE}{_FUZZ}(?:(?<=\d)\s*-?\s*|\s*-\s*|\s+)(?:full[-\s]time\s+)?"
                rf"(?:person|people|employee|staff|strong|head)\b(?!\s+(?:on|in)\s+the\s+(?:committee|board|panel|call))", re.I),
     re.compile(rf"\b{_RANGE}{_FUZZ}\s+(?:full[-\s]time\s+)?{_PEOPLE}"
                rf"(?!\s+(?:on|in)\s+(?:the|our)\s+(?:\w+\s+)?(?:committee|board|panel|call|team))", re.I),
@@ -80,7 +81,7 @@ _COUNTRY_WORD = re.compile(r"\b(?:UK|U\.K\.|US|U\.S\.A?\.?|USA|UAE|[A-Z][a-z]+(?
 _DEMONYM = re.compile(r"\b(?P<d>[A-Z][a-z]+(?:\s+African)?)\s+(?:[\w-]+\s+){0,2}?(?:company|firm|business|agency|consultancy|practice|startup|start-up|scale-?up|manufacturer|maker|retailer|brand|group|chain|distributor|wholesaler|supplier|provider|school|clinic|hospital|bank|team|studio|shop|store|cooperative|co-?op|charity|nonprofit|non-profit|university|college)\b")
 _COMPANY_NOUN = re.compile(r"^\s+(?:\w+\s+)?(?:company|firm|business|agency|consultancy|startup|start-up|group|subsidiary|entity|corporation|manufacturer)\b", re.I)
 _WE_ARE_DEMONYM = re.compile(rf"\bwe{APOS}?re\s+(?:a\s+)?(?P<d>[A-Z][a-z]+)\b(?!\s+\w)")
-_NOT_OURS = re.compile(r"\b(?:(?:I|we)(?:'ll|’ll|\s+will)\s+be|travel(?:l?ing|l?ed)|flying|heading|going\s+to\s+be|customers?|clients?|parent|sell(?:ing|s)?\s+(?:to|into|in)|ship(?:ping)?\s+to|expand\w*|vacation|holiday|trip|conference|visit\w*|talk|event|webinar|meetup|summit|expo|trade\s+show|fair|saw\s+you|met|moved\s+from|originally|born|partners?|competitors?|dealers?|sit|offices?\s+in\s+\w+\s+and)\b[^.]{0,30}$", re.I)
+_NOT_OURS = re.compile(r"\b(?:(?:I|we)(?:'ll|’ll|\s+will)\s+be|travel(?:l?ing|l?ed)|flying|heading|going\s+to\s+be|customers?|clients?|leads|enquiries|inquiries|requests|traffic|visitors|orders|bookings|buyers|demand|prospects|parent|sell(?:ing|s)?\s+(?:to|into|in)|ship(?:ping)?\s+to|expand\w*|vacation|holiday|trip|conference|visit\w*|talk|event|webinar|meetup|summit|expo|trade\s+show|fair|saw\s+you|met|moved\s+from|originally|born|partners?|competitors?|dealers?|sit|offices?\s+in\s+\w+\s+and)\b[^.]{0,30}$", re.I)
 # "we sell solar panels in Texas": a market, not where the company is.
 _SELLS = re.compile(r"\b(?:sell(?:ing|s)?|ship(?:ping|s)?|deliver(?:ing|s)?)\s+(?:\w+\s+){0,3}(?:(?:in|to|into|across)\s+\w+(?:\s+\w+)?,?\s+(?:and|or)\s+)?$", re.I)
 _TRAILING_NOISE = re.compile(r"[.,;:!?)\"'’]+$")
@@ -116,7 +117,8 @@ def read_headcount(parts: list[Clause], asked: str | None) -> list[Fact]:
                 rank = 0 if _GROUP_BEFORE.search(before[-40:]) else 1  # the parent group's size yields to the unit's
                 if 1 <= n <= 5_000_000 and (best is None or (rank, n) > best[:2]):
                     best = (rank, n, m.group().strip())
-        parts_sum = _team_sum(t) if (asked == "company" or _WE.search(t)) else None
+        whole_team = re.search(r"\b(?:just|only)\s+(?:me|myself)\s*(?:and|plus|&|\+)\s*\w", t, re.I)  # "just me and two associates"
+        parts_sum = _team_sum(t) if (asked == "company" or _WE.search(t) or whole_team) else None
         if parts_sum and (best is None or (1, parts_sum[0]) > best[:2]):
             best = (1, parts_sum[0], parts_sum[1])
         if found or asked == "company":

@@ -23,6 +23,8 @@ _NOT_A_BUYER = (
     rf"\b(?:show|help)\s+you\s+(?:how|get)\b|\bfree\s+audit\b|\bpartnership\s+opportunit|\buni(?:versity)?\s+(?:assignment|project)\b|"
     rf"\bI{APOS}?m\s+(?:actually\s+|just\s+)?(?:a|an)\s+(?:journalist|reporter|blogger|writer|analyst|researcher)\b|\bwriting\s+(?:an?\s+)?(?:article|story|piece|blog\s+post|report)\s+(?:about|on)\b|"
     rf"\b(?:companies|businesses|teams|firms|brands|agencies)\s+like\s+(?:yours|you)\b|\breaching\s+out\s+(?:because|to\s+(?:introduce|offer|see\s+if\s+you))\b|\bwould\s+you\s+be\s+open\s+to\s+a\s+(?:quick\s+)?(?:\d+|fifteen|ten|twenty|thirty)[- ]?min\w*\b|"
+    rf"\b(?:talk|chat|ask|speak)\s+(?:to\s+you\s+)?about\s+(?:an?\s+|the\s+)?(?:reseller|affiliate|referral|integration|white[- ]label|technology|channel|agency)\s+partnership\b|"
+    rf"\b(?:become|becoming)\s+(?:a|an|your)\s+(?:reseller|affiliate|referral\s+partner|channel\s+partner)\b|\bresell(?:ing)?\s+(?:your|the)\b|\bwhite[- ]label(?:ling)?\s+(?:your|the)\b|"
     rf"\bschool\s+(?:assignment|project)\b|\b(?:my|a|our)\s+(?:[\w-]+{APOS}?s?\s+)?(?:thesis|dissertation|coursework|class\s+project)\b"
 )
 NOT_A_BUYER = re.compile(_NOT_A_BUYER, re.I)
@@ -32,9 +34,13 @@ _CONTENT = re.compile(
     rf"\b(?:happy|satisfied|fine|good|content|pleased)\s+with\s+(?:our|what|the|it|them|how|my|\w+\s+(?:tool|setup|system|vendor|provider))\b|"
     rf"\bwe{APOS}?re\s+(?:quite\s+|very\s+|really\s+|pretty\s+|perfectly\s+|more\s+than\s+)?(?:happy|satisfied|content)\b(?!\s+to)|"
     rf"\b(?:happy|satisfied|content)\s+with\s+(?!(?:mon|tue|wed|thu|fri|sat|sun|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b)(?-i:[A-Z])\w+", re.I)
+# "Leads aren't the problem": no need, unless what follows names a lead-handling problem after all.
+_NOT_THE_PROBLEM = re.compile(rf"\b(?:leads|enquiries|inquiries|inbound|lead\s+handling|qualification)\s+(?:aren{APOS}?t|isn{APOS}?t|are\s+not|is\s+not)\s+(?:really\s+)?(?:the|our|an?)\s+(?:problem|issue|bottleneck|pain)\b", re.I)
 _CONTRAST = re.compile(r"\b(?:but|however|though|except|the\s+(?:issue|problem|challenge|pain)\s+is|what\s+we\s+(?:need|lack))\b", re.I)
 
 _NO_NEED = re.compile(
+    rf"\b(?:isn{APOS}?t|is\s+not)\s+(?:really\s+)?for\s+us\b|\bsell\s+(?:exclusively|only|entirely|purely)\s+(?:on|through|via)\b|\bsell\s+(?:through|via)\s+(?:partners|distributors|resellers|dealers|wholesalers|marketplaces)\s+(?:only|exclusively)\b|\b(?:already\s+)?(?:have|got)\s+(?:a|an)\s+(?:\w+\s+){{0,2}}(?:team|person|agency|tool|system|partner)\s+(?:doing|that\s+does|who\s+does|which\s+does)\s+(?:exactly\s+|just\s+)?(?:this|that|it)\b|\bwe\s+(?:don{APOS}?t|do\s+not)\s+(?:really\s+)?have\s+(?:a\s+|any\s+)?(?:sales\s+(?:team|process|function|department|staff|people)|salespeople)\b|"
+    rf"\balready\s+(?:use|have|run|got)\b[^.;]{{0,50}}?\b(?:and\s+)?(?:it|that)\s+(?:works|does\s+the\s+job)\b(?!\s+(?:badly|poorly|only|when|sometimes))|\bno\s+(?:issues?|problems?|complaints)\s+with\s+(?:our\s+|the\s+|how\s+we\s+(?:handle|manage)\s+)?(?:lead|leads|enquir\w+|inquir\w+|inbound|sales|follow)|"
     rf"\bnothing\s+(?:is\s+|{APOS}s\s+)?(?:broken|wrong)\b|\b(?:team|tool|system|process|setup|vendor|person|agency|partner|receptionists?|staff|assistants?|people|colleagues?)\s+(?:that|who|which)\s+(?:already\s+)?(?:handles?|covers?|does|manages?|deals?\s+with|answers?)\s+(?:this|it|that|them|(?:all\s+|every\s+|our\s+|the\s+)+(?:\w+\s+)?(?:enquiries|inquiries|leads|calls|chats|requests|enquiry|lead|call|chat))\s+(?:really\s+|perfectly\s+|very\s+|just\s+)?(?:well|fine|already|perfectly|great)\b|"
     rf"\bwe{APOS}?re\s+(?:good|all\s+set|covered|fine|sorted)\b(?!\s+(?:at|with))|"
     rf"\b(?:don{APOS}?t|do\s+not|doesn{APOS}?t|won{APOS}?t)\s+(?:really\s+|actually\s+)?need\s+(?:a|an|any|anything|this|it|the|your|one|such|more)\b|"
@@ -45,14 +51,16 @@ _NO_NEED = re.compile(
     rf"\b(?:wrong|not\s+(?:a|the)\s+(?:right|good))\s+(?:fit|product|tool|vendor|match|ad|link|page|form|company)|\b(?:not|isn{APOS}?t)\s+what\s+(?:we|I)\s+(?:need|want|{APOS}?re\s+(?:after|looking\s+for)|are\s+(?:after|looking\s+for))|"
     rf"\b(?:stick|staying|stay)\s+with\s+(?:what|our|the)\b|\b(?:don{APOS}?t|do\s+not)\s+(?:really\s+)?(?:have|see)\s+(?:a|an|any|that|this|the|such|those)\s+(?:\w+\s+)?(?:problems?|issues?|pain|gap|need)|"
     rf"\b(?:doesn{APOS}?t|does\s+not|won{APOS}?t|wouldn{APOS}?t)\s+(?:really\s+)?(?:fit|suit|apply\s+to)\s+us|\b(?:don{APOS}?t|do\s+not)\s+think\s+(?:this|it|that|you)\s+(?:fits|suits|would\s+(?:fit|help|work)|is\s+for\s+us)|\bnot\s+(?:really\s+)?(?:a|an)\s+(?:problem|issue)\s+(?:for\s+us|we\s+(?:have|face|{APOS}ve\s+got))|"
-    rf"\bwe\s+(?:don{APOS}?t|do\s+not)\s+(?:really\s+)?(?:do|get|have|generate|receive|make|run)\s+(?:any\s+|many\s+|much\s+)?(?:'|\")?(?:leads|inbound|enquiries|inquiries|sales\s+calls|sales\s+conversations|sales\s+meetings|outbound|demos)|"
+    rf"\bwe\s+(?:don{APOS}?t|do\s+not)\s+(?:really\s+)?(?:do|get|have|generate|receive|make|run)\s+(?:any\s+|many\s+|much\s+|enough\s+)?(?:'|\")?(?:leads|inbound|enquiries|inquiries|sales\s+calls|sales\s+conversations|sales\s+meetings|outbound|demos)|"
     rf"\b(?:current|existing)\s+(?:\w+\s+){{0,2}}(?:process|setup|set-up|tool|system|team|flow|vendor|chatbot|bot|provider|platform|crm|solution)\s+(?:already\s+)?(?:handles|covers|does|manages|gives\s+us)\s+(?:it|that|this|everything|what\s+we\s+need|all\s+we\s+need)\b|\bno\s+(?:inbound|leads)\s+to\s+speak\s+of|"
     rf"{_NOT_A_BUYER}|\bno\s+problem\s+with\s+(?:our|lead)|\bonly\s+here\s+because\b|\bnot\s+in\s+the\s+market\b|\b(?:inbound|leads|enquiries|inquiries|demand)\s+(?:has|have)\s+(?:all\s+but\s+)?dried\s+up\b|\btoo\s+small\s+for\s+(?:this|it|that|you)\b|\bnot\s+a\s+priority\b|\binbound\s+is\s+(?:a\s+trickle|tiny|minimal|negligible|very\s+low)\b|\bmostly\s+outbound\b|\bnot\s+(?:really\s+)?looking\s+for\s+anything\b|\b(?:don{APOS}?t|do\s+not)\s+(?:really\s+)?sell\s+(?:anything|much|online)\b|\bbuil[dt]\s+(?:it|this|that|our\s+own|something|one)\s+(?:\w+\s+)?(?:in[- ]house|ourselves)\b|\bbuilt\s+our\s+own\b|\bnothing\s+(?:to\s+do\s+with\s+)?sales(?:[- ]related)?\b|\bnot\s+sales[- ]related\b|\brenewing\s+(?:our\s+)?(?:current\s+|existing\s+)?(?:contract|subscription)\b|\b(?:well|already)\s+(?:served|covered|looked\s+after)\b|\bwinding\s+(?:\w+\s+){{0,2}}down\b|\b(?:closing|shutting)\s+(?:down\s+)?(?:the|our)\s+(?:business|company|shop)\b|\bnothing\s+to\s+(?:fix|solve|improve)\b|\b(?:setup|set-up|process|system|tool|flow)\s+is\s+(?:solid|fine|great|good|working)\b|"
+    rf"\bnothing\s+(?:for\s+(?:a|the|your|any)\s+[\w-]+\s+)?to\s+qualify\b|\bno\s+(?:lead\s+)?qualif\w+\s+(?:to\s+do|needed|required|necessary)\b|\bwe\s+(?:don{APOS}?t|do\s+not|never)\s+(?:need\s+to\s+)?qualify\s+(?:anyone|anybody|anything|people)\b|"
     rf"\bthere{APOS}?s?\s+(?:is\s+)?no\s+inbound\b|\bno\s+inbound\s+(?:leads|to\s+speak\s+of|at\s+all)\b|\bonly\s+sell\s+(?:through|via)\s+(?:partners|distributors|resellers|dealers|wholesalers)\b|"
     rf"\bnot\s+(?:for\s+)?(?:sales|selling)\b(?![-\w])|\b(?:get|collect)\s+(?:\w+\s+)?(?:quotes|bids)\s+at\s+renewal", re.I)
 
 # Weak "no need": true only when nothing in the message describes a problem.
 _WEAK_NO_NEED = re.compile(
+    rf"\b(?:receptionists?|team|staff|assistants?|office\s+manager|we|I)\s+(?:already\s+)?(?:handles?|answers?|deals?\s+with|covers?)\s+(?:every|all|each)\s+(?:\w+\s+)?(?:enquiry|enquiries|inquiry|inquiries|lead|leads|call|calls|chat|chats)\b[^.;]{{0,40}}\b(?:brilliant|great|excellent|well|fine|perfectly|no\s+problem|easily)\b|"
     rf"\bnothing\s+(?:is\s+|{APOS}s\s+)?(?:broken|wrong)\b|\b(?:team|tool|system|process|setup|vendor|person|agency|partner|receptionists?|staff|assistants?|people|colleagues?)\s+(?:that|who|which)\s+(?:already\s+)?(?:handles?|covers?|does|manages?|deals?\s+with|answers?)\s+(?:this|it|that|them|(?:all\s+|every\s+|our\s+|the\s+)+(?:\w+\s+)?(?:enquiries|inquiries|leads|calls|chats|requests|enquiry|lead|call|chat))\s+(?:really\s+|perfectly\s+|very\s+|just\s+)?(?:well|fine|already|perfectly|great)\b|"
     rf"\b(?:it|that|this|things?|everything|all){APOS}?s?\s+(?:is\s+|are\s+)?(?:fine|ok|okay|working(?:\s+(?:fine|well))?|manageable)\b|\b(?:very|perfectly|totally)\s+manageable\b|"
     rf"\bkeep\s+up\s+(?:just\s+)?fine\b|\bin\s+(?:good|great|decent)\s+shape\b|\bunder\s+control\b|\bon\s+top\s+of\s+(?:it|things|this|that)\b|"
@@ -76,6 +84,10 @@ _LEAD_OBJECT = re.compile(
     r"conversions?|traffic|(?:discovery|sales|intro|qualification)\s+calls?|triag\w*|screening|(?:pricing|sales|product|buying)\s+questions|consultations?|appointments?|sign[-\s]?ups?|trials?|registrations?|closers?|sales\s?(?:people|persons?|folks)|salespeople|mqls?|sqls?|crm|routing|route|hand[-\s]?offs?|callbacks?|bookings?)\b", re.I)
 
 _PROBLEM = re.compile(
+    rf"\bcan{APOS}?t\s+(?:triage|qualify|sort|screen|process|get\s+through|deal\s+with)\b|\b(?:won{APOS}?t|don{APOS}?t|can{APOS}?t|never|wouldn{APOS}?t)\s+(?:pass|qualify|be\s+eligible|meet\s+(?:our|the)\s+criteria)\b|\bnot\s+eligible\b|\bcherry[- ]?pick\w*|\brot(?:s|ting)?\b|\boutside\s+(?:of\s+)?(?:our|the)\s+(?:\w+\s+)?(?:areas?|scope|remit|niche|catchment|specialit(?:y|ies)|services?)\b|\bout\s+of\s+scope\b|\birrelevant\b|"
+    rf"\b(?:below|under|short\s+of)\s+(?:our|the)\s+minimum\b|\bbudgets?\s+(?:way\s+|far\s+|well\s+)?(?:below|under|too\s+(?:low|small))\b|\bgo(?:es|ing)?\s+in\s+blind\b|\b(?:doesn{APOS}?t|don{APOS}?t|never)\s+ask\s+the\s+right\s+questions\b|\b(?:falls?|falling|fell)\s+apart\b|"
+    rf"\b(?:nobody|no\s+one|no-one)\s+(?:really\s+|properly\s+)?(?:tracks?|keeps?\s+track|logs?|records?|knows?)\b|\b(?:don{APOS}?t|do\s+not|can{APOS}?t|cannot|never)\s+(?:really\s+|properly\s+)?(?:track|log|record|measure)\s+(?:which|where|how\s+many|what|whether|if)\b|"
+    rf"\b(?:just|only|merely)\s+(?:comparing|shopping\s+around|fishing|checking)\b|\bprice[- ]?(?:shoppers?|shopping|comparisons?|hunters?)\b|\bshopping\s+around\b|\bnever\s+going\s+to\s+buy\b|\bfishing\s+for\s+(?:prices|quotes)\b|"
     rf"\b(?:los(?:e|es|ing|t)|miss(?:es|ed|ing)?|drop(?:s|ped|ping)?|leak\w*|slip(?:s|ping)?)\b|\bfall(?:s|ing)?\s+through|"
     rf"\bwast(?:e|es|ed|ing)\b|\btoo\s+(?:much\s+time|long|slow(?:ly)?|many)\b|\b(?:way|far)\s+too\b|\bdrown\w*|\bburied\b|\bclog\w*|\bswamped\b|\boverwhelm\w*|\bflooded\b|"
     rf"\bcan{APOS}?t\s+(?:keep\s+up|cope|respond|answer|handle|follow|get\s+to)|\b(?:not\s+able|unable)\s+to\s+(?:\w+\s+)?(?:keep\s+up|cope|respond|answer|handle|follow|get\s+to|call|reply|reach)|\bloos(?:e|es|ing)\b|\bcannot\s+(?:keep\s+up|cope|respond|answer|handle)|"
@@ -100,6 +112,7 @@ _GOAL = re.compile(
 
 # Self-sufficient pain phrasings: they need no lead word next to them.
 _PAIN = re.compile(
+    rf"\b(?:answer|prioriti[sz]e|focus\s+on|get\s+(?:back\s+)?to|spot|identify|pick\s+out|separate|sort\s+out|filter\s+out)\s+(?:\w+\s+)?(?:the\s+)?(?:serious|real|hot|genuine|qualified)\s+(?:ones|leads|buyers|enquiries|inquiries|prospects)\b|"
     rf"\b(?:nobody|no\s+one|noone)\s+(?:\w+\s+){{0,2}}?(?:answers?|owns?|follows?\s+up|gets?\s+back|responds?|repl(?:y|ies)|picks?\s+up|checks?|handles?|sees?|confirms?|calls?|contacts?|chases?|reaches?\s+out)\b|"
     rf"\bnot\s+(?:\w+\s+)?(?:fast|quick(?:ly)?)\s+enough\b|\bnot\s+answered\b|\bunanswered\b|\bwait(?:s|ing)?\s+(?:hours|days|a\s+week|too\s+long|for\s+days)|"
     rf"\b(?:leave|leaves|leaving|left|drop\s+off|drops\s+off|bounce|bounces|go|goes)\s+(?:again\s+)?without\s+(?:booking|buying|converting|signing\s+up|getting\s+in\s+touch|contacting\s+us|enquiring|asking|leaving\s+(?:their|any)\s+(?:details|contact))\b|"
@@ -111,7 +124,7 @@ _PAIN = re.compile(
     rf"\bgo(?:ne)?\s+elsewhere\b|\blose\s+them\b|\b(?:comes?|came)\s+last\b|\bbottom\s+of\s+the\s+(?:pile|list|queue)\b|\bback\s+of\s+the\s+queue\b|\bwant(?:ed)?\s+(?:fixed|solved|sorted)\b|\bwhat\s+we\s+want\s+to\s+(?:fix|solve|sort)\b", re.I)
 # "we'd like to see a demo first" answers with a next step, not a problem.
 _GOAL_VERB = re.compile(r"[^ ]+(?:\s+\w+){0,2}?\s+(?:like|love|want|need|prefer)\s+to\s+", re.I)
-_MEETING_ONLY = re.compile(r"\b(?:see|get|book|have|do|schedule)\s+(?:a\s+|the\s+)?(?:demo|call|trial|pricing|price\s+list|quote|proposal|brochure|more\s+info\w*)\b|"
+_MEETING_ONLY = re.compile(r"\b(?:like|love|want)\s+(?:a|the|an)\s+(?:quick\s+)?(?:demo|call|trial|quote|proposal|meeting)\b|\b(?:see|get|book|have|do|schedule)\s+(?:a\s+|the\s+)?(?:demo|call|trial|pricing|price\s+list|quote|proposal|brochure|more\s+info\w*)\b|"
                            r"\b(?:see|know|understand|learn|find\s+out|hear)\s+(?:more\s+about\s+)?(?:how|what|whether|if)\b", re.I)  # a question about the product
 _GREETING = re.compile(r"^\s*(?:hi|hello|hey|dear|good\s+(?:morning|afternoon|evening))\b[^.!?]{0,40}[,!]?\s*$", re.I)
 _NO = re.compile(r"^\s*(?:no|nope|nah|not\s+really|not\s+(?:at\s+the\s+moment|right\s+now|currently|at\s+present|for\s+now))\b", re.I)
@@ -121,7 +134,8 @@ _YES = re.compile(r"^\s*(?:yes|yeah|yep|yup|definitely|absolutely|for\s+sure|100
 def _names_lead_work(phrase: str) -> bool:
     """A goal phrase about handling leads, not a next step with us ("we'd like to see a demo")."""
     verb = _GOAL_VERB.match(phrase)
-    return _LEAD_OBJECT.search(phrase) is not None and not _MEETING_ONLY.match(phrase, verb.end() if verb else 0)
+    meeting = _MEETING_ONLY.match(phrase, verb.end()) if verb else _MEETING_ONLY.search(phrase)  # "we'd like a demo"
+    return _LEAD_OBJECT.search(phrase) is not None and not meeting
 
 
 def _confirmed(text: str) -> str | None:
@@ -156,6 +170,10 @@ def read_need(parts: list[Clause], asked: str | None) -> tuple[list[Fact], bool]
             after = _CONTRAST.search(rest)
             if not (after and _confirmed(rest[after.start() :])):
                 return [Fact(field="need", value="none", evidence=m.group(), confidence=0.8)], False
+    for clause in parts:
+        m = _NOT_THE_PROBLEM.search(clause.text)
+        if m and not any(_confirmed(c.text[m.end() :] if c is clause else c.text) for c in parts):
+            return [Fact(field="need", value="none", evidence=m.group(), confidence=0.75)], False
     for clause in parts:
         off = _OFF_DOMAIN.search(clause.text)
         if off and (_GOAL.search(clause.text) or _WANTS.search(clause.text[: off.start()])) and not _LEAD_OBJECT.search(clause.text):

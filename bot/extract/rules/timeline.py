@@ -24,6 +24,7 @@ from bot.extract.rules.timeline_cues import (
     BARE_QUARTER,
     BARE_REL,
     BARE_YEAR,
+    BEFORE_EVENT,
     BEFORE_THEN,
     BUDGETY,
     DATE_ANSWER,
@@ -109,9 +110,9 @@ def _safe_date(y: int, m: int, d: int | None) -> date:
 def _candidates(t: str, ref: date, asked: str | None, fy_start: int | None) -> list[_When]:
     out: list[_When] = []
 
-    def pin(m: re.Match[str], when: date, precision: int = 3) -> None:
+    def pin(m: re.Match[str], when: date, precision: int = 3, deadline: bool = False) -> None:
         days = (when - ref).days
-        not_buying = NOT_A_BUYING_DATE.search(t[: m.start()][-60:])
+        not_buying = not deadline and NOT_A_BUYING_DATE.search(t[: m.start()][-60:])
         if not_buying and not re.search(r"\b(?:before|by|until|till|ahead\s+of|in\s+time\s+for)\s+(?:\w+\s+){0,3}$", t[: m.start()][-60:][: not_buying.start()], re.I):
             return  # "before our fiscal year starts on 1 April" is a deadline all the same
         # "we can't buy this year", "we won't get to it before the new year" name no deadline; "it doesn't need to be live until June" does
@@ -254,6 +255,12 @@ def _candidates(t: str, ref: date, asked: str | None, fy_start: int | None) -> l
         if day is None and re.search(r"\bmiddle\b|^mid$", cue):
             day = 15
         if day is not None and day > 31:
+            continue
+        before_start = BEFORE_EVENT.search(t[: m.start()]) or (EVENT_START.search(t[: m.start()]) and re.match(r"[^.;]*\bbefore\s+then\b", t[m.end() :], re.I))
+        if day is None and cue.strip() == "in" and before_start:
+            # "before our busy season starts in October", "the year starts in April, so before then": the day before that month
+            first = _next_occurrence(ref, lambda y, mon=mon: date(y, mon, 1), _year(m.group("y"), ref), bool(m.group("ny")))
+            pin(m, first - timedelta(days=1), deadline=True)
             continue
         pin(m, _next_occurrence(ref, lambda y, mon=mon, day=day: _safe_date(y, mon, day), _year(m.group("y"), ref), bool(m.group("ny"))))
     for m in THEN_DATE.finditer(t):  # "the fiscal year ends 30 September and we must commit before then"

@@ -20,7 +20,7 @@ END = r"(?:(?:the\s+)?(?:end|close|middle|start|beginning)\s+of\s+(?:the\s+)?)"
 ORD = r"(?:st|nd|rd|th)?"
 NEXT_YEAR = r"(?P<ny>(?:,?\s+|\s+of\s+)next\s+year)"
 
-MEETING = re.compile(r"\b(?:demo|(?<!\bmake\s)(?<!\bmake\sa\s)(?<!\bmake\sthe\s)(?<!\bmaking\sa\s)(?<!\bmaking\sthe\s)call|meeting|session|workshop|meet|talk|speak|catch\s+up|walk\s*through|webinar|minutes|invite|chat\s+(?:then|on|at)|available|free\s+(?:on|at)|shortlist|report\s+back|circle\s+back|get\s+back\s+to|send\s+(?:you|her|him|them|over|across)|reply|respond)\b", re.I)
+MEETING = re.compile(r"\b(?:demo|(?<!\bmake\s)(?<!\bmake\sa\s)(?<!\bmake\sthe\s)(?<!\bmaking\sa\s)(?<!\bmaking\sthe\s)(?<!\bmy\s)(?<!\bfinal\s)(?<!\btheir\s)(?<!\bhis\s)(?<!\bher\s)call(?!\s+(?:is|was|will\s+be)\s+(?:mine|yours|theirs|his|hers))|meeting|session|workshop|meet|talk|speak|catch\s+up|walk\s*through|webinar|minutes|invite|chat\s+(?:then|on|at)|available|free\s+(?:on|at)|shortlist|report\s+back|circle\s+back|get\s+back\s+to|send\s+(?:you|her|him|them|over|across)|reply|respond)\b", re.I)
 NOT_PAST_ED = "interested|based|located|focused|planned|scheduled|supposed|expected|required|needed|excited|committed|prepared|aimed|hoped"
 PAST = re.compile(rf"\b(?:we|I|i|they)\s+(?:(?:just|already|recently|also|then|finally|originally|previously|actually)\s+)?(?!(?:{NOT_PAST_ED}|need|feed|speed|proceed|succeed|exceed)\b)\w{{2,}}ed\b|\b(?:started|began|joined|since|was|were|ago|launched|moved|left|founded|established|had|did|went|last|used|previous(?:ly)?)\b|{APOS}d\s+been", re.I)
 # Internal planning is not a buying date: "finishing our 2027 planning in October".
@@ -38,7 +38,7 @@ INTENT = re.compile(
 NONE = re.compile(
     rf"\bno\s+(?:purchase|buying|buy)\s+(?:planned|scheduled|intended|in\s+sight|on\s+the\s+horizon)\b|\bno\s+(?:\w+\s+)?(?:plans?|intention|intent)\s+(?:\w+\s+){{0,2}}?(?:to|of)\s+(?:buy|buying|purchas\w*|switch\w*|chang\w*|invest\w*|get\w*)|"
     rf"(?:\bnot|n{APOS}t)\s+(?:really\s+)?(?:looking|planning|going|intending)\s+(?:on\s+|to\s+)(?:buy\w*|purchas\w*|switch\w*|chang\w*)|\bnot\s+in\s+the\s+market\b|(?:\bnot|n{APOS}t)\s+be\s+looking\s+(?:at|for)\s+(?:any\s+)?(?:alternatives|other\s+(?:tools|vendors|options|solutions|providers)|anything\s+else)\b|(?:\bnot|n{APOS}t)\s+(?:really\s+)?(?:want|plan|intend)\s+to\s+(?:buy|purchase)\b(?=\s*(?:anything|now|yet|at\s+the\s+moment|right\s+now|for\s+now|[,.;!]|$))|\bnot\s+(?:planning|budgeting\s+for|considering)\s+(?:any|a)\s+(?:new\s+)?(?:purchases?|investments?|spend|switch|change)\b|"
-    rf"\b(?:won{APOS}?t|will\s+not)\s+be\s+(?:buying|purchasing)|\bnot\s+buying\b|\bno\s+timeline\s+(?:at\s+all|whatsoever)", re.I)
+    rf"\b(?:won{APOS}?t|will\s+not)\s+be\s+(?:buying|purchasing)|\bnot\s+buying\b|\b(?:nobody|no\s+one|no-one)(?:\s+here|\s+else)?(?:\s+is|{APOS}s|\s+will\s+be)\s+(?:buying|purchasing)\b(?=\s+(?:anything|any\b|a\s+new|new\s+(?:tools|software)|this\b|it\b|yet|now|right\s+now|at\s+the\s+moment|for\s+now)|\s*[,.;!]|\s*$)|\bno\s+timeline\s+(?:at\s+all|whatsoever)", re.I)
 # "not for at least 18 months": a lower bound with no date, so a bucket without days.
 NOT_FOR = re.compile(rf"\bnot\s+(?:for|within|in)\s+(?:at\s+least\s+|another\s+|the\s+next\s+|the\s+coming\s+)?(?P<n>\d+|{NUMBER_WORDS}|{SMALL_WORDS})?\s*(?P<unit>months?|years?)\b", re.I)
 DAY_OF_MONTH = re.compile(r"\b(?:by|before|until|till|on|no\s+later\s+than)\s+the\s+(?P<d>[1-9]|[12]\d|3[01])(?:st|nd|rd|th)\b(?!\s+(?:of|century|floor|percent))", re.I)
@@ -72,7 +72,7 @@ EVENT_START = re.compile(
     r"shuts?\s+down|shutting\s+down|(?:switch\w*|turn\w*|shut\w*)\s+(?:\w+\s+){0,3}off|closes?|closing|is\s+up|renews?|goes\s+away|(?:is|are)\s+(?:being\s+)?(?:switched|turned)\s+off)\s+$", re.I)
 
 # "we can't buy anything this year": a negated date is no deadline ("not later than June" still is).
-NEGATED_BEFORE = re.compile(rf"(?:\bnot|\b\w+n{APOS}t|\bnever)(?:\s+(?!(?:later|after|beyond|longer|more|than)\b)\w[\w-]*){{0,5}}\s*$", re.I)
+NEGATED_BEFORE = re.compile(rf"(?:\bnot|\b\w+n{APOS}t|\bnever|\bnobody|\bno\s+one|\bno-one)(?:\s+(?!(?:later|after|beyond|longer|more|than)\b)\w[\w-]*){{0,5}}\s*$", re.I)
 # A sentence that is only a date, as typed under a quoted "When do you want to be live?": an answer about timing.
 DATE_ANSWER = re.compile(r"^\s*(?:ideally\s+|hopefully\s+|probably\s+|realistically\s+)?(?:by|before|within|no\s+later\s+than|(?:the\s+)?end\s+of)\s+(?:\S+\s*){1,4}[.!]?\s*$", re.I)
 STARTS_AFTER = re.compile(r"\s*(?:starts|begins|kicks\s+off|comes\s+round|rolls\s+around)\b", re.I)
@@ -81,6 +81,8 @@ DATE_CONTRAST = re.compile(r"\b(?:but|however|though|whereas|realistically|more\
 
 # A date named first and referred back to: "... ends 30 September and we need to commit before then".
 THEN_DATE = re.compile(rf"\b(?:(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<mon>{MONTH_RE})|(?P<mon2>{MONTH_RE})\s+(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?)\b", re.I)
+# A deadline set by the start of an event: "before our season starts (in October)".
+BEFORE_EVENT = re.compile(r"\b(?:before|ahead\s+of|in\s+time\s+for|by\s+the\s+time)\b[^.;]{0,50}\b(?:starts?|begins?|kicks?\s+off|opens?|launch(?:es)?)\s+$", re.I)
 BEFORE_THEN = re.compile(r"\b(?:before|by|until|till)\s+then\b", re.I)
 
 REL_UNIT = re.compile(

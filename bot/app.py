@@ -69,6 +69,12 @@ def create_app(settings: Settings, *, extractor: Extractor | None = None) -> Fas
         from bot.extract.factory import build_extractor
 
         extractor = build_extractor(settings)
+        if extractor.name == "rules":  # no crafted text may hold the event loop
+            from bot.extract.worker import RulesWithTimeLimit
+
+            extractor = RulesWithTimeLimit(
+                extractor, inline_chars=settings.rules_inline_chars, timeout=settings.rules_timeout_seconds
+            )
     engine = create_engine(settings)
     sessionmaker = create_sessionmaker(engine)
     bus = _live_bus(settings)
@@ -100,6 +106,9 @@ def create_app(settings: Settings, *, extractor: Extractor | None = None) -> Fas
         yield
         await handoff.stop()
         await email.stop()
+        close = getattr(extractor, "close", None)
+        if close is not None:
+            close()
         if retention is not None:
             retention.cancel()
         if isinstance(bus, PostgresBus):

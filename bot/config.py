@@ -58,6 +58,8 @@ class Settings(BaseSettings):
     rate_limit_api: str = "600/minute"  # REST calls per API key (or per IP without one)
     max_body_bytes: int = 1_048_576  # HTTP request bodies (the inbound-email route sets its own)
 
+    rules_inline_chars: int = 600  # longer texts are read by the rules in a worker process, within:
+    rules_timeout_seconds: float = 2.0  # a text that takes longer yields no facts (the message is kept)
     max_message_chars: int = 4096  # a chat text longer than this is refused (4 KB in the protocol)
     max_frame_bytes: int = 16384
     retention_days: int = 0  # purge transcripts older than this many days; 0 keeps them

@@ -242,7 +242,8 @@ class ConversationService:
         retry = RetryThroughOutage(self.settings.storage_retry_seconds, on_delay)
         async with self._lock(conversation_id):
             now = self.clock()
-            if self.inline_extraction:  # a local extractor: the whole turn is one transaction
+            quick = getattr(self.extractor, "quick", None)
+            if self.inline_extraction and (quick is None or quick(text)):  # read at once: the turn is one transaction
                 return await retry(lambda: self._advance(conversation_id, None, text, None, now, written_at))
             message_id, conversation, topic = await retry(lambda: self._store_prospect_message(conversation_id, text, now))
             extraction = await self._extract(text, topic, conversation.channel, written_at or now)

@@ -100,6 +100,8 @@ _TITLE_DECIDER = re.compile(
     rf"\bas\s+(?:the\s+)?(?:ceo|owner|founder|md|managing\s+director|managing\s+partner)\b|"
     rf"\b(?:je\s+suis|ich\s+bin|soy|sou|sono|jag\s+är)\s+(?:le\s+|la\s+|der\s+|die\s+|el\s+|la\s+|o\s+|a\s+|il\s+)?(?:propriétaire|fondat\w+|gesch[äa]ftsf[üu]hrer\w*|inhaber\w*|directeur\s+g[ée]n[ée]ral|pdg|g[ée]rante?|director\s+general|gerente\s+general|due[ñn][oa]|dono|titolare|ceo|vd)\b", re.I)
 _SELF_BEFORE = re.compile(rf"{_I}\s*(?:{APOS}m|am)?\s+(?:the|a|an)\s+(?:[\w-]+\s+){{0,2}}[\w-]*$", re.I)
+# "I'm the VP of Sales and I make the call": the writer describes themself, nobody shares the call.
+_SELF_TITLE_BEFORE = re.compile(rf"\b{_I}\s*(?:{APOS}m|\s+am)\s+(?:the|a|an)\s+(?:(?!(?:but|and|though|while)\b)[\w&-]+\s+){{1,5}}$", re.I)
 _MONEY_APPROVAL = re.compile(r"\b(?:budget|spend|spending|money|funds?|funding|finance|business\s+case|numbers)\b", re.I)
 _NEGATED = re.compile(r"\b(?:no|without|not\s+a|no\s+need\s+for\s+(?:a|the)?)\s*$", re.I)
 
@@ -151,6 +153,8 @@ def read_authority(parts: list[Clause], asked: str | None) -> tuple[list[Fact], 
                     continue
                 elif name == "defers" and re.search(r"\b(?:only|sole)\s+(?:one|person)\s*$", t[: m.start()], re.I):
                     continue  # "the only person who signs off": "who" is the writer
+                elif name == "defers" and m.group().lower().startswith("and") and _SELF_TITLE_BEFORE.search(t[: m.start()]):
+                    continue
                 elif name == "defers" and _SELF_BEFORE.search(t[: m.start()][-30:]) and not re.match(r"\w+['’]s\b", m.group()):
                     continue  # "I am the co-founder who makes the decisions": the approver is the writer
                 found[name] = (m.group(), 0.7 if name == "title" else 0.85)

@@ -37,11 +37,28 @@ def clauses(text: str) -> list[Clause]:
     return out
 
 
+# Real sentences are shorter; a longer run without punctuation is cut at spaces into pieces of at
+# most this many characters, so no pattern's backtracking can grow with the length of the message
+# (a 4 KB run of "in in in …" used to hold the event loop for seconds).
+MAX_CLAUSE = 400
+
+
 def _add(out: list[Clause], text: str, start: int, end: int) -> None:
     piece = text[start:end]
     stripped = piece.strip()
+    if not stripped:
+        return
+    offset = start + piece.index(stripped)
+    while len(stripped) > MAX_CLAUSE:
+        cut = stripped.rfind(" ", MAX_CLAUSE // 2, MAX_CLAUSE)
+        cut = cut if cut > 0 else MAX_CLAUSE
+        head = stripped[:cut].rstrip()
+        out.append(Clause(head, offset))
+        rest = stripped[cut:]
+        offset += cut + (len(rest) - len(rest.lstrip()))
+        stripped = rest.lstrip()
     if stripped:
-        out.append(Clause(stripped, start + piece.index(stripped)))
+        out.append(Clause(stripped, offset))
 
 
 # Someone other than the writer's company is the subject: "even if they're a one-man band with no money".

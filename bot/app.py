@@ -68,13 +68,15 @@ def create_app(settings: Settings, *, extractor: Extractor | None = None) -> Fas
     if extractor is None:
         from bot.extract.factory import build_extractor
 
-        extractor = build_extractor(settings)
-        if extractor.name == "rules":  # no crafted text may hold the event loop
-            from bot.extract.worker import RulesWithTimeLimit
+        from bot.extract.rules import RulesExtractor
+        from bot.extract.worker import RulesWithTimeLimit
 
-            extractor = RulesWithTimeLimit(
-                extractor, inline_chars=settings.rules_inline_chars, timeout=settings.rules_timeout_seconds
-            )
+        # The rules — alone, or first and as fallback of an LLM — read long texts in a worker
+        # process with a time limit: no crafted text may hold the event loop.
+        rules = RulesWithTimeLimit(
+            RulesExtractor(), inline_chars=settings.rules_inline_chars, timeout=settings.rules_timeout_seconds
+        )
+        extractor = build_extractor(settings, rules=rules)
     engine = create_engine(settings)
     sessionmaker = create_sessionmaker(engine)
     bus = _live_bus(settings)
@@ -106,9 +108,10 @@ def create_app(settings: Settings, *, extractor: Extractor | None = None) -> Fas
         yield
         await handoff.stop()
         await email.stop()
-        close = getattr(extractor, "close", None)
-        if close is not None:
-            close()
+        for part in (extractor, getattr(extractor, "rules", None), getattr(extractor, "fallback", None)):
+            close = getattr(part, "close", None)
+            if close is not None:
+                close()
         if retention is not None:
             retention.cancel()
         if isinstance(bus, PostgresBus):

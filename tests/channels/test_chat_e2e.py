@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from tests.support.chat import ChatClient
 from tests.support.server import LiveServer
 
@@ -112,3 +114,45 @@ async def test_questions_back_to_the_bot_are_answered_and_recorded_for_the_sdr(l
     texts = {q["text"]: q["answered"] for q in record["prospect_questions"]}
     assert any("Slack" in t and answered for t, answered in texts.items()), texts
     assert any("Klingon" in t and not answered for t, answered in texts.items()), texts
+
+
+async def test_a_long_message_is_read_in_the_worker_and_a_crafted_one_stalls_nothing(live_server: LiveServer) -> None:
+    visitor = await ChatClient.connect(live_server.ws_url)
+    await visitor.until_question()
+    story = "We looked at a few vendors last year and talked it through with the whole team at length. " * 10
+    frames = await visitor.say(story + "Leads slip through because nobody answers fast; we have about $25k a year for it.")
+    assert frames[-1]["type"] == "bot"
+    other = await ChatClient.connect(live_server.ws_url)
+    await other.until_question()
+    # 4 KB built to make regular expressions backtrack: read in the worker, within its time limit
+    crafted = "$5k-" * 1000
+    assert (await visitor.say(crafted, timeout=30))[-1]["type"] == "bot"
+    assert (await other.say("We lose inbound leads because nobody replies fast enough."))[-1]["type"] == "bot"
+    await visitor.close()
+    await other.close()
+    with live_server.api() as api:
+        records = [api.get(f"/api/leads/{lead['id']}").json() for lead in api.get("/api/leads").json()["leads"]]
+    (record,) = [r for r in records if any(m["text"] == crafted for m in r["transcript"])]  # stored like any other
+    facts = {f["field"]: f["value"] for f in record["facts"]}
+    assert facts["budget_max"] == 25000 and facts["need"] == "confirmed"  # the long message, read in the worker
+
+
+async def test_the_server_reads_long_texts_only_within_its_time_limit(tmp_path: Path) -> None:
+    # A limit no worker can meet: the long message is kept and answered, and nothing is read from it.
+    server = LiveServer(tmp_path, env={"QUALBOT_RULES_TIMEOUT_SECONDS": "0.001"}).start()
+    try:
+        visitor = await ChatClient.connect(server.ws_url)
+        await visitor.until_question()
+        long_text = "We talked it through with the whole team at length. " * 15 + "We are 60 people, based in Lyon."
+        assert (await visitor.say(long_text))[-1]["type"] == "bot"
+        assert (await visitor.say("about $25k a year"))[-1]["type"] == "bot"  # a short one is read in place
+        await visitor.close()
+        with server.api() as api:
+            (lead,) = api.get("/api/leads").json()["leads"]
+            record = api.get(f"/api/leads/{lead['id']}").json()
+    finally:
+        server.stop()
+    assert long_text in [m["text"] for m in record["transcript"]]
+    facts = {f["field"]: f["value"] for f in record["facts"]}
+    assert facts.get("budget_max") == 25000  # the short answer was read
+    assert "employees" not in facts and "country" not in facts  # the long one was not, within 1 ms

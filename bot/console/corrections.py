@@ -7,7 +7,6 @@ conversation uses, and the new decision is stored.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Any
 
@@ -15,14 +14,12 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.console.models import OUTCOMES, Correction, LeadOutcome
-from bot.console.story import handoff_models
 from bot.db import models
+from bot.db.turns import active_facts
 from bot.errors import LeadNotFound, QualbotError
 from bot.facts import FIELDS, INTEGER_FIELDS, NUMBER_FIELDS, FactValue, InvalidFactValue, normalize_value
+from bot.handoff.scores import rescore
 from bot.qualify.policy import STAGES, Decision, Policy, decide
-from bot.qualify.scoring import EngagementEvent, score_lead
-
-KnownFacts = Callable[[AsyncSession, str], Awaitable[dict[str, FactValue]]]
 
 
 class InvalidCorrection(QualbotError):
@@ -57,7 +54,6 @@ async def correct_fact(
     who: str,
     now: datetime,
     policy: Policy,
-    known_facts: KnownFacts,
 ) -> Decision:
     """Replace (or, with an empty value, remove) a fact; recompute stage and score. Caller commits."""
     if field not in FIELDS:
@@ -73,7 +69,7 @@ async def correct_fact(
         except InvalidFactValue as exc:
             raise InvalidCorrection(str(exc)) from None
     lead = await _lead(session, lead_id)
-    old = (await known_facts(session, lead_id)).get(field)
+    old = (await active_facts(session, lead_id)).get(field)
     await session.execute(
         update(models.Fact).where(models.Fact.lead_id == lead_id, models.Fact.field == field).values(active=False)
     )
@@ -94,30 +90,20 @@ async def correct_fact(
         )
     _audit(session, lead_id, who, "fact", field, old, new, note, now)
     await session.flush()
-    return await requalify(session, lead, now=now, policy=policy, known_facts=known_facts)
+    return await requalify(session, lead, now=now, policy=policy)
 
 
-async def requalify(session: AsyncSession, lead: models.Lead, *, now: datetime, policy: Policy, known_facts: KnownFacts) -> Decision:
-    """Decide the stage and score from the lead's current facts and store the decision."""
-    known = await known_facts(session, lead.id)
+async def requalify(session: AsyncSession, lead: models.Lead, *, now: datetime, policy: Policy) -> Decision:
+    """Decide the stage and score from the lead's current facts and store the decision and the explained score."""
+    known = await active_facts(session, lead.id)
     statuses = list(await session.scalars(select(models.Conversation.status).where(models.Conversation.lead_id == lead.id)))
     complete = bool(statuses) and all(status == "ended" for status in statuses)
     decision = decide(known, policy, complete=complete)
-    rows = await session.scalars(select(models.EngagementEvent).where(models.EngagementEvent.lead_id == lead.id))
-    events = [EngagementEvent(r.name, r.occurred_at, r.properties) for r in rows]
-    scored = score_lead(known, events, policy, now=now)
-    lead.score, lead.updated_at = scored.score, now
+    await rescore(session, lead, policy, now=now, known=known)
+    lead.updated_at = now
     if lead.stage_set_by is None:  # a stage a person set stays until a person changes it
         lead.stage = decision.stage
         session.add(models.Qualification(lead_id=lead.id, stage=decision.stage, reasons=decision.to_json()["reasons"], decided_at=now))
-    record_model = getattr(handoff_models(), "LeadScoreRecord", None)
-    if record_model is not None:  # keep the stored explanation in step with the new score
-        stored = await session.get(record_model, lead.id)
-        parts = [p.to_json() for p in scored.parts]
-        if stored is None:
-            session.add(record_model(lead_id=lead.id, score=scored.score, parts=parts, scored_at=now))
-        else:
-            stored.score, stored.parts, stored.scored_at = scored.score, parts, now
     return decision
 
 

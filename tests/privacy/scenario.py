@@ -159,7 +159,7 @@ async def _sdr_corrects(app: FastAPI, lead_id: str) -> None:
     now = service.clock()
     async with service.sessionmaker() as session:
         await correct_fact(session, lead_id, field="authority", raw_value="decision_maker", note=f"{NAME} told me on the phone ({PHONE})",
-                           who="sdr@acme.example", now=now, policy=service.policy, known_facts=service.known_facts)
+                           who="sdr@acme.example", now=now, policy=service.policy)
         await correct_stage(session, lead_id, stage="sql", note=f"{WORD} is a strategic account", who="sdr@acme.example", now=now)
         await set_outcome(session, lead_id, outcome="won", note=f"{NAME} signed", who="sdr@acme.example", now=now)
         await session.commit()

@@ -77,7 +77,7 @@ def lead_router() -> APIRouter:
         async def act(session: AsyncSession, form: dict[str, str]) -> None:
             await corrections.correct_fact(
                 session, lead_id, field=form.get("field", ""), raw_value=form.get("value", ""), note=form.get("note", ""),
-                who=_who(me), now=now(), policy=service.policy, known_facts=service.known_facts,
+                who=_who(me), now=now(), policy=service.policy,
             )
 
         return await change(request, lead_id, act, "facts")

@@ -258,12 +258,9 @@ class ConversationService:
                 raise ConversationNotFound(f"no conversation {conversation_id!r}")
             state = DialogueState.model_validate(conversation.state)
             topic = self._pending_topic(conversation.flow, state)
-            message = models.Message(
-                conversation_id=conversation_id, role="prospect", text=text, topic=topic, created_at=now
-            )
-            session.add(message)
+            message_id = await turns.insert_message(session, conversation_id, "prospect", text, topic, now)
             await session.commit()
-            return message.id, conversation, topic
+            return message_id, conversation, topic
 
     def _pending_topic(self, flow_name: str, state: DialogueState) -> str | None:
         """The topic the prospect is answering, in the extractor's vocabulary; None when several are open."""
@@ -427,13 +424,10 @@ class ConversationService:
             conversation = await self._conversation(session, conversation_id)
             if conversation.status != "agent":
                 raise InvalidTransition("take the conversation over before writing in it")
-            message = models.Message(
-                conversation_id=conversation_id, role="agent", text=text, topic=None, created_at=self.clock()
-            )
-            session.add(message)
+            message_id = await turns.insert_message(session, conversation_id, "agent", text, None, self.clock())
             await session.commit()
         await self._broadcast(conversation, {"type": "agent", "text": text, "name": agent})
-        return message.id
+        return message_id
 
     async def hand_back(self, conversation_id: str, agent: str) -> tuple[Reply, ...]:
         """The SDR returns the conversation to the bot, which carries on from the open question."""

@@ -17,6 +17,7 @@ import asyncio
 import contextlib
 import json
 import logging
+from collections import deque
 from collections.abc import AsyncIterator, Sequence
 from typing import Any
 
@@ -44,7 +45,7 @@ class PostgresBus:
         self._listener: asyncpg.Connection | None = None
         self._publisher: asyncpg.Connection | None = None
         self._publish_lock = asyncio.Lock()
-        self._queued: list[tuple[dict[str, Any], int]] = []  # (entry, its size in the payload)
+        self._queued: deque[tuple[dict[str, Any], int]] = deque()  # (entry, its size in the payload)
         self._wake = asyncio.Event()
         self._sender: asyncio.Task[None] | None = None
         self._task: asyncio.Task[None] | None = None
@@ -103,7 +104,7 @@ class PostgresBus:
             batch: list[dict[str, Any]] = []
             size = 2
             while self._queued and size + self._queued[0][1] <= MAX_PAYLOAD:
-                entry, entry_size = self._queued.pop(0)
+                entry, entry_size = self._queued.popleft()
                 batch.append(entry)
                 size += entry_size
             await self._notify(batch)

@@ -117,9 +117,6 @@ class InlineConnection:
     def cursor(self) -> InlineCursor:
         return InlineCursor(self, self._conn.cursor())
 
-    async def execute(self, sql: str, parameters: Any = None) -> InlineCursor:
-        return await self.cursor().execute(sql, parameters)
-
     async def commit(self) -> None:
         await self.run(self._conn.commit)
 
@@ -127,9 +124,7 @@ class InlineConnection:
         self._conn.rollback()
 
     async def close(self) -> None:
-        if self._connection is not None:
-            self._connection = None
-            self._conn.close()
+        self.stop()
 
     def stop(self) -> None:
         """Close at once (SQLAlchemy's forced termination)."""

@@ -11,18 +11,33 @@ The one thing that must not block the loop is waiting for a lock: SQLite's busy 
 and the writer holding the lock may be another task on this very loop, which could then never
 finish. So the connection is opened with no busy timeout, and a locked database is waited for
 cooperatively — ``asyncio.sleep`` between attempts — for up to ``busy_timeout`` seconds.
+Waiters queue: one task per event loop polls, the others wait in line behind it, so a lock held
+long (by another server process, say) costs one cheap attempt every couple of milliseconds, not
+one per waiting task, and the first to wait is the first to write.
 """
 
 from __future__ import annotations
 
 import asyncio
 import sqlite3
+import weakref
 from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
 T = TypeVar("T")
 
 _LOCKED = ("database is locked", "database table is locked", "database schema is locked")
+_LONGEST_POLL = 0.002  # seconds between attempts at most: a failed attempt costs microseconds
+
+
+def _attempt(call: Callable[..., T], args: tuple[Any, ...]) -> tuple[bool, Any]:
+    """``(True, call(*args))``, or ``(False, the error)`` when the database is locked; other errors raise."""
+    try:
+        return True, call(*args)
+    except sqlite3.OperationalError as error:
+        if str(error) not in _LOCKED:
+            raise
+        return False, error
 
 
 class InlineCursor:
@@ -94,25 +109,38 @@ class _RunAtOnce:
 class InlineConnection:
     """An aiosqlite-shaped connection over one sqlite3 connection used from the loop's thread."""
 
-    def __init__(self, connection: sqlite3.Connection, busy_timeout: float) -> None:
+    def __init__(
+        self, connection: sqlite3.Connection, busy_timeout: float, waiting_line: Callable[[], asyncio.Lock] | None = None
+    ) -> None:
         self._conn = connection
         self._connection: sqlite3.Connection | None = connection  # SQLAlchemy checks it for "still open"
         self._busy_timeout = busy_timeout
+        self._waiting_line = waiting_line or asyncio.Lock
         self._tx = _RunAtOnce()
 
     async def run(self, call: Callable[..., T], *args: Any) -> T:
         """``call(*args)``, retried with cooperative back-off while another writer holds the lock."""
+        done, outcome = _attempt(call, args)
+        if done:
+            return outcome
         loop = asyncio.get_running_loop()
         deadline = loop.time() + self._busy_timeout
-        delay = 0.0005
-        while True:
-            try:
-                return call(*args)
-            except sqlite3.OperationalError as error:
-                if str(error) not in _LOCKED or loop.time() + delay > deadline:
-                    raise
-            await asyncio.sleep(delay)
-            delay = min(delay * 2, 0.05)
+        line = self._waiting_line()
+        try:
+            await asyncio.wait_for(line.acquire(), max(0.0, deadline - loop.time()))
+        except asyncio.TimeoutError:
+            raise outcome from None
+        try:
+            delay = 0.0005
+            while loop.time() + delay <= deadline:
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, _LONGEST_POLL)
+                done, outcome = _attempt(call, args)
+                if done:
+                    return outcome
+            raise outcome
+        finally:
+            line.release()
 
     def cursor(self) -> InlineCursor:
         return InlineCursor(self, self._conn.cursor())
@@ -147,8 +175,14 @@ class InlineConnection:
 def inline_creator(path: str, busy_timeout: float) -> Callable[[], Any]:
     """An ``async_creator`` for :func:`sqlalchemy.ext.asyncio.create_async_engine` opening ``path``."""
 
+    lines: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = weakref.WeakKeyDictionary()
+
+    def waiting_line() -> asyncio.Lock:
+        """This engine's line of tasks waiting for the lock, one per event loop (a Lock serves one loop)."""
+        return lines.setdefault(asyncio.get_running_loop(), asyncio.Lock())
+
     async def connect() -> InlineConnection:
         # timeout=0: SQLite's own busy handler would sleep on the loop's thread; see the module docstring.
-        return InlineConnection(sqlite3.connect(path, timeout=0, check_same_thread=False), busy_timeout)
+        return InlineConnection(sqlite3.connect(path, timeout=0, check_same_thread=False), busy_timeout, waiting_line)
 
     return connect

@@ -75,3 +75,31 @@ async def test_a_lock_held_past_the_busy_timeout_is_an_error(tmp_path: Path) -> 
             await first.commit()
     finally:
         await engine.dispose()
+
+
+async def test_waiting_writers_write_in_the_order_they_began_waiting(tmp_path: Path) -> None:
+    path = tmp_path / "q.db"
+    await _table(path)
+    engine = create_async_engine(f"sqlite+aiosqlite:///{path}", async_creator=inline_creator(str(path), busy_timeout=10))
+    try:
+        holder = sqlite3.connect(path, timeout=0)  # as another server process would hold it
+        holder.execute("INSERT INTO notes (body) VALUES ('holder')")
+
+        async def writer(number: int) -> None:
+            async with engine.connect() as conn:
+                await conn.execute(text("INSERT INTO notes (body) VALUES (:body)"), {"body": f"w{number}"})
+                await conn.commit()
+
+        waiting = []
+        for number in range(6):
+            waiting.append(asyncio.create_task(writer(number)))
+            await asyncio.sleep(0.03)  # each has failed its first attempt and queued before the next starts
+        assert not any(task.done() for task in waiting)
+        holder.commit()
+        holder.close()
+        await asyncio.wait_for(asyncio.gather(*waiting), 5)
+        async with engine.connect() as conn:
+            bodies = (await conn.execute(text("SELECT body FROM notes ORDER BY id"))).scalars().all()
+    finally:
+        await engine.dispose()
+    assert bodies == ["holder", *(f"w{n}" for n in range(6))]

@@ -297,25 +297,18 @@ class ConversationService:
     ) -> TurnOutcome:
         """Store facts, decide and step; with no ``message_id``, store and read the message here too."""
         async with self._unit_of_work() as session:
+            # Reads and thinking first, writes last: on SQLite the first write takes the database's
+            # one write lock until commit, and other server processes wait for it meanwhile.
             conversation, lead = await turns.load_turn(session, conversation_id)
             state = DialogueState.model_validate(conversation.state)
-            if message_id is None or extraction is None:
-                topic = self._pending_topic(conversation.flow, state)
-                message_id = await turns.insert_message(session, conversation_id, "prospect", text, topic, now)
+            topic = self._pending_topic(conversation.flow, state)
+            if extraction is None:
                 extraction = await self._extract(text, topic, conversation.channel, written_at or now)
             before = await turns.active_facts(session, lead.id)
-            known = await turns.store_facts(
-                session,
-                lead_id=lead.id,
-                conversation_id=conversation.id,
-                message_id=message_id,
-                extraction=extraction,
-                before=before,
-                now=now,
-            )
-            new_fields = [fact.field for fact in extraction.facts]
             stored_events = await turns.engagement_events(session, lead.id)
             # Reads are done: what follows changes objects, so no query above flushes them early.
+            known = turns.facts_after(before, extraction)
+            new_fields = [fact.field for fact in extraction.facts]
             final = decide(known, self.policy, complete=True)
             if conversation.status == "agent":  # a person is talking: the bot only listens
                 result, status = StepResult(state, ()), conversation.status
@@ -344,9 +337,20 @@ class ConversationService:
                 )
                 for question in result.prospect_questions  # recorded for the SDR, answered or not
             ]
-            session.add_all(new_events)
             previous_stage = lead.stage
             lead_score = score_lead(known, [*stored_events, *map(turns.as_scoring_event, new_events)], self.policy, now=now)
+            if message_id is None:
+                message_id = await turns.insert_message(session, conversation_id, "prospect", text, topic, now)
+            await turns.store_facts(
+                session,
+                lead_id=lead.id,
+                conversation_id=conversation.id,
+                message_id=message_id,
+                extraction=extraction,
+                before=before,
+                now=now,
+            )
+            session.add_all(new_events)
             await turns.save_turn(
                 session,
                 conversation,

@@ -158,6 +158,11 @@ async def store_facts(
             for fact in extraction.facts
         ],
     )
+    return facts_after(before, extraction)
+
+
+def facts_after(before: dict[str, FactValue], extraction: Extraction) -> dict[str, FactValue]:
+    """The lead's facts once ``extraction`` is stored: its values replace older ones of the same fields."""
     return {**before, **{fact.field: fact.value for fact in extraction.facts}}
 
 

@@ -132,13 +132,14 @@ class InlineConnection:
             raise outcome from None
         try:
             delay = 0.0005
-            while loop.time() + delay <= deadline:
-                await asyncio.sleep(delay)
-                delay = min(delay * 2, _LONGEST_POLL)
-                done, outcome = _attempt(call, args)
+            while True:
+                done, outcome = _attempt(call, args)  # at once: the one ahead in line may just have committed
                 if done:
                     return outcome
-            raise outcome
+                if loop.time() + delay > deadline:
+                    raise outcome
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, _LONGEST_POLL)
         finally:
             line.release()
 

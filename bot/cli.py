@@ -89,13 +89,6 @@ def _serve(args: argparse.Namespace) -> int:
 
     settings = _settings(host=args.host, port=args.port, workers=args.workers)
     configure_logging(settings.log_level, settings.secret_values())
-    if settings.workers > 1 and not settings.database_url.startswith("postgresql"):
-        print(
-            "qualbot: cannot start: QUALBOT_WORKERS > 1 needs PostgreSQL (QUALBOT_DATABASE_URL): SQLite is one "
-            "process's database, and live events (an SDR taking over) would not reach the other processes",
-            file=sys.stderr,
-        )
-        return 1
     try:
         app = create_app(settings)  # also checks flows, policy and settings before anything starts
     except (FlowError, PolicyError, QualbotError) as exc:
@@ -104,9 +97,13 @@ def _serve(args: argparse.Namespace) -> int:
     upgrade(settings)
     if settings.workers == 1:
         serve(app, settings)
-    else:
-        asyncio.run(_ensure_api_key(settings))  # once here, not raced by every worker
+        return 0
+    asyncio.run(_ensure_api_key(settings))  # once here, not raced by every worker
+    try:
         serve_workers(settings, lambda: create_app(settings))
+    except OSError as exc:  # the port: taken, or not ours to bind
+        print(f"qualbot: cannot start: {settings.host}:{settings.port}: {exc.strerror or exc}", file=sys.stderr)
+        return 1
     return 0
 
 

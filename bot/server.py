@@ -4,10 +4,11 @@ Before uvicorn closes connections, every chat connection finishes the turn it is
 and is told ``{"type": "reconnect"}``, so visitors move to another process (or to this one
 after a restart) without losing a message.
 
-With ``QUALBOT_WORKERS`` > 1 the parent binds the port, forks the workers (each builds its own
+With ``QUALBOT_WORKERS`` > 1 the parent holds the port, forks the workers (each builds its own
 app, so no event loop, thread or connection crosses a fork) and supervises them: a worker that
-dies is replaced, and SIGTERM/SIGINT is passed on to every worker, which drains as above. The
-workers keep no conversation state of their own and share live events through PostgreSQL.
+dies is replaced, and SIGTERM/SIGINT is passed on to every worker, which drains as above. Each
+worker listens on its own SO_REUSEPORT socket. The workers keep no conversation state of their
+own and share live events through the database's bus (PostgreSQL NOTIFY, or Unix sockets for SQLite).
 """
 
 from __future__ import annotations
@@ -66,8 +67,12 @@ def serve(app: FastAPI, settings: Settings, sockets: list[socket.socket] | None 
 
 def serve_workers(settings: Settings, make_app: Callable[[], FastAPI]) -> None:
     """Bind host:port, run ``settings.workers`` forked worker processes on it, and supervise them."""
-    listener = socket.create_server((settings.host, settings.port), reuse_port=False, backlog=2048)
-    listener.set_inheritable(True)
+    # The parent only holds the port (bound, never listening, so the kernel gives it no
+    # connections); each worker listens on its own SO_REUSEPORT socket, and the kernel spreads
+    # new connections evenly over them. One shared listening socket let whichever worker woke
+    # first take most connections, saturating it while the other idled.
+    _port_socket(settings, reuse_port=False).close()  # fails if anything else holds the port
+    placeholder = _port_socket(settings)
     workers: dict[int, int] = {}  # pid -> worker number
     stopping = False
 
@@ -78,6 +83,8 @@ def serve_workers(settings: Settings, make_app: Callable[[], FastAPI]) -> None:
             try:
                 signal.signal(signal.SIGTERM, signal.SIG_DFL)
                 signal.signal(signal.SIGINT, signal.SIG_DFL)
+                listener = _port_socket(settings)
+                listener.listen(2048)
                 serve(make_app(), settings, sockets=[listener])
             except BaseException:  # noqa: BLE001 - a worker reports and exits; the parent replaces it
                 log.exception("worker %d failed", number)
@@ -113,4 +120,15 @@ def serve_workers(settings: Settings, make_app: Callable[[], FastAPI]) -> None:
             time.sleep(1)  # a worker that cannot start must not make the parent spin
         last_restart = time.monotonic()
         start(number)
-    listener.close()
+    placeholder.close()
+
+
+def _port_socket(settings: Settings, *, reuse_port: bool = True) -> socket.socket:
+    """A socket bound to host:port, with SO_REUSEPORT so that every worker may bind it too."""
+    family = socket.AF_INET6 if ":" in settings.host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    if reuse_port:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+    sock.bind((settings.host, settings.port))
+    return sock

@@ -212,13 +212,16 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--think", type=float, default=2.0, help="mean think time between turns, seconds")
     parser.add_argument("--saturated-visitors", type=int, default=50)
     parser.add_argument("--database-url", help="default: a fresh SQLite file")
-    parser.add_argument("--workers", type=int, default=1, help="server processes (> 1 needs --database-url PostgreSQL)")
+    parser.add_argument(
+        "--workers", type=int, default=os.cpu_count() or 1, help="server processes (default: one per core, as in production)"
+    )
     parser.add_argument("--json", action="store_true")
     args, _ = parser.parse_known_args(argv)
     results = run(args.visitors, args.think, args.saturated_visitors, args.database_url, args.workers)
     if args.json:
         print(json.dumps(results, indent=2))
     else:
+        print(f"qualbot server: {args.workers} worker process(es) on {args.database_url or 'a fresh SQLite file'}")
         for name in ("qualbot", "echo", "qualbot_saturated", "echo_saturated"):
             r = results[name]
             print(

@@ -13,6 +13,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.engine import make_url
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from bot.api.conversations import conversations_router
@@ -33,6 +34,7 @@ from bot.engine.flow import load_flows
 from bot.errors import QualbotError
 from bot.live import Bus, LocalBus
 from bot.live_pg import PostgresBus
+from bot.live_unix import UnixSocketBus, live_directory_for
 from bot.extract.base import Extractor
 from bot.handoff.privacy import HANDOFF_PRIVACY
 from bot.handoff.service import build_handoff
@@ -99,7 +101,7 @@ def create_app(settings: Settings, *, extractor: Extractor | None = None) -> Fas
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         await ensure_api_key(settings, sessionmaker)
         retention = asyncio.create_task(_retention_loop(privacy, settings)) if settings.retention_days > 0 else None
-        if isinstance(bus, PostgresBus):
+        if isinstance(bus, PostgresBus | UnixSocketBus):
             await bus.start()
         await email.start()
         await handoff.start()
@@ -114,7 +116,7 @@ def create_app(settings: Settings, *, extractor: Extractor | None = None) -> Fas
                 close()
         if retention is not None:
             retention.cancel()
-        if isinstance(bus, PostgresBus):
+        if isinstance(bus, PostgresBus | UnixSocketBus):
             await bus.stop()
         await engine.dispose()
 
@@ -159,9 +161,12 @@ async def _retention_loop(privacy: PrivacyService, settings: Settings) -> None:
 
 
 def _live_bus(settings: Settings) -> Bus:
-    """Across processes on PostgreSQL (LISTEN/NOTIFY); inside the one process SQLite allows otherwise."""
+    """Across processes: on PostgreSQL by LISTEN/NOTIFY, on a SQLite file by Unix sockets; else in-process."""
     if settings.database_url.startswith("postgresql"):
         return PostgresBus(settings.database_url)
+    database = make_url(settings.database_url).database
+    if settings.database_url.startswith("sqlite") and database and database != ":memory:":
+        return UnixSocketBus(live_directory_for(database))
     return LocalBus()
 
 

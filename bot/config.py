@@ -26,7 +26,7 @@ class Settings(BaseSettings):
     database_url: str = "sqlite+aiosqlite:///./qualbot.db"
     host: str = "127.0.0.1"
     port: int = 8000
-    workers: int = Field(default=1, ge=1, le=64)  # server processes sharing the port (PostgreSQL only for > 1)
+    workers: int = Field(default=1, ge=1, le=64)  # server processes sharing the port
     public_url: str = ""  # how visitors and reps reach the server; defaults to http://host:port
 
     api_key: SecretStr | None = None  # when unset, a key is generated on first start (see bot/apikeys.py)

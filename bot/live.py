@@ -10,11 +10,15 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
+import logging
 from collections import defaultdict
 from collections.abc import AsyncIterator, Sequence
 from typing import Any, Protocol
 
 CONSOLE_TOPIC = "console"
+
+log = logging.getLogger(__name__)
 
 
 class Bus(Protocol):
@@ -61,3 +65,12 @@ class LocalBus:
             self._queues[topic].discard(queue)
             if not self._queues[topic]:
                 del self._queues[topic]
+
+
+def decode_batch(payload: str | bytes) -> list[tuple[str, dict[str, Any]]]:
+    """The (topic, event) pairs of a batch another process sent; none, with a warning, if it is malformed."""
+    try:
+        return [(entry["topic"], entry["event"]) for entry in json.loads(payload)]
+    except (ValueError, KeyError, TypeError):
+        log.warning("ignored a malformed live event")
+        return []

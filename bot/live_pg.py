@@ -23,7 +23,7 @@ from typing import Any
 
 import asyncpg
 
-from bot.live import LocalBus
+from bot.live import LocalBus, decode_batch
 
 log = logging.getLogger(__name__)
 
@@ -142,9 +142,6 @@ class PostgresBus:
             await asyncio.sleep(self._reconnect_seconds)
 
     def _on_notify(self, _connection: Any, _pid: int, _channel: str, payload: str) -> None:
-        try:
-            entries = [(entry["topic"], entry["event"]) for entry in json.loads(payload)]
-        except (ValueError, KeyError, TypeError):
-            log.warning("ignored a malformed live event")
-            return
-        asyncio.get_running_loop().create_task(self._local.publish_many(entries))
+        entries = decode_batch(payload)
+        if entries:
+            asyncio.get_running_loop().create_task(self._local.publish_many(entries))

@@ -1,4 +1,4 @@
-"""Two server processes over one PostgreSQL database: no conversation state lives in a process."""
+"""Two server processes over one database (SQLite file or PostgreSQL): no conversation state lives in a process."""
 
 from __future__ import annotations
 
@@ -10,8 +10,6 @@ import pytest
 
 from tests.support.chat import ChatClient
 from tests.support.server import LiveServer
-
-pytestmark = pytest.mark.postgres_only
 
 
 @pytest.fixture

@@ -1,0 +1,228 @@
+"""The Unix-socket live bus: events cross processes sharing a SQLite file, and nothing blocks or breaks it."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import os
+import socket
+import subprocess
+import sys
+import textwrap
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.live_unix import MAX_DATAGRAM, MAX_PENDING, UnixSocketBus, live_directory_for
+
+
+@pytest.fixture
+def directory(tmp_path: Path) -> Path:
+    # short: socket paths are limited to 108 bytes, and pytest's tmp_path can be long
+    return live_directory_for(str(tmp_path / "q.db"))
+
+
+@pytest.fixture
+async def bus_pair(directory: Path) -> AsyncIterator[tuple[UnixSocketBus, UnixSocketBus]]:
+    first, second = UnixSocketBus(directory), UnixSocketBus(directory)
+    await first.start()
+    await second.start()
+    yield first, second
+    await first.stop()
+    await second.stop()
+
+
+async def _collect(bus: UnixSocketBus, topic: str, count: int, started: asyncio.Event, timeout: float = 5) -> list[dict[str, Any]]:
+    received: list[dict[str, Any]] = []
+    async with bus.subscribe(topic) as events:
+        started.set()
+        async with asyncio.timeout(timeout):
+            async for event in events:
+                received.append(event)
+                if len(received) == count:
+                    break
+    return received
+
+
+async def _listening(bus: UnixSocketBus, topic: str, count: int) -> asyncio.Task[list[dict[str, Any]]]:
+    started = asyncio.Event()
+    task = asyncio.create_task(_collect(bus, topic, count, started))
+    await started.wait()
+    return task
+
+
+async def test_events_reach_the_other_process_and_this_one_once_each_in_order(bus_pair) -> None:
+    first, second = bus_pair
+    there, here = await _listening(second, "c1", 200), await _listening(first, "c1", 200)
+    for number in range(0, 200, 4):  # in calls of several events, as a turn publishes them
+        await first.publish_many([("c1", {"n": n}) for n in range(number, number + 4)])
+    assert [e["n"] for e in await there] == list(range(200))
+    assert [e["n"] for e in await here] == list(range(200))
+    # exactly once: nothing more arrives on either side
+    extra = await _listening(second, "c1", 1)
+    await asyncio.sleep(0.2)
+    assert not extra.done()
+    extra.cancel()
+
+
+def _peer_script(directory: Path, role: str) -> str:
+    return textwrap.dedent(
+        f"""
+        import asyncio, json, sys
+        from pathlib import Path
+        from bot.live_unix import UnixSocketBus
+
+        async def main():
+            bus = UnixSocketBus(Path({str(directory)!r}))
+            await bus.start()
+            if {role!r} == "publisher":
+                await bus.publish("t", {{"from": "child"}})
+            else:
+                async with bus.subscribe("t") as events:
+                    print("ready", flush=True)
+                    event = await asyncio.wait_for(anext(events), 10)
+                    print(json.dumps(event), flush=True)
+            await bus.stop()
+
+        asyncio.run(main())
+        """
+    )
+
+
+async def test_a_real_other_process_publishes_to_us_and_hears_from_us(directory: Path) -> None:
+    bus = UnixSocketBus(directory)
+    await bus.start()
+    try:
+        heard = await _listening(bus, "t", 1)
+        publisher = await asyncio.create_subprocess_exec(sys.executable, "-c", _peer_script(directory, "publisher"))
+        assert await publisher.wait() == 0
+        assert await heard == [{"from": "child"}]
+
+        listener = await asyncio.create_subprocess_exec(
+            sys.executable, "-c", _peer_script(directory, "listener"), stdout=subprocess.PIPE
+        )
+        assert listener.stdout is not None
+        assert (await asyncio.wait_for(listener.stdout.readline(), 20)).strip() == b"ready"
+        await bus.publish("t", {"from": "parent"})
+        assert json.loads(await asyncio.wait_for(listener.stdout.readline(), 10)) == {"from": "parent"}
+        assert await listener.wait() == 0
+    finally:
+        await bus.stop()
+
+
+async def test_a_socket_left_by_a_dead_process_is_removed_and_harms_nothing(bus_pair, directory: Path) -> None:
+    first, second = bus_pair
+    stale = directory / "999999-deadbeef.sock"
+    dead = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    dead.bind(str(stale))
+    dead.close()  # bound, closed, never unlinked: what a killed process leaves
+    there = await _listening(second, "t", 1)
+    await first.publish("t", {"n": 1})
+    assert await there == [{"n": 1}]
+    assert not stale.exists()
+
+
+async def test_a_process_that_starts_later_hears_later_events(directory: Path) -> None:
+    first = UnixSocketBus(directory)
+    await first.start()
+    late = UnixSocketBus(directory)
+    try:
+        await first.publish("t", {"n": 0})  # lists the peers: none yet
+        await late.start()
+        heard = await _listening(late, "t", 1)
+        await first.publish("t", {"n": 1})
+        assert await heard == [{"n": 1}]
+    finally:
+        await first.stop()
+        await late.stop()
+
+
+async def test_an_oversized_event_stays_local_and_the_others_still_go(bus_pair, caplog: pytest.LogCaptureFixture) -> None:
+    first, second = bus_pair
+    there = await _listening(second, "t", 2)
+    with caplog.at_level(logging.WARNING, logger="bot.live_unix"):
+        await first.publish_many([("t", {"n": 1}), ("t", {"big": "x" * MAX_DATAGRAM}), ("t", {"n": 2})])
+    assert await there == [{"n": 1}, {"n": 2}]
+    assert "too large" in caplog.text
+
+
+async def test_a_malformed_datagram_is_ignored_with_a_warning(bus_pair, directory: Path, caplog: pytest.LogCaptureFixture) -> None:
+    first, second = bus_pair
+    target = next(p for p in directory.glob("*.sock"))
+    receiver = first if str(target) == str(first._path) else second
+    sender = second if receiver is first else first
+    there = await _listening(receiver, "t", 1)
+    with caplog.at_level(logging.WARNING, logger="bot.live_unix"), socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM) as raw:
+        raw.sendto(b"{not json", str(target))
+        raw.sendto(b'[{"no": "topic"}]', str(target))
+        await asyncio.sleep(0.1)
+        await sender.publish("t", {"n": 1})
+        assert await there == [{"n": 1}]
+    assert caplog.text.count("malformed live event") == 2
+
+
+async def test_a_directory_others_can_write_into_is_refused(directory: Path) -> None:
+    directory.mkdir(parents=True, mode=0o700)
+    directory.chmod(0o777)
+    with pytest.raises(RuntimeError, match="not writable by others"):
+        await UnixSocketBus(directory).start()
+
+
+async def test_stop_is_safe_twice_and_afterwards_events_stay_local(bus_pair) -> None:
+    first, second = bus_pair
+    await first.stop()
+    await first.stop()
+    here, there = await _listening(first, "t", 1), await _listening(second, "t", 1)
+    await first.publish("t", {"n": 1})
+    assert await here == [{"n": 1}]
+    await asyncio.sleep(0.2)
+    assert not there.done()
+    there.cancel()
+    await UnixSocketBus(Path("/nonexistent")).stop()  # never started
+
+
+async def test_a_peer_that_reads_nothing_never_blocks_publishing(directory: Path, caplog: pytest.LogCaptureFixture) -> None:
+    directory.mkdir(parents=True, mode=0o700, exist_ok=True)
+    stuck = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    stuck.bind(str(directory / f"{os.getpid()}-stuck.sock"))  # alive, never read
+    bus = UnixSocketBus(directory)
+    await bus.start()
+    try:
+        with caplog.at_level(logging.WARNING, logger="bot.live_unix"):
+            async with asyncio.timeout(10):
+                for number in range(2000):
+                    await bus.publish("t", {"n": number, "pad": "x" * 500})
+                    await asyncio.sleep(0)  # one loop iteration each: 2,000 datagrams
+        assert "has not read them" in caplog.text
+        assert caplog.text.count("has not read them") < 10  # warned now and then, not per event
+        assert sum(len(queue) for queue in bus._pending.values()) <= MAX_PENDING  # memory stays bounded
+    finally:
+        stuck.close()
+        await bus.stop()
+
+
+async def test_a_peer_that_falls_behind_gets_every_event_late_in_order(directory: Path) -> None:
+    directory.mkdir(parents=True, mode=0o700, exist_ok=True)
+    slow = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    slow.bind(str(directory / f"{os.getpid()}-slow.sock"))
+    slow.setblocking(False)
+    bus = UnixSocketBus(directory)
+    await bus.start()
+    try:
+        for number in range(50):  # 50 datagrams: far more than the kernel queues for one socket (often 10)
+            await bus.publish("t", {"n": number})
+            await asyncio.sleep(0)
+        received: list[int] = []
+        async with asyncio.timeout(5):
+            while len(received) < 50:
+                try:
+                    received += [entry["event"]["n"] for entry in json.loads(slow.recv(MAX_DATAGRAM))]
+                except BlockingIOError:
+                    await asyncio.sleep(0.01)  # the bus tries again shortly
+        assert received == list(range(50))
+    finally:
+        slow.close()
+        await bus.stop()

@@ -25,7 +25,7 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", help="address to listen on (default: QUALBOT_HOST or 127.0.0.1)")
     serve.add_argument("--port", type=_port, help="port to listen on (default: QUALBOT_PORT or 8000)")
     serve.add_argument(
-        "--workers", type=int, help="server processes sharing the port (default: QUALBOT_WORKERS or 1; > 1 needs PostgreSQL)"
+        "--workers", type=int, help="server processes sharing the port (default: QUALBOT_WORKERS or 1)"
     )
 
     commands.add_parser("migrate", help="bring the database schema up to date")

@@ -36,6 +36,7 @@ MAX_DATAGRAM = 60_000  # bytes; below the default socket buffers (~200 KB), so o
 _WARN_EVERY_SECONDS = 1.0
 _RELIST_SECONDS = 1.0
 _RETRY_SECONDS = 0.005
+_READS_PER_WAKEUP = 256
 MAX_PENDING = 256  # datagrams queued for one peer before the oldest are dropped
 
 
@@ -204,7 +205,9 @@ class UnixSocketBus:
             log.warning(message)
 
     def _on_readable(self) -> None:
-        while self._socket is not None:
+        for _ in range(_READS_PER_WAKEUP):  # the loop calls again while more waits; others get a turn between
+            if self._socket is None:
+                return
             try:
                 payload = self._socket.recv(MAX_DATAGRAM + 1)
             except (BlockingIOError, InterruptedError):

@@ -72,6 +72,7 @@ class UnixSocketBus:
         self._warned: dict[str, float] = {}
         self._outgoing: list[bytes] = []  # encoded entries published this loop iteration
         self._pending: dict[str, deque[bytes]] = {}  # per peer: datagrams not yet accepted by its socket
+        self._senders: dict[str, socket.socket] = {}
         self._flush_handle: asyncio.Handle | None = None
         self._retry_handle: asyncio.TimerHandle | None = None
 
@@ -99,6 +100,9 @@ class UnixSocketBus:
         with contextlib.suppress(Exception):
             asyncio.get_running_loop().remove_reader(sock.fileno())
         sock.close()
+        for sender in self._senders.values():
+            sender.close()
+        self._senders.clear()
         if self._path is not None:
             with contextlib.suppress(FileNotFoundError):
                 self._path.unlink()
@@ -157,7 +161,7 @@ class UnixSocketBus:
         for peer, queue in list(self._pending.items()):
             while queue:
                 try:
-                    self._socket.sendto(queue[0], peer)
+                    self._sender(peer).sendto(queue[0], peer)
                 except BlockingIOError:
                     break
                 except ConnectionRefusedError:  # its process is gone without removing it
@@ -194,9 +198,21 @@ class UnixSocketBus:
             self._peers_seen, self._listed_at = seen, now
         return self._peers
 
+    def _sender(self, peer: str) -> socket.socket:
+        """This peer's own sending socket. A datagram counts against its sender's buffer until it
+        is read, so with one socket for all, a peer that stops reading would block sends to all."""
+        sock = self._senders.get(peer)
+        if sock is None:
+            sock = self._senders[peer] = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+            sock.setblocking(False)
+        return sock
+
     def _forget(self, peer: str) -> None:
         self._peers = [p for p in self._peers if p != peer]
         self._pending.pop(peer, None)
+        sender = self._senders.pop(peer, None)
+        if sender is not None:
+            sender.close()
 
     def _warn(self, peer: str, message: str) -> None:
         now = time.monotonic()

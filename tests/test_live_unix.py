@@ -226,3 +226,18 @@ async def test_a_peer_that_falls_behind_gets_every_event_late_in_order(directory
     finally:
         slow.close()
         await bus.stop()
+
+
+async def test_a_peer_that_reads_nothing_does_not_hold_up_the_others(bus_pair, directory: Path) -> None:
+    first, second = bus_pair
+    stuck = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    stuck.bind(str(directory / f"{os.getpid()}-stuck.sock"))  # alive, never read
+    try:
+        there = await _listening(second, "t", 21)
+        for number in range(20):  # big datagrams: unread ones fill a sending socket's buffer
+            await first.publish("t", {"n": number, "pad": "x" * 50_000})
+            await asyncio.sleep(0)
+        await first.publish("t", {"n": "last"})
+        assert [e["n"] for e in await there] == [*range(20), "last"]
+    finally:
+        stuck.close()

@@ -98,6 +98,8 @@ _WE_ARE_DEMONYM = re.compile(rf"\bwe{APOS}?re\s+(?:a\s+)?(?P<d>[A-Z][a-z]+)\b(?!
 _NOT_OURS = re.compile(r"\b(?:(?:I|we)(?:'ll|’ll|\s+will)\s+be|travel(?:l?ing|l?ed)|flying|heading|going\s+to\s+be|customers?|clients?|leads|enquiries|inquiries|requests|traffic|visitors|orders|bookings|buyers|demand|prospects|parent|sell(?:ing|s)?\s+(?:to|into|in)|ship(?:ping)?\s+to|expand\w*|vacation|holiday|trip|conference|visit\w*|talk|event|webinar|meetup|summit|expo|trade\s+show|fair|saw\s+you|met|moved\s+from|originally|born|partners?|competitors?|dealers?|sit|offices?\s+in\s+\w+\s+and)\b[^.]{0,30}$", re.I)
 # "we sell solar panels in Texas": a market, not where the company is.
 _SELLS = re.compile(r"\b(?:sell(?:ing|s)?|ship(?:ping|s)?|deliver(?:ing|s)?)\s+(?:\w+\s+){0,3}(?:(?:in|to|into|across)\s+\w+(?:\s+\w+)?,?\s+(?:and|or)\s+)?$", re.I)
+# A company spread over the world: only its headquarters or a stated base says where it is.
+_GLOBAL = re.compile(r"\b(?:globally|worldwide|world-wide|multinational|across\s+(?:\d+|[a-z]+)\s+countries|in\s+(?:\d+|[a-z]+)\s+countries)\b", re.I)
 _TRAILING_NOISE = re.compile(r"[.,;:!?)\"'’]+$")
 
 
@@ -261,9 +263,12 @@ def read_country(parts: list[Clause], asked: str | None = None) -> list[Fact]:
             code = places.DEMONYMS.get(m.group("d").lower())
             if code:
                 found.append((0, base + m.start(), code, m.group()))
-    if not found and asked == "company":
+    spread = _GLOBAL.search(" ".join(c.text for c in parts)) is not None
+    if spread:
+        found = [f for f in found if f[0] == 0]  # a global company's "Singapore office" is one office, not where it is
+    if not found and asked == "company" and not spread:
         found = _bare_places(parts)
-    if not found:
+    if not found and not spread:
         found = _listed_place(parts)
     if not found:
         return []

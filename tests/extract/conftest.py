@@ -22,6 +22,7 @@ TUNE2 = Path(__file__).with_name("tune2.jsonl")
 TUNE3 = Path(__file__).with_name("tune3.jsonl")
 TUNE4 = Path(__file__).with_name("tune4.jsonl")
 TUNE5 = Path(__file__).with_name("tune5.jsonl")
+TUNE6 = Path(__file__).with_name("tune6.jsonl")
 REF = date(2026, 5, 4)  # a Monday
 
 

@@ -177,3 +177,16 @@ def test_a_place_listed_beside_a_headcount(text: str, country: str | None) -> No
 )
 def test_a_trip_or_a_customer_is_not_where_the_company_is(text: str) -> None:
     assert "country" not in read(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "country"),
+    [
+        ("around 900 staff worldwide; the marketing team I lead works from our Dublin office", None),
+        ("we're a multinational, our inside sales group sits in the Lisbon office", None),
+        ("12k people in 30 countries, headquartered in Zurich", "CH"),
+        ("80 people, our main office is in Leeds", "GB"),
+    ],
+)
+def test_one_office_of_a_global_company_is_not_where_it_is(text: str, country: str | None) -> None:
+    assert read(text, asked="company").get("country") == country

@@ -10,7 +10,7 @@ from __future__ import annotations
 from bot.extract.base import ProspectMessage
 from bot.extract.email_text import is_auto_reply_text, own_text
 from bot.extract.guard import find_instructions, screen
-from bot.extract.rules.authority import read_authority
+from bot.extract.rules.authority import read_authority, read_student_authority
 from bot.extract.rules.company import read_country, read_headcount
 from bot.extract.rules.currency import local_currency
 from bot.extract.rules.money import read_budget
@@ -54,7 +54,7 @@ class RulesExtractor:
         for found, was_unsure in (
             read_budget(parts, asked),
             read_timeline(parts, message.ref_date, asked, text),
-            read_authority(parts, asked) if not not_buying else ([], False),
+            read_authority(parts, asked) if not not_buying else (read_student_authority(parts), False),
             read_need(parts, asked),
         ):
             facts.extend(found)

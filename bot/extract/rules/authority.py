@@ -18,7 +18,7 @@ _BOSS = (r"(?:(?-i:IT)|(?-i:HQ)|team\s+lead(?:er)?|line\s+manager|corporate|head
          r"procurement|purchasing|finance|legal|partner|partners|md|gm|committee|leadership(?:\s+team)?|management|"
          r"he|she|they|who)")
 _LOW_ROLE = (r"(?:(?:junior|personal|executive|office|team|marketing|sales|administrative|virtual|summer|part-time|unpaid|new|"
-             rf"master{APOS}?s|phd|mba|university|uni|college|grad|graduate|undergrad(?:uate)?)\s+)?(?:student|intern|trainee|receptionist|assistant|admin\w*|temp|secretary|apprentice|volunteer|work\s+experience)")
+             rf"master{APOS}?s?|phd|mba|university|uni|college|grad|graduate|undergrad(?:uate)?)\s+)?(?:student|intern|trainee|receptionist|assistant|admin\w*|temp|secretary|apprentice|volunteer|work\s+experience)")
 
 # A junior role alone: no part in the purchase, unless the message says they evaluate or recommend.
 _LOW = re.compile(
@@ -32,7 +32,7 @@ _NONE = re.compile(
     rf"\b(?:no|zero|don{APOS}?t\s+(?:get|have)\s+(?:any|a)|do\s+not\s+(?:get|have)\s+(?:any|a)|nothing)\s+(?:say|input|influence|part|vote|involvement)\b|"
     rf"\b(?:nothing|(?:don{APOS}?t|do\s+not)\s+have\s+anything)\s+to\s+do\s+with\s+(?:the\s+)?(?:buying|purchas|decision|procurement|tool)|"
     rf"\bnot\s+(?:\w+\s+)?involved\s+(?:in|with)\s+(?:the\s+|any\s+)?(?:[\w-]+\s+){{0,2}}?(?:buying|purchas\w*|decision\w*|procurement|choos\w*|select\w*|vendor\s+selection)|\bno\s+(?:role|part|say)\s+in\s+(?:the\s+)?(?:[\w-]+\s+){{0,2}}?(?:buying|purchas\w*|decision\w*|choos\w*|select\w*|pick\w*|procurement)|"
-    rf"\b(?:not|never)\s+(?:my|me)\s+(?:department|area)\b|\b(?:just|only)\s+helping\s+(?:out\b|a\s+friend|my\s+\w+)|\bjust\s+(?:passing|forwarding)\s+(?:this|it|your\s+\w+)\s*(?:along|on)?\b|{_I}\s+(?:just|only)\s+(?:run|work|do|handle|look\s+after|man|answer|cover)\s+(?:the\s+|on\s+the\s+|in\s+the\s+)?(?:front\s+desk|reception|admin|warehouse|phones|tills?|shop\s+floor)\b", re.I)
+    rf"\b(?:not|never)\s+(?:my|me)\s+(?:department|area)\b|\b(?:just|only)\s+helping\s+(?:out\b|a\s+friend|my\s+\w+)|\bjust\s+(?:passing|forwarding)\s+(?:this|it|your\s+\w+)\s*(?:along|on)?\b|{_I}\s+(?:just|only|simply)\s+(?:forward|pass)\s+(?:this|it|stuff|everything|them|(?:these\s+|those\s+|the\s+|such\s+)?(?:e-?mails|messages|requests|things|enquiries)|these)\s+(?:on\s+|along\s+)?(?:to|up)\b|{_I}\s+(?:just|only)\s+(?:run|work|do|handle|look\s+after|man|answer|cover)\s+(?:the\s+|on\s+the\s+|in\s+the\s+)?(?:front\s+desk|reception|admin|warehouse|phones|tills?|shop\s+floor)\b", re.I)
 
 # Someone else approves: the writer takes part at most.
 _DEFERS = re.compile(
@@ -62,7 +62,7 @@ _DEFERS = re.compile(
     rf"\b(?:decision|call)\s+is\s+(?:not\s+mine|taken\s+together|(?:(?:made|taken)\s+by|up\s+to)(?!\s+(?:me|myself)\b))|\bnot\s+(?:solely\s+|only\s+|entirely\s+|just\s+|fully\s+)?(?:my|me)\s+(?:call|decision)\b|{_I}\s*(?:can{APOS}?t|cannot)\s+(?:sign|approve)\b|"
     rf"{_I}\s*(?:not|n{APOS}t)\s+(?:the\s+)?(?:(?:one|person)\s+(?:who|deciding|signing|approving|making)|decision[- ]maker|final\s+decision|sign)|"
     rf"\b(?:decision|call|sign[- ]?off|approval|purchase|budget)\s+(?:belongs|falls)\s+to\s+(?:our|the|my|his|her)\b|\b(?:is|are|will\s+be|gets?|(?:has|have|needs?|must)\s+(?:to\s+)?be)\s+(?:owned|made|taken|signed(?:\s+off)?|approved|decided|handled|authori[sz]ed)\s+by\s+(?:our|the|my)\b|"
-    rf"\b(?:need|have|has|must)\s+to\s+agree\b|\b(?:both|all)\s+(?:of\s+us|me\s+and)\b|\bme\s+and\s+(?:my|our)\s+[\w-]+\s+(?:need|have|must|decide|both)\b|"
+    rf"\b(?:need|have|has|must)\s+to\s+agree\b|\b(?:approval|sign[- ]?off|authori[sz]ation|the\s+go[- ]ahead)\s+(?:is|will\s+be|gets|comes|has\s+to\s+be)\s+(?:given|granted|made|done)\s+by\s+(?!me\b)|\b(?:both|all)\s+(?:of\s+us|me\s+and)\b|\bme\s+and\s+(?:my|our)\s+[\w-]+\s+(?:need|have|must|decide|both)\b|"
     rf"\b(?:decide|deciding|sign|choose)\s+(?:it\s+|this\s+)?(?:as\s+a\s+(?:[\w-]+\s+)?(?:group|team|board|committee)|together|jointly)\b|\b(?:our|my)\s+[\w-]+(?:\s+[\w-]+)?\s+(?:and|&)\s+I\s+(?:will\s+|{APOS}ll\s+|would\s+)?(?:decide|sign|choose|approve)\b|"
     rf"\b(?:buying|selection|steering|purchasing)\s+(?:committee|group|team)\b|\bmajority\s+vote\b|\bsplit\s+(?:the\s+|every\s+|all\s+|our\s+)?(?:decisions?|calls?|sign[- ]?off)\b|\b(?:50/50|fifty[- ]fifty|equal)\s+(?:say|vote|partners?|owners?)\b|\bwe\s+vote\b|"
     rf"\b(?:beg|ask|persuade|convince|get)\s+(?:the\s+|our\s+|my\s+)?(?!me\b|us\b|you\b|them\b|it\b)\w+\s+to\s+(?:approve|sign(?:\s+off)?|okay|ok|agree|say\s+yes)\b|\b(?:get|need|require)s?\s+(?:sign[- ]?off|approval|the\s+ok|the\s+green\s+light)\s+from\b", re.I)
@@ -82,7 +82,7 @@ _TAKES_PART = re.compile(
 _ONLY_ONE = r"(?:only|sole)\s+(?:one|person)\s+(?:who|that)\s+(?:signs?|approves?|decides?)"
 _DECIDER = re.compile(
     rf"\b(?:don{APOS}?t|do\s+not)\s+need\s+(?:anyone|anybody|any\s+one)(?:{APOS}s|\s+else{APOS}s)?\s+(?:approval|sign[- ]?off|permission|ok|okay|go[- ]ahead)\b|\b(?:nobody|no\s+one|no-one)\s+else\s+(?:needs?\s+to\s+|has\s+to\s+|will\s+|gets\s+to\s+)?(?:sign|approve|decide|be\s+involved)|"
-    rf"\b(?:decisions?|call|sign[- ]?off|say|word|approval|signature|choice|pick|selection|choosing|signing|picking)(?:\s+(?:is|are)|{APOS}s)\s+(?:all\s+)?mine\b|{_I}\s*(?:{APOS}m|am)?\s*(?:be\s+)?the\s+one\s+(?:saying|who\s+says|to\s+say|that\s+says|giving|who\s+gives|to\s+give|to\s+okay|to\s+ok|to\s+approve|to\s+sign\s+off)\b|\b(?:yes|answer|decision|call|approval|sign[- ]?off|go[- ]ahead)\s+(?:\w+\s+){{0,2}}?(?:comes?|will\s+come)\s+from\s+me\b|"
+    rf"\b(?:decisions?|call|sign[- ]?off|say|word|approval|signature|choice|pick|selection|choosing|signing|picking|budget|purse[- ]strings)(?:\s+(?:is|are)|{APOS}s)\s+(?:all\s+)?mine\b|\bmine\b[^.;]{{0,20}}\bso\s+(?:is|are)\s+the\s+(?:final\s+)?(?:decision|call|sign[- ]?off|approval)\b|{_I}\s*(?:{APOS}m|am)?\s*(?:be\s+)?the\s+one\s+(?:saying|who\s+says|to\s+say|that\s+says|giving|who\s+gives|to\s+give|to\s+okay|to\s+ok|to\s+approve|to\s+sign\s+off)\b|\b(?:yes|answer|decision|call|approval|sign[- ]?off|go[- ]ahead)\s+(?:\w+\s+){{0,2}}?(?:comes?|will\s+come)\s+from\s+me\b|"
     rf"{_I}\s*(?:just\s+|only\s+|then\s+)?rubber[- ]?stamps?\b|{_I}\s*(?:sign(?!\s+(?:up|in|into|out|(?:most\s+|all\s+|my\s+|the\s+|our\s+)?(?:e-?mails?|letters?|messages?|name|posts?)))|decide|approve|make\s+(?:the\s+|those\s+|these\s+|such\s+|all\s+(?:the\s+|our\s+)?)?(?:final\s+|buying\s+|purchasing\s+)?(?:calls?|decisions?)|"
     rf"(?:have|own|{APOS}ve\s+got|have\s+got|got)\s+(?:(?:the|this|that|our)\s+(?:[\w-]+\s+)?)?(?:final\s+say|last\s+word|final\s+word|budget|sign[- ]?off)|call\s+the\s+shots|"
     rf"(?:be\s+)?sign(?:ing)?\s+(?:off|it|this|the)|(?:be\s+)?the\s+one\s+signing|can\s+approve)\b|"
@@ -113,6 +113,9 @@ _USER = re.compile(
     rf"\b(?:using|use)\s+it,?\s+not\s+(?:buying|choosing|picking|signing)|"
     rf"\bwhatever\s+(?:[\w-]+\s+){{0,3}}?(?:picks?|chooses?|decides?|buys?|goes\s+with|signs?|they\s+(?:pick|choose|buy|go\s+with))\b[^.;]{{0,20}}?{_I}\s*(?:just\s+|then\s+)?(?:install|set\s+(?:it\s+)?up|configure|integrate|implement|deploy|roll\s+(?:it\s+)?out)|"
     rf"{_I}\s*(?:just\s+|only\s+)?(?:install|set\s+up|configure|integrate|implement|deploy|do\s+the\s+installs?)\s+(?:it\s+)?(?:whatever|once\s+(?:someone|somebody|they|\w+)\s+(?:else\s+)?(?:has\s+)?(?:chosen|picked|decided))", re.I)
+# Asking for money that a named body approves: "I've requested 18k, pending approval from our board".
+_REQUESTED = re.compile(rf"{_I}\s*(?:{APOS}ve|\s+have)?\s*(?:requested|applied\s+for|put\s+in\s+(?:a\s+)?(?:request|bid)\s+for|submitted\s+(?:a\s+)?(?:budget\s+)?request)\b"
+                        rf"[^.]{{0,80}}?\b(?:approval|sign[- ]?off)\s+(?:from|by)\s+(?:our|the|my)\s+{_BOSS}\b", re.I)
 # A veto is a part in the decision, not the decision: it beats "I won't be the one choosing".
 _VETO = re.compile(r"\bveto\b|\b(?:can|could|will|would)\s+(?:still\s+)?block\s+(?:it|this|that|anything|the\s+purchase)\b|\bnothing\s+goes\s+(?:live|ahead|through)\s+without\s+my\b", re.I)
 # A spending limit the writer signs within: "I do, up to 10k", "I sign for anything under 5k".
@@ -161,6 +164,10 @@ def read_authority(parts: list[Clause], asked: str | None) -> tuple[list[Fact], 
                 if name == "defers":
                     defers_clause = t
                 break
+    if not found:
+        m = _REQUESTED.search(" ".join(c.text for c in parts))  # the approver may follow a semicolon
+        if m:
+            found["takes_part"] = (m.group(), 0.7)
     if "user" in found:
         found.setdefault("low", found.pop("user"))
     if "veto" in found:
@@ -190,3 +197,17 @@ def read_authority(parts: list[Clause], asked: str | None) -> tuple[list[Fact], 
             unsure = len(values) > 1 and value != "influencer"
             return [Fact(field="authority", value=value, evidence=evidence, confidence=conf)], unsure
     return [], asked == "authority"
+
+
+_STUDYING = re.compile(rf"{_I}\s*(?:{APOS}m|am)\s+(?:currently\s+)?(?:writing|doing|researching)\s+(?:my|a)\s+(?:[\w-]+{APOS}?s?\s+)?(?:thesis|dissertation|coursework|class\s+project)\b", re.I)
+
+
+def read_student_authority(parts: list[Clause]) -> list[Fact]:
+    """A student who is not buying has no part in a purchase, unless they compare vendors for someone."""
+    if any(_TAKES_PART.search(c.text) for c in parts):
+        return []
+    for clause in parts:
+        m = _LOW.search(clause.text) or _STUDYING.search(clause.text)
+        if m and re.search(r"student|thesis|dissertation|coursework|class", m.group(), re.I):
+            return [Fact(field="authority", value="none", evidence=m.group(), confidence=0.7)]
+    return []

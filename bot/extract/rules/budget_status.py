@@ -28,7 +28,7 @@ UNDECIDED = re.compile(
     rf"\b(?:pending|awaiting|subject\s+to)\s+(?:\w+\s+)?(?:approval|sign[- ]?off)|\bTB[DC]\b|\bdepends?\s+(?:\w+\s+)?(?:on|what|how|whether)\b|\bdepending\s+on\b|"
     rf"\bwill\s+depend\b|\bnot\s+sure\b|\bno\s+idea\b|\bhaven{APOS}?t\s+(?:set|decided|agreed|allocated|talked|discussed|got\s+to|thought\s+about|looked\s+at|considered|worked\s+out)|"
     rf"\bnothing{APOS}?s?\s+(?:is\s+|has\s+)?(?:been\s+)?(?:set\s+aside|allocated|approved|{_SETTLED})(?:\s+in)?\s+yet|\bno\s+budget\s+(?:set\s+)?yet\b|"
-    rf"\bno\s+(?:number|figure|amount|budget)\s+(?:\w+\s+)?yet\b|\bstill\s+(?:working|figuring)\s+(?:it\s+|that\s+)?out\b|"
+    rf"\bno\s+(?:number|figure|amount|budget)\s+(?:\w+\s+)?yet\b|\b(?:don{APOS}?t|do\s+not|doesn{APOS}?t)\s+(?:have|know)\s+(?:a|the|an|any|our)\s+(?:exact\s+|firm\s+|final\s+|real\s+)?(?:number|figure|amount|budget)\s+yet\b|\blet\s+me\s+(?:check|confirm|ask|talk|speak|clear\s+it)\s+(?:with\s+|to\s+)?(?:my|our|the)?\s*(?:\w+\s+)?(?:finance|cfo|ceo|boss|board|manager|director|owner|partners?|accountant|management)\b|\bstill\s+(?:working|figuring)\s+(?:it\s+|that\s+)?out\b|"
     rf"\b(?:can{APOS}?t|cannot|won{APOS}?t|rather\s+not|not\s+(?:able|ready)\s+to)\s+(?:\w+\s+)?(?:give|commit|say|put|name)\b(?:\s+\w+){{0,3}}?\s+(?:figure|number|amount|budget|yet)\b|"
     rf"\b(?:can{APOS}?t|cannot|won{APOS}?t|not\s+(?:able|ready)\s+to)\s+(?:share|tell|disclose)\b(?:\s+\w+){{0,4}}?\s+yet\b|"
     rf"\b(?:isn{APOS}?t|is\s+not)\s+something\s+I\s+can\s+(?:give|share|tell)|\bcan{APOS}?t\s+say\s+yet\b|"
@@ -41,7 +41,7 @@ UNDECIDED = re.compile(
 NONE = re.compile(
     rf"\bno\s+budget\b(?!\s+(?:limit|constraint|cap|issue|problem))(?![^.;]*\byet\b)|"
     rf"(?<!\bwho\s)(?<!\bthey\s)(?<!\bthat\s)\b(?:can{APOS}?t|cannot|can\s+not|couldn{APOS}?t|unable\s+to|not\s+able\s+to)\s+afford(?!\s+us\b)|\bzero\s+(?:budget|money|funds|spend)|"
-    rf"\bbudget\s+(?:is|of)\s+(?:zero|nil|nothing)\b|\bno\s+(?:runway|spare\s+(?:cash|money|budget|funds)|(?:cash|money)\s+to\s+spare)\b|\bno\s+(?:money|funds|funding|cash)\b(?!\s+(?:issue|problem))|"
+    rf"\bbudget\s+(?:is|of)\s+(?:zero|nil|nothing)\b|\bno\s+(?:runway|(?:spare|extra|additional|more|further|leftover|remaining)\s+(?:cash|money|budget|funds|funding)|(?:cash|money)\s+to\s+spare)\b|\bno\s+(?:money|funds|funding|cash)\b(?!\s+(?:issue|problem))|"
     rf"\b(?:don{APOS}?t|do\s+not|doesn{APOS}?t|does\s+not)\s+(?:\w+\s+)?have\s+(?:a|any|the)?\s*(?:dedicated\s+|specific\s+|separate\s+|real\s+)?{_MONEY}\b|"
     rf"\b(?:have|has)\s+not\s+(?:got\s+)?(?:a\s+|any\s+)?(?:budget|money|funds)\b(?![^.;]*\byet\b)|"
     rf"\b{_MONEY}s?\s+(?:was|got|has\s+been|have\s+been|is|are)\s+(?:\w+\s+)?(?:cut|frozen|slashed|gone|pulled|scrapped|axed|cancell?ed|paused|(?:put\s+)?on\s+hold)|"
@@ -52,7 +52,7 @@ NONE = re.compile(
     rf"\bnot\s+spending\s+(?:anything|any\s+money)|\bfree\s+(?:tools?|plans?|options?)\s+only\b|\bonly\s+(?:free|use\s+free)\b", re.I)
 
 ALLOCATED = re.compile(
-    rf"\b(?:we|I|they)\s*(?:{APOS}ve|\s+have|\s+do\s+have)\s+(?:got\s+)?(?:(?:a|the|some)\s+)?budget\b(?!\s+(?:yet|constraints?|issues?|problems?))|\bbudget\s+(?:already\s+)?(?:approved|allocated|signed\s+off|secured)\s+for\b|"
+    rf"\b(?:we|I|they)\s*(?:{APOS}ve|\s+have|\s+do\s+have)\s+(?:got\s+)?(?:(?:a|the|some|my|our)\s+(?:own\s+|discretionary\s+|dedicated\s+|separate\s+){{0,2}})?budget\b(?!\s+(?:yet|constraints?|issues?|problems?|cycle|process|review|planning|meeting))|\bbudget\s+(?:already\s+)?(?:approved|allocated|signed\s+off|secured)\s+for\b|"
     rf"\b(?:we|I)\s*(?:{APOS}ve|\s+have)\s+(?:got\s+)?(?:the\s+)?(?:money|budget|funds)\s+for\b|"
     rf"\bbudget\s+(?:is|has\s+been|was)\s+(?:already\s+)?(?:approved|allocated|set|signed\s+off|in\s+place|available|secured)\b|"
     rf"\b(?:approved|allocated|secured)\s+budget\b|\b(?:reserved|ring[- ]?fenced|earmarked|set\s+aside|allocated)\s+(?:some\s+)?(?:funds|money|budget)\b|"

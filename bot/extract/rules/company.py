@@ -16,7 +16,7 @@ from bot.facts import Fact
 _N = rf"(?:\d{{1,3}}(?:[,.]\d{{3}})+|\d+(?:[.,]\d)?\s?k\b|\d+|{SMALL_WORDS}|{NUMBER_WORDS})"
 _APPROX = r"(?:(?:about|around|roughly|approximately|approx\.?|ca\.?|circa|over|nearly|almost|some|~)\s*)?"
 _FUZZ = r"(?:\s*-?\s*(?:odd|ish|or\s+so|plus|\+))?"
-_PEOPLE = (r"(?:people|ppl|pax|full[- ]timers|part[- ]timers|persons|employees|employes|employess|staff(?:ers|\s+members)?|FTEs?|workers?|team\s+members|colleagues|heads|"
+_PEOPLE = (r"(?:peoples|people|ppl|pax|full[- ]timers|part[- ]timers|persons|employees|employes|employess|staff(?:ers|\s+members)?|FTEs?|workers?|team\s+members|colleagues|heads|"
            r"members\s+of\s+staff|folks|personnel|souls|salari[ée]s|collaborateurs|mitarbeiter(?:innen)?|personas|empleados|personnes|employ[ée]s|pessoas|"
            r"funcion[áa]rios|medewerkers|dipendenti|anst[äa]llda|ansatte|pracownik[óo]w)\b")
 # "500 engineer", "20 employee": a singular after a figure above one, as often typed by non-native writers.
@@ -29,7 +29,7 @@ _HEADCOUNT = [
                rf"(?:person|people|employee|staff|strong|head)\b(?!\s+(?:on|in)\s+the\s+(?:committee|board|panel|call))", re.I),
     re.compile(rf"\b{_RANGE}{_FUZZ}\s+(?:full[-\s]time\s+)?{_PEOPLE}"
                rf"(?!\s+(?:on|in)\s+(?:the|our)\s+(?:\w+\s+)?(?:committee|board|panel|call|team))", re.I),
-    re.compile(rf"\b(?:team|company|firm|business|headcount|(?:staff|employee|people|head)\s*count|staff|workforce|organi[sz]ation|{_PEOPLE})\s*(?:of|is|are|size\s+(?:is|of)|of\s+about|:|=)?\s+(?:only\s+|just\s+|now\s+)?{_APPROX}(?P<b>{_N})\b"
+    re.compile(rf"\b(?:team|crew|company|firm|business|headcount|(?:staff|employee|people|head)\s*count|staff|workforce|organi[sz]ation|{_PEOPLE})\s*(?:of|is|are|size\s+(?:is|of)|of\s+about|:|=)?\s+(?:only\s+|just\s+|now\s+)?{_APPROX}(?P<b>{_N})\b"
                rf"(?!\s*(?:%|seats|users|clients|customers|offices|locations|sdrs?|bdrs?|reps?|agents?|aes?|developers|engineers|sales|stores|sites))", re.I),
     _OF_US,
     re.compile(rf"\b{_APPROX}(?P<b>\d{{1,3}}(?:,\d{{3}})+|\d*[2-9]\d*|\d{{2,}}){_FUZZ}\s+{_SINGULAR_STAFF}(?=\s*[,.;!]|\s+(?:and|in|at|here|total)\b|\s*$)", re.I),
@@ -40,14 +40,26 @@ _HEADCOUNT = [
 _TOTAL = re.compile(
     rf"\b(?P<b>{_N})\s+(?:\w+\s+)?(?:in\s+total|total|overall|all\s+told|altogether)\b|\b(?:a\s+)?total\s+of\s+{_APPROX}(?P<b2>{_N})\b|"
     rf"\b(?:realistically|actually|really|in\s+reality|in\s+practice|in\s+truth|more\s+like|call\s+it)\s+{_APPROX}(?P<b3>{_N})\b(?!\s*(?:%|seats|users|clients|customers|offices|k\b))", re.I)
+# The same staff at each of several sites multiplies: "three locations with about 40 staff each",
+# "12 people in each of our 5 stores".
+_UNITS = r"(?:locations|offices|sites|stores|shops|branches|clinics|practices|restaurants|cafes|bakeries|bars|pubs|gyms|pharmacies|garages|dealerships|salons|studios|depots|warehouses|hotels|plants|factories|schools|nurseries|franchises|outlets)"
+_PER_UNIT = re.compile(
+    rf"\b(?P<u>{_N})\s+(?:[\w-]+\s+)?{_UNITS}\b[^.;]{{0,25}}?\b{_APPROX}(?P<p>{_N})\s+(?:{_PEOPLE}|person|employee|staff)\s+(?:each|apiece|a\s+piece|per\s+(?:site|location|store|shop|branch|office|clinic))\b|"
+    rf"\b{_APPROX}(?P<p2>{_N})\s+(?:{_PEOPLE}|staff)\s+(?:in|at|per)\s+each\s+of\s+(?:our\s+|the\s+|its\s+)?(?P<u2>{_N})\s+(?:[\w-]+\s+)?{_UNITS}\b", re.I)
+# A count of the writer's colleagues is a group beside them, not the company: "my two colleagues and I".
+_COLLEAGUES = re.compile(r"^\s*(?:colleagues|co-?workers|teammates)\b", re.I)
+_MY_BEFORE = re.compile(r"\b(?:my|with)\s*$", re.I)
 # "there are 4 of us" on a committee, a call or a founding team counts those people, not the company.
 _SMALL_GROUP = re.compile(r"\b(?:committee|board|panel|call|meeting|vote|voting|founders|co-?founders|partners|in\s+the\s+room)\b", re.I)
+# Where a group of staff works: "3 at reception", "12 in the warehouse", "4 on the road".
+_WORKPLACE = r"(?:at|on|in)\s+(?:the\s+)?(?:reception|front\s+desk|warehouse|workshop|kitchen|shop\s+floor|factory|lab|yard|road|field|counter|tills?)"
 # Parts of a team added up: "2 founders and 3 contractors", "30 engineers, 10 in sales plus 5 admins".
 _ROLE_COUNT = re.compile(
     rf"\b(?P<n>{_N})\s+(?:full[-\s]time\s+|part[-\s]time\s+|support\s+|back[-\s]office\s+|office\s+|admin\s+|other\s+)?(?:founders?|co-?founders?|partners|owners|directors|managers|contractors|freelancers|engineers|developers|consultants|"
     rf"designers|assistants?|admins?|interns|nurses|doctors|drivers|technicians|associates|vets|dentists|hygienists|therapists|lawyers|"
     rf"solicitors|accountants|teachers|tutors|chefs|cooks|waiters|stylists|mechanics|electricians|plumbers|carers|pharmacists|"
-    rf"in\s+(?:sales|marketing|support|admin|ops|operations|engineering|the\s+office|the\s+back\s+office)|others|other\s+people|{_PEOPLE})", re.I)
+    rf"in\s+(?:sales|marketing|support|admin|ops|operations|engineering|the\s+office|the\s+back\s+office)|{_WORKPLACE}|of\s+us|others|other\s+people|{_PEOPLE})"
+    rf"|\b(?:crew|team|staff)\s+of\s+{_APPROX}(?P<n2>{_N})\b", re.I)
 _JOIN = re.compile(r"^\s*(?:,|and|plus|\+|&|,\s*and|,\s*plus)\s*(?:the\s+|our\s+)?$", re.I)
 _WE = re.compile(rf"\b(?:we{APOS}?re|we\s+are|there\s+are|company\s+is|company\s+has)\b", re.I)
 _ALONE = re.compile(r"\b(?:one[-\s](?:man|woman|person)\s+(?:band|show|business|shop|operation)|solo(?:preneur|\s+(?:consultant|operator|practitioner|business))|sole\s+(?:trader|proprietor))\b", re.I)
@@ -86,6 +98,8 @@ _WE_ARE_DEMONYM = re.compile(rf"\bwe{APOS}?re\s+(?:a\s+)?(?P<d>[A-Z][a-z]+)\b(?!
 _NOT_OURS = re.compile(r"\b(?:(?:I|we)(?:'ll|’ll|\s+will)\s+be|travel(?:l?ing|l?ed)|flying|heading|going\s+to\s+be|customers?|clients?|leads|enquiries|inquiries|requests|traffic|visitors|orders|bookings|buyers|demand|prospects|parent|sell(?:ing|s)?\s+(?:to|into|in)|ship(?:ping)?\s+to|expand\w*|vacation|holiday|trip|conference|visit\w*|talk|event|webinar|meetup|summit|expo|trade\s+show|fair|saw\s+you|met|moved\s+from|originally|born|partners?|competitors?|dealers?|sit|offices?\s+in\s+\w+\s+and)\b[^.]{0,30}$", re.I)
 # "we sell solar panels in Texas": a market, not where the company is.
 _SELLS = re.compile(r"\b(?:sell(?:ing|s)?|ship(?:ping|s)?|deliver(?:ing|s)?)\s+(?:\w+\s+){0,3}(?:(?:in|to|into|across)\s+\w+(?:\s+\w+)?,?\s+(?:and|or)\s+)?$", re.I)
+# A company spread over the world: only its headquarters or a stated base says where it is.
+_GLOBAL = re.compile(r"\b(?:globally|worldwide|world-wide|multinational|across\s+(?:\d+|[a-z]+)\s+countries|in\s+(?:\d+|[a-z]+)\s+countries)\b", re.I)
 _TRAILING_NOISE = re.compile(r"[.,;:!?)\"'’]+$")
 
 
@@ -114,6 +128,8 @@ def read_headcount(parts: list[Clause], asked: str | None) -> list[Fact]:
                     continue
                 if _NOT_HEADCOUNT_BEFORE.search(before[-20:]) and not _COMPANY_AFTER.match(t[m.end() :]):
                     continue  # "I run a team of 10 reps" is not the company, "I run a 9-person company" is
+                if _MY_BEFORE.search(before) and _COLLEAGUES.match(t[m.start("b") :].split(None, 1)[-1]):
+                    continue
                 values = [v for v in (_count(m.groupdict().get(k)) for k in ("a", "b", "c")) if v]
                 if not values:
                     continue
@@ -126,6 +142,10 @@ def read_headcount(parts: list[Clause], asked: str | None) -> list[Fact]:
         parts_sum = _team_sum(t) if (asked == "company" or _WE.search(t) or whole_team) else None
         if parts_sum and (best is None or (1, parts_sum[0]) > best[:2]):
             best = (1, parts_sum[0], parts_sum[1])
+        for m in _PER_UNIT.finditer(t):
+            units, each = _count(m.group("u") or m.group("u2")), _count(m.group("p") or m.group("p2"))
+            if units and each and 1 <= units * each <= MAX_HEADCOUNT and (best is None or (2, units * each) > best[:2]):
+                best = (2, units * each, m.group().strip())
         if found or asked == "company":
             for m in _TOTAL.finditer(t):
                 n = _count(m.group("b") or m.group("b2") or m.group("b3")) or 0
@@ -163,7 +183,7 @@ def _team_sum(t: str) -> tuple[float, str] | None:
             j += 1
         me = re.search(r"\b(?:me|myself)\s*(?:plus|and|\+|&)\s*$", t[: counts[i].start()], re.I)
         if j > i or me:  # "me plus a part-time assistant" counts the writer too
-            total = sum(_count(m.group("n")) or 0 for m in counts[i : j + 1]) + (1 if me else 0)
+            total = sum(_count(m.group("n") or m.group("n2")) or 0 for m in counts[i : j + 1]) + (1 if me else 0)
             if best is None or total > best[0]:
                 best = (total, t[me.start() if me else counts[i].start() : counts[j].end()])
         i = j + 1
@@ -243,9 +263,12 @@ def read_country(parts: list[Clause], asked: str | None = None) -> list[Fact]:
             code = places.DEMONYMS.get(m.group("d").lower())
             if code:
                 found.append((0, base + m.start(), code, m.group()))
-    if not found and asked == "company":
+    spread = _GLOBAL.search(" ".join(c.text for c in parts)) is not None
+    if spread:
+        found = [f for f in found if f[0] == 0]  # a global company's "Singapore office" is one office, not where it is
+    if not found and asked == "company" and not spread:
         found = _bare_places(parts)
-    if not found:
+    if not found and not spread:
         found = _listed_place(parts)
     if not found:
         return []

@@ -12,7 +12,7 @@ APOS = "['\u2019]"  # straight or curly apostrophe, as typed on phones
 
 # Split after sentence punctuation or at line breaks, but not after abbreviations like "ca." or "Mr.".
 _SPLIT = re.compile(r"\n+|(?<=[!?;])\s+|(?<=\.)\s+(?=\S)")
-_ABBREV = re.compile(r"(?:\b(?:ca|approx|appr|mr|mrs|ms|dr|st|vs|etc|no|inc|ltd|co|e\.g|i\.e|p\.a|fr|sfr|rs)\.|\d\.)$", re.I)
+_ABBREV = re.compile(r"(?:\b(?:ca|approx|appr|mr|mrs|ms|dr|st|vs|etc|no|inc|ltd|co|e\.g|i\.e|p\.a|fr|sfr|rs)\.|(?<!\b[QH])\d\.)$", re.I)
 
 
 @dataclass(frozen=True)

@@ -32,6 +32,7 @@ from bot.extract.rules.timeline_cues import (
     DAY_OF_MONTH,
     EVENT_START,
     FY,
+    FY_END,
     FY_START,
     HALF,
     HOLIDAY,
@@ -293,6 +294,10 @@ def _candidates(t: str, ref: date, asked: str | None, fy_start: int | None) -> l
         if budgety or past(m) or y < ref.year or (y == ref.year and "end" not in m.group("cue").lower()):
             continue
         pin(m, date(y, 12, 31), 1)
+    if fy_start:
+        last = fy_start - 1 or 12
+        for m in FY_END.finditer(t):
+            pin(m, _next_occurrence(ref, lambda y: _month_end(y, last), None, False), 2)
     for m in FY.finditer(t):
         y = _year(m.group("y"), ref) or ref.year
         end = _month_end(y, fy_start - 1) if fy_start and fy_start > 1 else date(y, 12, 31)
@@ -322,7 +327,7 @@ def read_timeline(parts: list[Clause], ref: date, asked: str | None, full_text: 
     now_first = False  # "ASAP - our season starts next month": urgency beats the date of an event
     deadline = False
     for clause in parts:
-        not_buying = next((m for m in NONE.finditer(clause.text) if re.search(r"\b(?:buy|purchas)", m.group(), re.I)), None)
+        not_buying = next((m for m in NONE.finditer(clause.text) if re.search(r"\b(?:buy|purchas|pursu|proceed)", m.group(), re.I)), None)
         if asked != "timeline" and not INTENT.search(clause.text) and not not_buying and not DATE_ANSWER.match(clause.text):
             continue  # unasked, a date needs a buying verb beside it ("we're hiring this quarter" is not one)
         if MEETING.search(clause.text) and not NONE.search(clause.text) and not NOW.search(clause.text):

@@ -38,7 +38,7 @@ INTENT = re.compile(
 NONE = re.compile(
     rf"\bno\s+(?:purchase|buying|buy)\s+(?:planned|scheduled|intended|in\s+sight|on\s+the\s+horizon)\b|\bno\s+(?:\w+\s+)?(?:plans?|intention|intent)\s+(?:\w+\s+){{0,2}}?(?:to|of)\s+(?:buy|buying|purchas\w*|switch\w*|chang\w*|invest\w*|get\w*)|"
     rf"(?:\bnot|n{APOS}t)\s+(?:really\s+)?(?:looking|planning|going|intending)\s+(?:on\s+|to\s+)(?:buy\w*|purchas\w*|switch\w*|chang\w*)|\bnot\s+in\s+the\s+market\b|(?:\bnot|n{APOS}t)\s+be\s+looking\s+(?:at|for)\s+(?:any\s+)?(?:alternatives|other\s+(?:tools|vendors|options|solutions|providers)|anything\s+else)\b|(?:\bnot|n{APOS}t)\s+(?:really\s+)?(?:want|plan|intend)\s+to\s+(?:buy|purchase)\b(?=\s*(?:anything|now|yet|at\s+the\s+moment|right\s+now|for\s+now|[,.;!]|$))|\bnot\s+(?:planning|budgeting\s+for|considering)\s+(?:any|a)\s+(?:new\s+)?(?:purchases?|investments?|spend|switch|change)\b|"
-    rf"\b(?:won{APOS}?t|will\s+not)\s+be\s+(?:buying|purchasing)|\bnot\s+buying\b|\b(?:nobody|no\s+one|no-one)(?:\s+here|\s+else)?(?:\s+is|{APOS}s|\s+will\s+be)\s+(?:buying|purchasing)\b(?=\s+(?:anything|any\b|a\s+new|new\s+(?:tools|software)|this\b|it\b|yet|now|right\s+now|at\s+the\s+moment|for\s+now)|\s*[,.;!]|\s*$)|\bno\s+timeline\s+(?:at\s+all|whatsoever)", re.I)
+    rf"\b(?:won{APOS}?t|will\s+not)\s+be\s+(?:buying|purchasing)|\b(?:won{APOS}?t|will\s+not|not)\s+be\s+(?:pursuing|proceeding\s+with|taking\s+(?:this|it|things)\s+(?:any\s+)?further)\b|\bnot\s+buying\b|\b(?:nobody|no\s+one|no-one)(?:\s+here|\s+else)?(?:\s+is|{APOS}s|\s+will\s+be)\s+(?:buying|purchasing)\b(?=\s+(?:anything|any\b|a\s+new|new\s+(?:tools|software)|this\b|it\b|yet|now|right\s+now|at\s+the\s+moment|for\s+now)|\s*[,.;!]|\s*$)|\bno\s+timeline\s+(?:at\s+all|whatsoever)", re.I)
 # "not for at least 18 months": a lower bound with no date, so a bucket without days.
 NOT_FOR = re.compile(rf"\bnot\s+(?:for|within|in)\s+(?:at\s+least\s+|another\s+|the\s+next\s+|the\s+coming\s+)?(?P<n>\d+|{NUMBER_WORDS}|{SMALL_WORDS})?\s*(?P<unit>months?|years?)\b", re.I)
 DAY_OF_MONTH = re.compile(r"\b(?:by|before|until|till|on|no\s+later\s+than)\s+the\s+(?P<d>[1-9]|[12]\d|3[01])(?:st|nd|rd|th)\b(?!\s+(?:of|century|floor|percent))", re.I)
@@ -107,6 +107,11 @@ BARE_YEAR = re.compile(r"^\s*(?:maybe|probably|possibly|likely|perhaps|hopefully
 BARE_QUARTER = re.compile(rf"^\s*(?:{END})?Q(?P<q>[1-4])(?:\s+(?P<y>20\d\d))?\s*[.!]?\s*$", re.I)
 YEAR = re.compile(rf"\b(?P<cue>by|before|in|until|during|sometime\s+in|{END})\s*(?P<y>20\d\d)\b", re.I)
 FY = re.compile(r"\b(?:by|before|in|until|during|for|end\s+of)\s+(?:the\s+end\s+of\s+)?FY\s?'?(?P<y>20\d\d|\d\d)\b", re.I)
-FY_START = re.compile(rf"\b(?:fiscal|financial)\s+year\s+(?:starts|started|begins|began|runs\s+from|kicks\s+off)\s+(?:in\s+|on\s+)?(?P<mon>{MONTH_RE})", re.I)
+# "our fiscal year starts in April", "financial year (we run april to march)", "our FY runs July-June".
+FY_START = re.compile(
+    rf"\b(?:(?:fiscal|financial)\s+year|FY)\s*[(,–-]?\s*(?:(?:we|it|which|ours)\s+)?(?:starts|started|begins|began|runs?(?:\s+from)?|goes(?:\s+from)?|kicks\s+off)\s+"
+    rf"(?:in\s+|on\s+|from\s+)?(?:1st\s+|the\s+1st\s+of\s+|1\s+)?(?P<mon>{MONTH_RE})", re.I)
+# "by the end of our fiscal year": its last day, once the message says when that year starts.
+FY_END = re.compile(r"\b(?:by|before|until|till|at|for)\s+(?:the\s+)?end\s+of\s+(?:our|the|this|the\s+current)\s+(?:fiscal|financial)\s+year\b|\b(?:by|before)\s+(?:our\s+)?(?:fiscal|financial)\s+year[-\s]end\b", re.I)
 HOLIDAY = re.compile(r"\b(?:by|before|for|until|in\s+time\s+for)\s+(?:the\s+)?(?P<h>christmas|xmas|new\s+year(?:'s)?|thanksgiving|black\s+friday)\b", re.I)
 SEASON = re.compile(r"\b(?:by|before|in|until|over|this|next|during|early|late|mid)[\s-]+(?:the\s+)?(?P<s>spring|summer|autumn|fall|winter)\b(?!\s+(?:season|collection|range|sale))", re.I)

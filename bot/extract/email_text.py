@@ -44,11 +44,15 @@ _CONTACT = re.compile(
 _SENTENCE_END = re.compile(r"(?<!\binc)(?<!\bltd)(?<!\bco)(?<!\bcorp)(?<!\bllc)(?<!\bplc)(?<!\bb\.v)(?<!\bs\.a)[.!?:]$", re.I)
 _AUTO_REPLY = re.compile(
     r"\b(?:automatic\s+reply|auto(?:matic)?[-\s]?(?:reply|response|responder)|out\s+of\s+(?:the\s+)?office|"
-    r"(?:on|currently\s+on)\s+(?:annual|parental|maternity|paternity|sick|medical|holiday|vacation|study)\s+leave|"
-    r"(?:i\s+am|i'm|i’m)\s+(?:currently\s+)?(?:away|on\s+(?:vacation|holiday|leave))|"
-    r"(?:won't|will\s+not|won’t)\s+be\s+checking\s+(?:my\s+)?e-?mail|(?:limited|no)\s+access\s+to\s+(?:my\s+)?e-?mail|"
     r"abwesenheitsnotiz|absente?\s+du\s+bureau|fuera\s+de\s+la\s+oficina|afwezig|this\s+mailbox\s+is\s+not\s+monitored|"
     r"do\s+not\s+reply\s+to\s+this\s+(?:e-?mail|message))", re.I)
+# Being away reads as a responder only where a responder says it, at the top: a person's real reply
+# may mention a conference trip further down ("I am away on the 24th, but otherwise ...").
+_AWAY = re.compile(
+    r"\b(?:(?:on|currently\s+on)\s+(?:annual|parental|maternity|paternity|sick|medical|holiday|vacation|study)\s+leave|"
+    r"(?:i\s+am|i'm|i’m)\s+(?:currently\s+)?(?:away|on\s+(?:vacation|holiday|leave))|"
+    r"(?:won't|will\s+not|won’t)\s+be\s+checking\s+(?:my\s+)?e-?mail|(?:limited|no)\s+access\s+to\s+(?:my\s+)?e-?mail)", re.I)
+_AWAY_WITHIN = 300  # characters from the top
 
 
 @lru_cache(maxsize=1)
@@ -169,4 +173,4 @@ def own_text(text: str, channel: str) -> str:
 
 def is_auto_reply_text(text: str) -> bool:
     """True for out-of-office and vacation responders (they state nothing about the prospect)."""
-    return _AUTO_REPLY.search(text[:1500]) is not None
+    return _AUTO_REPLY.search(text[:1500]) is not None or _AWAY.search(text.lstrip()[:_AWAY_WITHIN]) is not None

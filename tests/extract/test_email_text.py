@@ -105,6 +105,19 @@ def test_auto_replies_state_nothing() -> None:
     assert is_auto_reply_text("Automatic reply: Re: pricing\n\nI am on annual leave until Monday.")
     assert not is_auto_reply_text("Thanks, we're in the office all week if you want to call.")
     assert read(ooo, asked="timeline", channel="email") == {}
+    assert is_auto_reply_text("Hello,\n\nI'm away from my desk until Thursday and will reply when I'm back.")
+
+
+def test_a_real_reply_that_mentions_being_away_later_on_is_read() -> None:
+    reply = (
+        "Hi Sam,\n\nThanks for the questions. We're a dental group of about 60 people and most of our new-patient "
+        "enquiries go unanswered for days, which costs us bookings. I run operations and I'll make the call on "
+        "this myself. We'd like something in place before the end of next month if the price is right.\n\n"
+        "I am away at a trade fair next Tuesday, but otherwise free for a call.\n\nBest,\nPriya"
+    )
+    assert not is_auto_reply_text(reply)
+    facts = read(reply, asked="authority", channel="email")
+    assert facts["authority"] == "decision_maker" and facts["employees"] == 60 and facts["need"] == "confirmed"
 
 
 def test_own_text_is_the_one_reading_for_both_extractors() -> None:

@@ -59,7 +59,7 @@ _NOT_BUDGET_BEFORE = re.compile(
     rf"\b(?:^\s*(?:yes|yep|yeah|me|I\s+do|I\s+can)\b[\s,]*(?:for\s+)?(?:anything\s+)?(?:up\s+to|under|below)|(?:can|could|may|allowed\s+to|able\s+to|I|we)\s+(?:only\s+|personally\s+)?(?:approve|sign\s+off|sign\s+for|authori[sz]e)\w*\s+(?:\w+\s+){{0,3}}(?:up\s+to|under|below|over|above)|sign\s+(?:off\s+)?(?:pos?|purchase\s+orders|contracts|anything|deals)\s+(?:up\s+to|under|below)|authority\s+to\s+(?:buy|spend|approve|sign)|authori[sz]ed\s+to\s+(?:buy|spend|approve|sign)|(?:sign(?:ing)?[- ]?off|signing|approval|spending|purchasing|delegated)\s+(?:limit|threshold|authority)|"
     rf"quoted|quote[sd]?\s+us|charg(?:ed|ing|es)|cost(?:ing|s)?|was\s+costing|(?:were|was|are|am|been)\s+paying|paid|"
     rf"pay(?:ing)?\s+for|already\s+pay|spent|spending|used\s+to|previous(?:ly)?|raised|revenue|turnover|ARR|MRR|salary|"
-    rf"salaries|funding|(?:we|I|they)\s+(?:currently\s+|already\s+)?pay|valuation|worth|fees?|lost|saved|(?:anything|purchases?|deals?|contracts?|orders?|items?|invoices?)\s+"
+    rf"salaries|funding|(?:we|I|they)\s+(?:currently\s+|already\s+)?pay|valuation|worth|fees?|lost|saved|(?:anything|(?:any|all)\s+spend|purchases?|deals?|contracts?|orders?|items?|invoices?)\s+"
     rf"(?:over|above|under|below|of\s+more\s+than|more\s+than|less\s+than))\b[^.;]*$", re.I)
 _NOT_BUDGET_AFTER = re.compile(
     r"^[^.;]{0,25}\b(?:last\s+year|ago|in\s+20\d\d|revenue|turnover|ARR|in\s+sales|fee|need(?:s)?\s+(?:a\s+)?(?:vote|approval|sign)|"

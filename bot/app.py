@@ -101,8 +101,7 @@ def create_app(settings: Settings, *, extractor: Extractor | None = None) -> Fas
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         await ensure_api_key(settings, sessionmaker)
         retention = asyncio.create_task(_retention_loop(privacy, settings)) if settings.retention_days > 0 else None
-        if isinstance(bus, PostgresBus | UnixSocketBus):
-            await bus.start()
+        await bus.start()
         await email.start()
         await handoff.start()
         _settle(extractor)
@@ -116,8 +115,7 @@ def create_app(settings: Settings, *, extractor: Extractor | None = None) -> Fas
                 close()
         if retention is not None:
             retention.cancel()
-        if isinstance(bus, PostgresBus | UnixSocketBus):
-            await bus.stop()
+        await bus.stop()
         await engine.dispose()
 
     app = FastAPI(title="qualbot", version="0.1.0", lifespan=lifespan)

@@ -32,6 +32,14 @@ class Bus(Protocol):
 
     def subscribe(self, topic: str) -> contextlib.AbstractAsyncContextManager[AsyncIterator[dict[str, Any]]]: ...
 
+    async def start(self) -> None:
+        """Connect to the other processes, if the bus has any; called once the app starts."""
+        ...
+
+    async def stop(self) -> None:
+        """Send what is still queued and disconnect; called when the app stops."""
+        ...
+
 
 class LocalBus:
     """A bus inside one process. A slow subscriber loses its oldest events, never blocks others."""
@@ -39,6 +47,12 @@ class LocalBus:
     def __init__(self, queue_size: int = 256) -> None:
         self._queues: defaultdict[str, set[asyncio.Queue[dict[str, Any]]]] = defaultdict(set)
         self._queue_size = queue_size
+
+    async def start(self) -> None:
+        """Nothing to connect to: the subscribers are in this process."""
+
+    async def stop(self) -> None:
+        """Nothing to disconnect."""
 
     async def publish(self, topic: str, event: dict[str, Any]) -> None:
         for queue in list(self._queues.get(topic, ())):

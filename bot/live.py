@@ -81,6 +81,16 @@ class LocalBus:
                 del self._queues[topic]
 
 
+def encode_entry(topic: str, event: dict[str, Any]) -> bytes:
+    """One event as the cross-process buses send it: compact UTF-8 JSON, joined by :func:`join_entries`."""
+    return json.dumps({"topic": topic, "event": event}, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def join_entries(entries: Sequence[bytes]) -> bytes:
+    """A batch of encoded entries, as :func:`decode_batch` reads it."""
+    return b"[" + b",".join(entries) + b"]"
+
+
 def decode_batch(payload: str | bytes) -> list[tuple[str, dict[str, Any]]]:
     """The (topic, event) pairs of a batch another process sent; none, with a warning, if it is malformed."""
     try:

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import logging
 from collections import deque
 from collections.abc import AsyncIterator, Sequence
@@ -23,7 +22,7 @@ from typing import Any
 
 import asyncpg
 
-from bot.live import LocalBus, decode_batch
+from bot.live import LocalBus, decode_batch, encode_entry, join_entries
 
 log = logging.getLogger(__name__)
 
@@ -45,7 +44,7 @@ class PostgresBus:
         self._listener: asyncpg.Connection | None = None
         self._publisher: asyncpg.Connection | None = None
         self._publish_lock = asyncio.Lock()
-        self._queued: deque[tuple[dict[str, Any], int]] = deque()  # (entry, its size in the payload)
+        self._queued: deque[tuple[str, dict[str, Any], bytes]] = deque()  # (topic, event, encoded)
         self._wake = asyncio.Event()
         self._sender: asyncio.Task[None] | None = None
         self._task: asyncio.Task[None] | None = None
@@ -81,12 +80,11 @@ class PostgresBus:
     async def publish_many(self, items: Sequence[tuple[str, dict[str, Any]]]) -> None:
         """Queue the events for the sender (sent at once when the bus is not started)."""
         for topic, event in items:
-            entry = {"topic": topic, "event": event}
-            entry_size = len(json.dumps(entry, ensure_ascii=False, separators=(",", ":")).encode("utf-8")) + 1
-            if entry_size > MAX_PAYLOAD:
-                log.warning("live event on %s too large for NOTIFY (%d bytes); dropped", topic, entry_size)
+            encoded = encode_entry(topic, event)
+            if len(encoded) + 1 > MAX_PAYLOAD:
+                log.warning("live event on %s too large for NOTIFY (%d bytes); dropped", topic, len(encoded) + 1)
                 continue
-            self._queued.append((entry, entry_size))
+            self._queued.append((topic, event, encoded))
         if self._sender is None:
             await self._send_queued()
         else:
@@ -101,16 +99,15 @@ class PostgresBus:
     async def _send_queued(self) -> None:
         """NOTIFY everything queued, in order, as few payloads as fit."""
         while self._queued:
-            batch: list[dict[str, Any]] = []
+            batch: list[tuple[str, dict[str, Any], bytes]] = []
             size = 2
-            while self._queued and size + self._queued[0][1] <= MAX_PAYLOAD:
-                entry, entry_size = self._queued.popleft()
-                batch.append(entry)
-                size += entry_size
+            while self._queued and size + len(self._queued[0][2]) + 1 <= MAX_PAYLOAD:
+                batch.append(self._queued.popleft())
+                size += len(batch[-1][2]) + 1
             await self._notify(batch)
 
-    async def _notify(self, batch: list[dict[str, Any]]) -> None:
-        payload = json.dumps(batch, ensure_ascii=False, separators=(",", ":"))
+    async def _notify(self, batch: list[tuple[str, dict[str, Any], bytes]]) -> None:
+        payload = join_entries([encoded for _, _, encoded in batch]).decode()
         async with self._publish_lock:
             try:
                 if self._publisher is None or self._publisher.is_closed():
@@ -120,8 +117,7 @@ class PostgresBus:
             except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
                 log.warning("live events not published (%s); delivering locally only", type(exc).__name__)
                 self._publisher = None
-        for entry in batch:
-            await self._local.publish(entry["topic"], entry["event"])
+        await self._local.publish_many([(topic, event) for topic, event, _ in batch])
 
     def subscribe(self, topic: str) -> contextlib.AbstractAsyncContextManager[AsyncIterator[dict[str, Any]]]:
         return self._local.subscribe(topic)

@@ -16,7 +16,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import hashlib
-import json
 import logging
 import os
 import socket
@@ -28,7 +27,7 @@ from collections.abc import AsyncIterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from bot.live import LocalBus, decode_batch
+from bot.live import LocalBus, decode_batch, encode_entry, join_entries
 
 log = logging.getLogger(__name__)
 
@@ -116,7 +115,7 @@ class UnixSocketBus:
         if self._socket is None or not items or not self._current_peers():
             return
         for topic, event in items:
-            entry = json.dumps({"topic": topic, "event": event}, ensure_ascii=False, separators=(",", ":")).encode()
+            entry = encode_entry(topic, event)
             if len(entry) + 2 > MAX_DATAGRAM:
                 log.warning("live event on %s too large to share (%d bytes); delivered in this process only", topic, len(entry))
                 continue
@@ -138,12 +137,12 @@ class UnixSocketBus:
         size = 2
         for entry in entries:
             if batch and size + len(entry) + 1 > MAX_DATAGRAM:
-                datagrams.append(b"[" + b",".join(batch) + b"]")
+                datagrams.append(join_entries(batch))
                 batch, size = [], 2
             batch.append(entry)
             size += len(entry) + 1
         if batch:
-            datagrams.append(b"[" + b",".join(batch) + b"]")
+            datagrams.append(join_entries(batch))
         for peer in self._current_peers():
             queue = self._pending.setdefault(peer, deque())
             queue.extend(datagrams)
@@ -210,6 +209,7 @@ class UnixSocketBus:
     def _forget(self, peer: str) -> None:
         self._peers = [p for p in self._peers if p != peer]
         self._pending.pop(peer, None)
+        self._warned.pop(peer, None)
         sender = self._senders.pop(peer, None)
         if sender is not None:
             sender.close()

@@ -62,6 +62,7 @@ class Settings(BaseSettings):
     rules_timeout_seconds: float = 2.0  # a text that takes longer yields no facts (the message is kept)
     max_message_chars: int = 4096  # a chat text longer than this is refused (4 KB in the protocol)
     max_frame_bytes: int = 16384
+    typing_delay_seconds: float = 0.3  # the bot's typing indicator shows only for answers slower than this; 0: always
     retention_days: int = 0  # purge transcripts older than this many days; 0 keeps them
     retention_check_seconds: float = 3600.0
     storage_retry_seconds: float = 30.0  # how long a turn waits out a database outage before giving up

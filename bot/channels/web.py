@@ -20,6 +20,7 @@ from bot.ratelimit import RateLimits, too_many_requests
 log = logging.getLogger(__name__)
 
 EVENT_NAMES = frozenset({"page_view", "pricing_time", "download", "webinar_signup", "widget_open"})
+_TYPING = json.dumps({"type": "typing"})
 
 
 class ProtocolError(QualbotError):
@@ -54,6 +55,9 @@ class ChatSession:
         self._idle = asyncio.Event()  # set while no turn is being worked on
         self._idle.set()
         self.draining = False
+        self._answering = False  # a turn is being worked on and its replies have not been sent
+        self._with_agent = False  # a person has the conversation: the bot only listens, so no typing dots
+        self._typing: asyncio.Task[None] | None = None
 
     async def send(self, frame: dict[str, Any]) -> None:
         async with self._send_lock:
@@ -66,6 +70,8 @@ class ChatSession:
                 if event.get("origin") != "service":
                     continue
                 frame = {k: v for k, v in event.items() if k not in ("origin", "conversation_id", "lead_id")}
+                if frame.get("type") == "status" and frame.get("state") in ("agent_joined", "agent_left"):
+                    self._with_agent = frame["state"] == "agent_joined"
                 await self.send(frame)
 
     async def close(self) -> None:
@@ -99,6 +105,7 @@ class ChatSession:
             await self.send({"type": "status", "state": "waiting_human"})
         elif opened.status == "agent":
             await self.send({"type": "status", "state": "agent_joined"})
+        self._with_agent = opened.status == "agent"
 
     async def run(self) -> None:
         """Read frames until the client leaves; each bad frame gets an error frame and nothing else."""
@@ -161,12 +168,32 @@ class ChatSession:
             error = _protocol("rate_limited", f"too many messages; try again in {verdict.retry_after}s")
             raise error
         self._idle.clear()
+        self._answering = True
+        delay = self.service.settings.typing_delay_seconds
+        typing = not self._with_agent
+        # Dots that flash for the few milliseconds a rules turn takes only cost a frame each way.
+        later = asyncio.get_running_loop().call_later(delay, self._typing_due) if typing and delay > 0 else None
         try:
-            await self.send({"type": "typing"})
-            outcome = await self.service.handle_message(self.conversation_id, text, on_delay=self._ask_to_wait)
+            if typing and delay <= 0:
+                await self.send({"type": "typing"})
+            try:
+                outcome = await self.service.handle_message(self.conversation_id, text, on_delay=self._ask_to_wait)
+            finally:
+                self._answering = False
+                if later is not None:
+                    later.cancel()
             await self._turn(outcome)
         finally:
             self._idle.set()
+
+    def _typing_due(self) -> None:
+        self._typing = asyncio.ensure_future(self._send_typing())
+
+    async def _send_typing(self) -> None:
+        async with self._send_lock:
+            if self._answering:  # else the answer went first: dots after it would hang on screen
+                with contextlib.suppress(Exception):  # a connection closing meanwhile ends the turn's sends anyway
+                    await self.ws.send_text(_TYPING)
 
     async def _ask_to_wait(self) -> None:
         await self.send({"type": "status", "state": "delayed", "message": "One moment please — we're catching up."})

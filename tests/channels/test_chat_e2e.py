@@ -156,3 +156,18 @@ async def test_the_server_reads_long_texts_only_within_its_time_limit(tmp_path: 
     facts = {f["field"]: f["value"] for f in record["facts"]}
     assert facts.get("budget_max") == 25000  # the short answer was read
     assert "employees" not in facts and "country" not in facts  # the long one was not, within 1 ms
+
+
+async def test_typing_dots_come_only_for_answers_slower_than_the_typing_delay(tmp_path: Path) -> None:
+    # A rules turn takes milliseconds: under a 5 s delay it never shows dots; with 0 every message does.
+    for delay, expected in (("5", ["bot"]), ("0", ["typing", "bot"])):
+        (tmp_path / delay).mkdir()
+        server = LiveServer(tmp_path / delay, env={"QUALBOT_TYPING_DELAY_SECONDS": delay}).start()
+        try:
+            client = await ChatClient.connect(server.ws_url, "flow=bant")
+            asked = (await client.until_question())[-1]["field"]
+            frames = await client.say(ANSWERS[asked])
+            assert [f["type"] for f in frames] == expected
+            await client.close()
+        finally:
+            server.stop()

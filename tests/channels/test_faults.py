@@ -42,6 +42,7 @@ async def test_hanging_llm_falls_back_within_the_bound(tmp_path: Path, fake_open
         frames = await client.say(CLEAR_NEED)
         elapsed = time.monotonic() - started
         assert elapsed < 1.0 + 1.5, f"turn took {elapsed:.2f}s with a 1s LLM timeout"
+        assert [f["type"] for f in frames] == ["typing", "bot"], "a slow answer shows the typing dots first"
         assert frames[-1]["field"] != asked, "the rules fallback understood the answer"
         assert fake_openai.requests, "the LLM was asked first"
         await client.close()
@@ -99,8 +100,9 @@ async def test_database_outage_keeps_the_message_and_the_conversation_goes_on(tm
 
         proxy.cut()
         await client.send({"type": "message", "text": CLEAR_NEED})
-        assert (await client.recv())["type"] == "typing"
         delayed = await client.recv(timeout=10)
+        if delayed["type"] == "typing":  # the turn outlasted the typing delay before the outage was noticed
+            delayed = await client.recv(timeout=10)
         assert delayed["type"] == "status" and delayed["state"] == "delayed" and delayed["message"]
         await asyncio.sleep(2)
         proxy.restore()

@@ -29,8 +29,6 @@ async def test_takeover_message_and_hand_back(live_server: LiveServer) -> None:
     assert agent == {"type": "agent", "text": "Hi, I'm Dana from sales <b>!</b>", "name": "Dana"}
 
     await client.send({"type": "message", "text": "Great. We lose inbound leads because nobody replies fast enough, can you help?"})
-    typing = await client.recv()
-    assert typing["type"] == "typing"
     with_bot_paused = await asyncio.wait_for(_quiet(client), 3)
     assert with_bot_paused == [], "the bot says nothing while a person has the conversation"
 
@@ -62,3 +60,27 @@ async def _quiet(client: ChatClient) -> list[dict]:
             frames.append(await client.recv(timeout=1.0))
     except asyncio.TimeoutError:
         return frames
+
+
+async def test_no_typing_dots_while_a_person_has_the_conversation(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    server = LiveServer(tmp_path, env={"QUALBOT_TYPING_DELAY_SECONDS": "0"}).start()  # dots at once for the bot
+    try:
+        client = await ChatClient.connect(server.ws_url)
+        frames = await client.until_question()
+        conversation = frames[0]["conversation_id"]
+        assert [f["type"] for f in await client.say("We lose leads at night.")][0] == "typing"
+        with server.api() as api:
+            assert api.post(f"/api/conversations/{conversation}/takeover", json={"agent": "Dana"}).status_code == 200
+        assert (await client.recv())["state"] == "agent_joined"
+        await client.send({"type": "message", "text": "Hello Dana, are you there?"})
+        assert await asyncio.wait_for(_quiet(client), 3) == []
+        await client.close()
+
+        again = await ChatClient.connect(server.ws_url, f"resume={frames[0]['resume_token']}")  # resumed: still with Dana
+        opened = await asyncio.wait_for(_quiet(again), 3)
+        assert {"type": "status", "state": "agent_joined"} in opened, opened
+        await again.send({"type": "message", "text": "Still there?"})
+        assert await asyncio.wait_for(_quiet(again), 3) == []
+        await again.close()
+    finally:
+        server.stop()

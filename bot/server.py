@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import gc
 import logging
 import os
 import signal
@@ -63,10 +62,6 @@ def serve(app: FastAPI, settings: Settings, sockets: list[socket.socket] | None 
         ws_per_message_deflate=False,  # chat frames are a few hundred bytes: compressing them costs more CPU than it saves
         log_config=None,  # keep bot.logs' handlers: they mask secrets
     )
-    # Everything built so far (modules, flows, the app) lives as long as the process: frozen, the
-    # collector stops scanning it, and a full collection under load pauses for milliseconds, not ~140.
-    gc.collect()
-    gc.freeze()
     DrainingServer(config, app, drain_seconds=8).run(sockets=sockets)
 
 

@@ -1,15 +1,19 @@
 """Assigning a lead to a rep: :func:`bot.qualify.routing.route` with its round-robin counters kept in the database.
 
-The counter row of the team is locked (``SELECT ... FOR UPDATE`` on PostgreSQL; SQLite holds the
-database write lock from the first write of the transaction) and updated in the same
-transaction as the assignment, so concurrent turns never hand two leads the same turn.
+A team's turn is taken with one atomic statement that creates or advances its counter row and
+returns the new value (``INSERT … ON CONFLICT DO UPDATE … RETURNING``): the row stays locked
+(PostgreSQL) or the database write-locked (SQLite) until the assigning transaction ends, so
+concurrent turns never hand two leads the same turn, and a rolled-back assignment gives its
+turn back.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import bindparam, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db import models
@@ -32,25 +36,23 @@ async def current_assignment(session: AsyncSession, lead_id: str) -> LeadAssignm
 
 async def assign(
     session: AsyncSession, lead: models.Lead, rules: RoutingRules, *, country: str | None, now: datetime
-) -> tuple[Assignment, LeadAssignment | None]:
-    """Route ``lead`` (at its current stage) and store the result; the stored row is None when nothing changed.
+) -> tuple[Assignment, LeadAssignment | None, LeadAssignment | None]:
+    """Route ``lead`` (at its current stage) and store the result.
 
-    An owner already on the lead wins and is kept (recorded once, with its reason). Otherwise the
-    team's counter is read under a row lock, advanced and written back in this transaction.
+    Returns the routing, the row stored (None when nothing changed) and the lead's current
+    assignment row afterwards (the stored one, or the one it already had, if any). An owner
+    already on the lead wins and is kept (recorded once, with its reason). Otherwise the team's
+    round-robin turn is taken in this transaction.
     """
     request = RoutingInput(country=country, existing_owner=lead.owner, stage=lead.stage)
     team = None if lead.owner else rules.team_for(country)
     counters: dict[str, int] = {}
-    row: RoutingCounter | None = None
-    if team is not None and lead.stage in rules.route_stages:
-        row = await _locked_counter(session, team)
-        counters[team] = row.value
+    if team is not None and lead.stage in rules.route_stages and any(rep.active for rep in rules.teams[team].reps):
+        counters[team] = await _take_turn(session, team)
     result = route(request, rules, counters)
-    if row is not None and team is not None:
-        row.value = result.counters.get(team, row.value)
     latest = await current_assignment(session, lead.id)
     if result.owner is None or (latest is not None and latest.owner == result.owner):
-        return result, None
+        return result, None, latest
     lead.owner = result.owner
     stored = LeadAssignment(
         lead_id=lead.id,
@@ -62,23 +64,21 @@ async def assign(
         assigned_at=now,
     )
     session.add(stored)
-    return result, stored
+    return result, stored, stored
 
 
-async def _locked_counter(session: AsyncSession, team: str) -> RoutingCounter:
-    bind = session.get_bind()
-    if bind.dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert  # type: ignore[assignment]
-    # Create the row if missing without racing another transaction doing the same; on SQLite
-    # this write also takes the database write lock for the rest of the transaction.
-    await session.execute(insert(RoutingCounter).values(team=team, value=0).on_conflict_do_nothing())
-    row = await session.scalar(
-        select(RoutingCounter)
-        .where(RoutingCounter.team == team)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    )
-    assert row is not None
-    return row
+def _turn_statement(insert: Any) -> Any:
+    counters = RoutingCounter.__table__
+    statement = insert(counters).values(team=bindparam("team"), value=1)
+    return statement.on_conflict_do_update(
+        index_elements=[counters.c.team], set_={"value": counters.c.value + 1}
+    ).returning(counters.c.value)
+
+
+_TAKE_TURN = {"postgresql": _turn_statement(postgresql.insert), "sqlite": _turn_statement(sqlite.insert)}
+
+
+async def _take_turn(session: AsyncSession, team: str) -> int:
+    """The team's round-robin position before this lead, advanced by one in the same statement."""
+    statement = _TAKE_TURN[session.get_bind().dialect.name]
+    return int((await session.execute(statement, {"team": team})).scalar_one()) - 1

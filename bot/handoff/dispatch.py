@@ -8,6 +8,7 @@ transaction; nothing here does IO besides the session.
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
@@ -27,6 +28,14 @@ from bot.handoff.payloads import build_payload
 from bot.qualify.policy import Decision, Reason
 from bot.qualify.routing import Assignment, Rep, RoutingRules
 from bot.qualify.scoring import LeadScore
+
+class Unknown(enum.Enum):
+    """An argument the caller did not give (None is a value: "there is none")."""
+
+    UNKNOWN = "unknown"
+
+
+UNKNOWN = Unknown.UNKNOWN
 
 OUTCOME_EVENTS = {
     "sql": "lead.qualified",
@@ -67,12 +76,19 @@ class Dispatcher:
         decision: Decision | None = None,
         score: LeadScore | None = None,
         conversation: models.Conversation | None = None,
+        assignment: LeadAssignment | None | Unknown = UNKNOWN,
     ) -> list[Delivery]:
-        """Enqueue ``event`` about ``lead`` to every configured destination; returns the rows."""
+        """Enqueue ``event`` about ``lead`` to every configured destination; returns the rows.
+
+        ``assignment`` is the lead's current assignment row when the caller has it at hand
+        (None: it has none); by default it is looked up.
+        """
         s = self.settings
         webhook = event in s.webhook_events and bool(s.webhook_urls)
         slack = event in s.slack_events and s.slack_webhook_url is not None
-        assignment = self._assignment(lead, await current_assignment(session, lead.id) if lead.owner else None)
+        if assignment is UNKNOWN:
+            assignment = await current_assignment(session, lead.id) if lead.owner else None
+        assignment = self._assignment(lead, assignment)
         rep_email = self._rep_email_target(event, assignment)
         if not (webhook or slack or rep_email):
             return []

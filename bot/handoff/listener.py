@@ -15,7 +15,8 @@ from __future__ import annotations
 from bot.config import Settings
 from bot.conversations import TurnEvent
 from bot.handoff.assignment import assign, current_assignment
-from bot.handoff.dispatch import Dispatcher, outcome_event
+from bot.handoff.dispatch import UNKNOWN, Dispatcher, Unknown, outcome_event
+from bot.handoff.models import LeadAssignment
 from bot.handoff.scores import rescore
 from bot.qualify.policy import Policy
 from bot.qualify.routing import RoutingRules
@@ -34,14 +35,15 @@ class HandoffListener:
         session, lead = event.session, event.lead
         score = await rescore(session, lead, self.policy, now=event.now, known=event.known, computed=event.score)
         new_owner = None
+        current: LeadAssignment | None | Unknown = UNKNOWN
         country = event.known.get("country")
         # Mid-conversation the country may still be asked: route then only when it is known.
         if self.rules is not None and lead.stage in self.rules.route_stages and (event.ended or country):
-            _, new_owner = await assign(session, lead, self.rules, country=str(country) if country else None, now=event.now)
-            await session.flush()
+            _, new_owner, current = await assign(session, lead, self.rules, country=str(country) if country else None, now=event.now)
         if lead.stage == "sql":
-            # An unowned lead has no assignment to look up (assign() sets the owner with the row).
-            current = new_owner or (await current_assignment(session, lead.id) if lead.owner else None)
+            if current is UNKNOWN:
+                # An unowned lead has no assignment to look up (assign() sets the owner with the row).
+                current = await current_assignment(session, lead.id) if lead.owner else None
             if current is not None and current.meeting_link:
                 event.handoff["meeting_link"] = current.meeting_link
                 event.handoff["rep_name"] = current.rep_name
@@ -53,5 +55,6 @@ class HandoffListener:
             name = None
         if name is not None:
             await self.dispatcher.announce(
-                session, lead, name, now=event.now, decision=event.decision, score=score, conversation=event.conversation
-            )
+                session, lead, name, now=event.now, decision=event.decision, score=score, conversation=event.conversation,
+                assignment=current,
+            )  # fmt: skip

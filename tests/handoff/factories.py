@@ -55,7 +55,7 @@ async def route_concurrently(
         async with db() as session:
             lead = await session.get(models.Lead, lead_id)
             assert lead is not None
-            result, _ = await assign(session, lead, rules, country=country, now=lead.created_at)
+            result, _, _ = await assign(session, lead, rules, country=country, now=lead.created_at)
             await session.commit()
             return result.owner
 

@@ -35,7 +35,7 @@ from bot.errors import (
 )
 from bot.extract.base import Extractor, ProspectMessage
 from bot.facts import Extraction, FactValue
-from bot.live import CONSOLE_TOPIC, Bus, LocalBus
+from bot.live import AGENTS_TOPIC, CONSOLE_TOPIC, Bus, LocalBus, visitor_topic
 from bot.qualify.policy import Decision, Policy, decide
 from bot.qualify.scoring import LeadScore, score_lead
 from bot.tokens import new_token, token_hash
@@ -464,7 +464,10 @@ class ConversationService:
     async def _broadcast(self, conversation: models.Conversation, frame: dict[str, Any]) -> None:
         """Send a protocol frame to the visitor's connection and the console."""
         event = {**frame, "conversation_id": conversation.id, "lead_id": conversation.lead_id}
-        await self.bus.publish_many([(conversation.id, {**event, "origin": "service"}), (CONSOLE_TOPIC, event)])
+        items = [(conversation.id, {**event, "origin": "service"}), (visitor_topic(conversation.id), event), (CONSOLE_TOPIC, event)]
+        if frame.get("type") == "agent":
+            items.append((AGENTS_TOPIC, event))
+        await self.bus.publish_many(items)
 
     async def _conversation(self, session: AsyncSession, conversation_id: str) -> models.Conversation:
         conversation = await session.get(models.Conversation, conversation_id, with_for_update=True)

@@ -1,7 +1,8 @@
 """Live events: who is told, in real time, that something happened in a conversation.
 
-A visitor's websocket listens on its conversation's topic (an SDR's message must reach it at
-once); the console listens on :data:`CONSOLE_TOPIC` (every conversation's activity). This
+A visitor's websocket listens on :func:`visitor_topic` (an SDR's message must reach it at once);
+the console's view of a conversation on the conversation's id (everything said in it), and
+:data:`CONSOLE_TOPIC` carries every conversation's activity. This
 in-process bus serves one server process; a cross-process bus (PostgreSQL LISTEN/NOTIFY)
 implements the same two methods.
 """
@@ -17,6 +18,16 @@ from collections.abc import AsyncIterator, Sequence
 from typing import Any, Protocol
 
 CONSOLE_TOPIC = "console"
+AGENTS_TOPIC = "agents"  # only what people (SDRs) write: the email worker sends it on at once
+
+
+def visitor_topic(conversation_id: str) -> str:
+    """What the visitor's own connection must be told: what others (an SDR, a hand-back) say.
+
+    Apart from the conversation's topic, which also carries the visitor's own turns for the
+    console: the visitor's connection would otherwise wake for every event of its own turns.
+    """
+    return f"visitor:{conversation_id}"
 
 log = logging.getLogger(__name__)
 

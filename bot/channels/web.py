@@ -15,6 +15,7 @@ from bot.channels.widget_http import origin_allowed
 from bot.conversations import ConversationService, Opened, TurnOutcome
 from bot.engine.dialogue import Reply
 from bot.errors import QualbotError
+from bot.live import visitor_topic
 from bot.ratelimit import RateLimits, too_many_requests
 
 log = logging.getLogger(__name__)
@@ -65,11 +66,9 @@ class ChatSession:
 
     async def _listen(self, conversation_id: str) -> None:
         """Forward what others say in this conversation (an SDR, a hand-back) to the visitor."""
-        async with self.service.bus.subscribe(conversation_id) as events:
+        async with self.service.bus.subscribe(visitor_topic(conversation_id)) as events:
             async for event in events:
-                if event.get("origin") != "service":
-                    continue
-                frame = {k: v for k, v in event.items() if k not in ("origin", "conversation_id", "lead_id")}
+                frame = {k: v for k, v in event.items() if k not in ("conversation_id", "lead_id")}
                 if frame.get("type") == "status" and frame.get("state") in ("agent_joined", "agent_left"):
                     self._with_agent = frame["state"] == "agent_joined"
                 await self.send(frame)

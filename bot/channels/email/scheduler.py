@@ -24,7 +24,7 @@ from bot.db import models
 from bot.engine import dialogue
 from bot.engine.dialogue import DialogueState
 from bot.engine.flow import Flow
-from bot.live import CONSOLE_TOPIC
+from bot.live import AGENTS_TOPIC
 
 log = logging.getLogger(__name__)
 
@@ -73,7 +73,7 @@ class EmailWorker:
     async def _watch_agents(self) -> None:
         """Wake the loop at once when a person writes (the database stays the source of truth)."""
         try:
-            async with self.channel.service.bus.subscribe(CONSOLE_TOPIC) as events:
+            async with self.channel.service.bus.subscribe(AGENTS_TOPIC) as events:
                 async for event in events:
                     if event.get("type") == "agent":
                         self.channel.outbox_changed.set()

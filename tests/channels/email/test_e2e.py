@@ -107,3 +107,19 @@ def test_whole_qualification_by_email(tmp_path: Path) -> None:
         assert [e["kind"] for e in data["outbound"]] == ["first", "reply", "closing"]
         assert [e["status"] for e in data["inbound"]] == ["processed", "processed"]
         assert data["status"] == "closed" and data["next_followup_at"] is None
+
+
+def test_an_sdr_message_in_an_email_conversation_is_sent_at_once(tmp_path: Path) -> None:
+    # The scheduler's rounds are 30 s apart: only the live bus's note that a person wrote can
+    # make the email go out within seconds.
+    with email_stack(tmp_path, QUALBOT_EMAIL_SCHEDULER_INTERVAL_SECONDS="30") as stack, stack.server.api() as api:
+        started = api.post("/api/outreach", json={"email": "dana@acmecorp.io", "name": "Dana", "flow": "bant"}).json()
+        stack.relay.wait(1)
+        conversation = started["conversation_id"]
+        assert api.post(f"/api/conversations/{conversation}/takeover", json={"agent": "Sam"}).status_code == 200
+        written = time.monotonic()
+        sent = api.post(f"/api/conversations/{conversation}/messages", json={"agent": "Sam", "text": "Hi Dana, Sam here."})
+        assert sent.status_code == 201
+        mail = _sent_to(stack.relay, "dana@acmecorp.io", 2, timeout=10)
+        assert len(mail) == 2 and "Sam here" in body_text(mail[1])
+        assert time.monotonic() - written < 5

@@ -339,8 +339,11 @@ class ConversationService:
             ]
             previous_stage = lead.stage
             lead_score = score_lead(known, [*stored_events, *map(turns.as_scoring_event, new_events)], self.policy, now=now)
-            if message_id is None:
-                message_id = await turns.insert_message(session, conversation_id, "prospect", text, topic, now)
+            replies = [("bot", r.text, r.field) for r in result.replies]
+            if message_id is None:  # the prospect's message and the bot's answer in one statement
+                message_id = await turns.insert_turn_messages(session, conversation_id, (text, topic), replies, now)
+            else:
+                await turns.insert_messages(session, conversation_id, replies, now)
             await turns.store_facts(
                 session,
                 lead_id=lead.id,
@@ -380,7 +383,7 @@ class ConversationService:
             meeting = _meeting_offer(event) if result.ended and stage == "sql" else None
             if meeting is not None:  # chat and email both say it, after the closing
                 result = replace(result, replies=(*result.replies, meeting))
-            await self._add_bot_messages(session, conversation.id, result.replies, now)
+                await self._add_bot_messages(session, conversation.id, (meeting,), now)
             await session.commit()
         outcome = TurnOutcome(
             conversation_id=conversation_id,

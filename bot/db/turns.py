@@ -32,6 +32,7 @@ _LOAD_TURN = (
     .with_for_update()
 )
 _INSERT_MESSAGE = insert(_messages).returning(_messages.c.id)
+_INSERT_MESSAGES_RETURNING = insert(_messages).returning(_messages.c.id, _messages.c.role)
 _INSERT_MESSAGES = insert(_messages)
 _ACTIVE_FACTS = select(models.Fact.field, models.Fact.value).where(
     models.Fact.lead_id == bindparam("lead_id"), models.Fact.active.is_(True)
@@ -104,6 +105,28 @@ async def insert_message(
     """Store one message; returns its id."""
     values = {"conversation_id": conversation_id, "role": role, "text": text, "topic": topic, "created_at": now}
     return int((await session.execute(_INSERT_MESSAGE, values)).scalar_one())
+
+
+async def insert_turn_messages(
+    session: AsyncSession,
+    conversation_id: str,
+    prospect: tuple[str, str | None],
+    replies: Sequence[tuple[str, str, str | None]],
+    now: datetime,
+) -> int:
+    """Store the prospect's ``(text, topic)`` and then the ``(role, text, topic)`` replies in one statement; returns the prospect's message id.
+
+    Rows get ids in the order given (one multi-row INSERT), so the transcript reads in order.
+    """
+    if not replies:
+        return await insert_message(session, conversation_id, "prospect", prospect[0], prospect[1], now)
+    rows = [("prospect", *prospect), *replies]
+    values = [
+        {"conversation_id": conversation_id, "role": role, "text": text, "topic": topic, "created_at": now}
+        for role, text, topic in rows
+    ]
+    returned = (await session.execute(_INSERT_MESSAGES_RETURNING, values)).all()
+    return int(next(row_id for row_id, role in returned if role == "prospect"))
 
 
 async def insert_messages(session: AsyncSession, conversation_id: str, rows: Sequence[tuple[str, str, str | None]], now: datetime) -> None:

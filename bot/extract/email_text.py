@@ -13,12 +13,13 @@ the LLM extractor both read a message through it.
 from __future__ import annotations
 
 import re
+from bot.extract.rules.prefilter import cue
 from functools import lru_cache
 
 from mailparser_reply.parser import EmailMessage
 
 _LANGUAGES = ["en", "de", "fr", "es", "nl", "it", "pl", "sv", "da"]
-_WROTE = re.compile(
+_WROTE = cue(
     r"(?:wrote|writes|escribió|escreveu|a\s+écrit|schrieb|schreef|ha\s+scritto|napisał|skrev|kirjoitti)\s*:\s*$", re.I)
 _SEPARATOR = re.compile(
     r"^\s*(?:-{2,}\s*\S[^\n]{0,40}?-{2,}\s*$|-{2,}\s*(?:original\s+message|forwarded\s+message|urspr[uü]e?ngliche\s+nachricht|message\s+d'origine|"
@@ -35,20 +36,20 @@ _VALEDICTION = re.compile(
 _SENT_FROM = re.compile(r"^\s*(?:sent\s+from\s+my|sent\s+from\s+(?:outlook|mail)|get\s+outlook\s+for|enviado\s+do\s+meu|"
                         r"envoyé\s+de\s+mon|enviado\s+desde\s+mi|von\s+meinem|verzonden\s+vanaf)", re.I)
 _DASHES = re.compile(r"^\s*(?:--|—|-- )\s*$")
-_DISCLAIMER = re.compile(
+_DISCLAIMER = cue(
     r"\b(?:confidential|intended\s+(?:solely|only)|privileged|if\s+you\s+have\s+received\s+this|registered\s+office|registered\s+in\s+(?:england|wales|scotland|(?:northern\s+)?ireland|[\w&,\s]{0,30}?\b(?:no\.?|number|under|with\s+(?:the\s+)?(?:companies|registrar|chamber)))|"
     r"company\s+(?:no|number|reg)|unsubscribe|do\s+not\s+print|think\s+before\s+you\s+print|ABN\s+\d|VAT\s+(?:no|reg)|"
     r"amtsgericht|geschäftsführer|geschaeftsfuehrer|handelsregister|siret|p\.\s?iva|cnpj)\b", re.I)
 _CONTACT = re.compile(
     r"(?:\+?\d[\d\s().-]{6,}\d|@|https?://|www\.|\.(?:com|io|ai|co|net|org|de|fr|es|nl|uk|au)\b|^\s*(?:tel|phone|mob|m|t|f|e|fax)\s*[.:])", re.I)
 _SENTENCE_END = re.compile(r"(?<!\binc)(?<!\bltd)(?<!\bco)(?<!\bcorp)(?<!\bllc)(?<!\bplc)(?<!\bb\.v)(?<!\bs\.a)[.!?:]$", re.I)
-_AUTO_REPLY = re.compile(
+_AUTO_REPLY = cue(
     r"\b(?:automatic\s+reply|auto(?:matic)?[-\s]?(?:reply|response|responder)|out\s+of\s+(?:the\s+)?office|"
     r"abwesenheitsnotiz|absente?\s+du\s+bureau|fuera\s+de\s+la\s+oficina|afwezig|this\s+mailbox\s+is\s+not\s+monitored|"
     r"do\s+not\s+reply\s+to\s+this\s+(?:e-?mail|message))", re.I)
 # Being away reads as a responder only where a responder says it, at the top: a person's real reply
 # may mention a conference trip further down ("I am away on the 24th, but otherwise ...").
-_AWAY = re.compile(
+_AWAY = cue(
     r"\b(?:(?:on|currently\s+on)\s+(?:annual|parental|maternity|paternity|sick|medical|holiday|vacation|study)\s+leave|"
     r"(?:i\s+am|i'm|i’m)\s+(?:currently\s+)?(?:away|on\s+(?:vacation|holiday|leave))|"
     r"(?:won't|will\s+not|won’t)\s+be\s+checking\s+(?:my\s+)?e-?mail|(?:limited|no)\s+access\s+to\s+(?:my\s+)?e-?mail)", re.I)

@@ -11,6 +11,7 @@ import re
 
 from bot.extract.rules.text import APOS, Clause
 from bot.facts import Fact
+from bot.extract.rules.prefilter import CueAlternatives, cue
 
 _I = rf"(?:\bim(?=\s)|(?:\bI|\bi)(?:{APOS}(?:ll|m|d)|\s+(?:will|would|can|do|am|alone))?)"  # "im" as typed in chat
 _BOSS = (r"(?:(?-i:IT)|(?-i:HQ)|team\s+lead(?:er)?|line\s+manager|corporate|head\s+office|headquarters|franchisor|shareholders|ceo|cfo|coo|cro|cto|cmo|vp|vice\s+president|director|head|boss|manager|board|owner|founder|president|"
@@ -21,7 +22,7 @@ _LOW_ROLE = (r"(?:(?:junior|personal|executive|office|team|marketing|sales|admin
              rf"master{APOS}?s?|phd|mba|university|uni|college|grad|graduate|undergrad(?:uate)?)\s+)?(?:student|intern|trainee|receptionist|assistant|admin\w*|temp|secretary|apprentice|volunteer|work\s+experience)")
 
 # A junior role alone: no part in the purchase, unless the message says they evaluate or recommend.
-_LOW = re.compile(
+_LOW = cue(
     rf"\b(?:just|only)\s+(?:an?\s+)?(?:intern|student|trainee|temp)\b|\b(?:nur|solo|seulement|apenas|bara)\s+(?:ein\s+|una?\s+|un\s+)?(?:praktikant\w*|stagiaire|becari[oa]|estagi[áa]ri[oa]|stagista)\b|{_I}\s*(?:{APOS}m|am)?\s*(?:just\s+|only\s+)?(?:an?|the)\s+{_LOW_ROLE}\b", re.I)
 _NONE = re.compile(
     rf"{_I}\s*(?:don{APOS}?t|do\s+not|never)\s+make\s+(?:any\s+)?(?:decisions|purchasing\s+decisions|buying\s+decisions)\b(?!\s+(?:alone|on\s+my\s+own|by\s+myself))|"
@@ -35,7 +36,7 @@ _NONE = re.compile(
     rf"\b(?:not|never)\s+(?:my|me)\s+(?:department|area)\b|\b(?:just|only)\s+helping\s+(?:out\b|a\s+friend|my\s+\w+)|\bjust\s+(?:passing|forwarding)\s+(?:this|it|your\s+\w+)\s*(?:along|on)?\b|{_I}\s+(?:just|only|simply)\s+(?:forward|pass)\s+(?:this|it|stuff|everything|them|(?:these\s+|those\s+|the\s+|such\s+)?(?:e-?mails|messages|requests|things|enquiries)|these)\s+(?:on\s+|along\s+)?(?:to|up)\b|{_I}\s+(?:just|only)\s+(?:run|work|do|handle|look\s+after|man|answer|cover)\s+(?:the\s+|on\s+the\s+|in\s+the\s+)?(?:front\s+desk|reception|admin|warehouse|phones|tills?|shop\s+floor)\b", re.I)
 
 # Someone else approves: the writer takes part at most.
-_DEFERS = re.compile(
+_DEFERS = CueAlternatives(
     rf"\b(?:a\s+few|several|some|a\s+couple|two|three|four|five)\s+(?:of\s+us|people)\s+(?:are\s+|will\s+be\s+|get\s+)?(?:involved|deciding|decide)\b|\bteam\s+effort\b|\bI{APOS}?m\s+one\s+of\s+them\b|\bput\s+(?:it|this)\s+forward\s+to\b|\b(?:propose|suggest|submit)\s+(?:it|this)\s+to\s+(?:my|our|the)\b|"
     rf"\bsplit\s+(?:everything|it|things|decisions|the\s+decision)\s+(?:50/50|fifty[- ]fifty|down\s+the\s+middle|equally)|"
     rf"\b(?:it|this|that|anything|everything)\s+(?:then\s+)?(?:goes|go|has\s+to\s+go|gets\s+(?:sent|passed))\s+to\s+(?:our|the|my)\s+(?:\w+\s+)?{_BOSS}\b|\b(?:and\s+I|and\s+me|we)\s+both\s+(?:need|have|must|decide|sign|approve|agree)\b|\bnot\s+(?:me|mine|my\s+(?:call|decision))\s+alone\b|\bnot\s+(?:just|only)\s+(?:me|mine|my\s+(?:call|decision))\b|"
@@ -68,7 +69,7 @@ _DEFERS = re.compile(
     rf"\b(?:beg|ask|persuade|convince|get)\s+(?:the\s+|our\s+|my\s+)?(?!me\b|us\b|you\b|them\b|it\b)\w+\s+to\s+(?:approve|sign(?:\s+off)?|okay|ok|agree|say\s+yes)\b|\b(?:get|need|require)s?\s+(?:sign[- ]?off|approval|the\s+ok|the\s+green\s+light)\s+from\b", re.I)
 
 # Taking part: evaluating, researching, recommending. A writer who also signs is still the decision maker.
-_TAKES_PART = re.compile(
+_TAKES_PART = cue(
     rf"\b{_BOSS}\s+(?:[\w-]+\s+){{0,8}}?(?:asked|told|tasked|wants?|wanted|got|had|sent)\s+(?:me|us)\s+to\b|\bhelp(?:ing|s)?\s+(?:my|our|the)\s+(?:[\w'’-]+\s+){{0,2}}?(?:to\s+)?(?:choose|pick|find|select|evaluate|decide|compare)\b|{_I}\s*(?:{APOS}ve|\s+have)?\s*(?:been|was)\s+(?:(?:asked|told|instructed|sent)\s+to\s+(?:look|check|research|find|evaluate|compare|review|explore|scope|source|shortlist|get|follow|book|gather|collect|put\s+together)|tasked\s+(?:with|to))\b|\b(?:key\s+|an\s+)?influencer\b|\bstakeholder\b|\bI\s+influence\b|\b(?:opinion|voice|view|input)\s+(?:carries|counts|matters)\b|\b(?:strong|big|loud)\s+voice\b|"
     rf"\b(?:gather|collect|compil|pull|put)\w*\s+(?:together\s+)?(?:some\s+|a\s+few\s+|a\s+|the\s+)?(?:info|information|options|quotes|pricing|details|proposals?|recommendation|shortlist|business\s+case|case)\s+(?:together\s+)?for\b(?!\s+(?:now|the\s+moment|the\s+time\s+being|later|our\s+own))|"
     rf"{_I}\s*(?:{APOS}m|am)\s+(?:just\s+|currently\s+|now\s+)?(?:gather|collect|compil|pull)\w*\s+(?:together\s+)?(?:some\s+|a\s+few\s+)?(?:options|quotes|pricing|proposals|vendors|tools)\b|"
@@ -102,12 +103,12 @@ _TITLE_DECIDER = re.compile(
 _SELF_BEFORE = re.compile(rf"{_I}\s*(?:{APOS}m|am)?\s+(?:the|a|an)\s+(?:[\w-]+\s+){{0,2}}[\w-]*$", re.I)
 # "I'm the VP of Sales and I make the call": the writer describes themself, nobody shares the call.
 _SELF_TITLE_BEFORE = re.compile(rf"\b{_I}\s*(?:{APOS}m|\s+am)\s+(?:the|a|an)\s+(?:(?!(?:but|and|though|while)\b)[\w&-]+\s+){{1,5}}$", re.I)
-_MONEY_APPROVAL = re.compile(r"\b(?:budget|spend|spending|money|funds?|funding|finance|business\s+case|numbers)\b", re.I)
+_MONEY_APPROVAL = cue(r"\b(?:budget|spend|spending|money|funds?|funding|finance|business\s+case|numbers)\b", re.I)
 _NEGATED = re.compile(r"\b(?:no|without|not\s+a|no\s+need\s+for\s+(?:a|the)?)\s*$", re.I)
 
 
 # Users and implementers: no part in choosing ("I'd be an end user", "whatever marketing picks I'll install").
-_USER = re.compile(
+_USER = cue(
     rf"(?:{_I}\s*(?:be\s+)?(?:just\s+|only\s+|simply\s+|going\s+to\s+be\s+)*|^\s*(?:just\s+)?)(?:an?|one\s+of\s+the)\s+(?:end[- ]users?|users?\s+of\s+(?:the|this|it)\b)|"
     rf"{_I}\s*(?:{APOS}m|am)?\s*(?:just|only)\s+(?:an?\s+)?(?:end[- ])?users?\b(?!\s+of\s+(?!(?:the|this|it)\b))|"
     rf"\b(?:using|use)\s+it,?\s+not\s+(?:buying|choosing|picking|signing)|"
@@ -117,21 +118,21 @@ _USER = re.compile(
 _REQUESTED = re.compile(rf"{_I}\s*(?:{APOS}ve|\s+have)?\s*(?:requested|applied\s+for|put\s+in\s+(?:a\s+)?(?:request|bid)\s+for|submitted\s+(?:a\s+)?(?:budget\s+)?request)\b"
                         rf"[^.]{{0,80}}?\b(?:approval|sign[- ]?off)\s+(?:from|by)\s+(?:our|the|my)\s+{_BOSS}\b", re.I)
 # A veto is a part in the decision, not the decision: it beats "I won't be the one choosing".
-_VETO = re.compile(r"\bveto\b|\b(?:can|could|will|would)\s+(?:still\s+)?block\s+(?:it|this|that|anything|the\s+purchase)\b|\bnothing\s+goes\s+(?:live|ahead|through)\s+without\s+my\b", re.I)
+_VETO = cue(r"\bveto\b|\b(?:can|could|will|would)\s+(?:still\s+)?block\s+(?:it|this|that|anything|the\s+purchase)\b|\bnothing\s+goes\s+(?:live|ahead|through)\s+without\s+my\b", re.I)
 # A spending limit the writer signs within: "I do, up to 10k", "I sign for anything under 5k".
-_LIMIT = re.compile(
+_LIMIT = cue(
     rf"^\s*(?:yes|yep|yeah|me|I\s+do|I\s+can)\b[\s,]*(?:for\s+)?(?:anything\s+)?(?:up\s+to|under|below|as\s+long\s+as)\b|"
     rf"{_I}\s*(?:do|sign|approve|decide|authori[sz]e)\s+(?:off\s+)?(?:for\s+)?(?:anything|everything|purchases|spend|tools|contracts)?\s*(?:up\s+to|under|below)\b|"
     rf"\b(?:authority|sign[- ]?off|signing\s+(?:power|rights))\s+(?:is\s+)?(?:up\s+to|under|below)\b", re.I)
-_ABOVE = re.compile(r"\b(?:above|over|past|beyond|more\s+than|bigger|larger|higher)\b", re.I)
+_ABOVE = cue(r"\b(?:above|over|past|beyond|more\s+than|bigger|larger|higher)\b", re.I)
 # Someone else only handles the process (paperwork, vetting): the writer's signature still decides.
-_PROCESS_ONLY = re.compile(r"^(?!.*\b(?:sign|approv|decid|decision|final|budget|purse|call|say)\w*).*\b(?:runs?|handles?|does|manages?)\s+the\s+(?:\w+\s+)?(?:rfp|tender|paperwork|admin|process|procurement)\b", re.I)
+_PROCESS_ONLY = cue(r"^(?!.*\b(?:sign|approv|decid|decision|final|budget|purse|call|say)\w*).*\b(?:runs?|handles?|does|manages?)\s+the\s+(?:\w+\s+)?(?:rfp|tender|paperwork|admin|process|procurement)\b", re.I)
 # Someone else signs off one aspect only (security, compliance): a check, not the purchase.
 _VETTING = re.compile(r"\b(?:sign(?:s|ing)?\s+off|approv\w*|check\w*|vet\w*|review\w*)\s+(?:on\s+|of\s+|for\s+)?(?:the\s+)?(?:security|compliance|data\s+protection|gdpr|privacy|integrations?|technical|tech|legal|(?:contract\s+)?terms)\b", re.I)
 
 # Someone else only chooses or evaluates; approving is not in their cue.
-_CHOOSES_ONLY = re.compile(r"^(?!.*\b(?:sign|approv|decid|decision|final|budget|purse|call|say)\w*).*\b(?:pick|choos|select|evaluat|recommend|shortlist|research|find)\w*", re.I)
-_APPROVES = re.compile(r"\b(?:rubber[- ]?stamp|sign|approv|authori[sz])\w*", re.I)
+_CHOOSES_ONLY = cue(r"^(?!.*\b(?:sign|approv|decid|decision|final|budget|purse|call|say)\w*).*\b(?:pick|choos|select|evaluat|recommend|shortlist|research|find)\w*", re.I)
+_APPROVES = cue(r"\b(?:rubber[- ]?stamp|sign|approv|authori[sz])\w*", re.I)
 
 
 def read_authority(parts: list[Clause], asked: str | None) -> tuple[list[Fact], bool]:

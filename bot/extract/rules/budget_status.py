@@ -12,13 +12,14 @@ from __future__ import annotations
 import re
 
 from bot.extract.rules.text import APOS
+from bot.extract.rules.prefilter import cue
 
 _NEG = rf"(?:n{APOS}?t|\s+not|\s+never)"
 _SETTLED = (r"(?:decided|set|approved|finali[sz]ed|confirmed|fixed|defined|allocated|agreed|signed[\s-]off|budgeted|locked(?:\s+in)?|"
             r"determined|pinned\s+down|sanctioned|released|earmarked|sorted)")
 _MONEY = r"(?:money|budget|funds?|funding|cash|spend|spending|purchases|purchasing|capex|opex)"
 
-UNDECIDED = re.compile(
+UNDECIDED = cue(
     # Someone else has yet to set the figure: "budget is up to the board", "finance will set the budget".
     rf"\b{_MONEY}\s+(?:is|{APOS}s|will\s+be)\s+(?:entirely\s+|really\s+)?(?:up|down)\s+to\s+(?:the|our|my)\s+(?:\w+\s+)?(?:board|finance|cfo|ceo|coo|md|owners?|founders?|partners|directors?|management|committee|boss|council|trustees|governors|procurement|head\s+office)\b|"
     rf"\b(?:board|finance|cfo|ceo|management|committee|owners?|partners|directors|head\s+office|procurement|trustees)\s+(?:will\s+|{APOS}ll\s+|still\s+(?:has|have)\s+to\s+|(?:has|have)\s+yet\s+to\s+)(?:decide|set|agree|approve)\s+(?:on\s+)?(?:the\s+|a\s+|our\s+)?{_MONEY}\b|"
@@ -38,7 +39,7 @@ UNDECIDED = re.compile(
     rf"\bnot\s+(?:decided|set)\s+yet|\bundecided\b|\bwe{APOS}?ll\s+see\b|\bopen\s+to\s+(?:suggestions|proposals)\b|\bup\s+in\s+the\s+air\b|"
     rf"\bbudget\s+(?:planning|cycle|round|process|season)\b|\b(?:I|we){APOS}?ll\s+know\s+(?:more|then|later|after|by|in|once)\b|\buntil\s+(?:we|I)\s+see\b", re.I)
 
-NONE = re.compile(
+NONE = cue(
     rf"\bno\s+budget\b(?!\s+(?:limit|constraint|cap|issue|problem))(?![^.;]*\byet\b)|"
     rf"(?<!\bwho\s)(?<!\bthey\s)(?<!\bthat\s)\b(?:can{APOS}?t|cannot|can\s+not|couldn{APOS}?t|unable\s+to|not\s+able\s+to)\s+afford(?!\s+us\b)|\bzero\s+(?:budget|money|funds|spend)|"
     rf"\bbudget\s+(?:is|of)\s+(?:zero|nil|nothing)\b|\bno\s+(?:runway|(?:spare|extra|additional|more|further|leftover|remaining)\s+(?:cash|money|budget|funds|funding)|(?:cash|money)\s+to\s+spare)\b|\bno\s+(?:money|funds|funding|cash)\b(?!\s+(?:issue|problem))|"
@@ -51,7 +52,7 @@ NONE = re.compile(
     rf"\bcan{APOS}?t\s+justify\s+(?:any\s+|the\s+)?(?:spend|cost|spending|expense)|\b(?:won{APOS}?t|will\s+not)\s+be\s+spending\b|"
     rf"\bnot\s+spending\s+(?:anything|any\s+money)|\bfree\s+(?:tools?|plans?|options?)\s+only\b|\bonly\s+(?:free|use\s+free)\b", re.I)
 
-ALLOCATED = re.compile(
+ALLOCATED = cue(
     rf"\b(?:we|I|they)\s*(?:{APOS}ve|\s+have|\s+do\s+have)\s+(?:got\s+)?(?:(?:a|the|some|my|our)\s+(?:own\s+|discretionary\s+|dedicated\s+|separate\s+){{0,2}})?budget\b(?!\s+(?:yet|constraints?|issues?|problems?|cycle|process|review|planning|meeting))|\bbudget\s+(?:already\s+)?(?:approved|allocated|signed\s+off|secured)\s+for\b|"
     rf"\b(?:we|I)\s*(?:{APOS}ve|\s+have)\s+(?:got\s+)?(?:the\s+)?(?:money|budget|funds)\s+for\b|"
     rf"\bbudget\s+(?:is|has\s+been|was)\s+(?:already\s+)?(?:approved|allocated|set|signed\s+off|in\s+place|available|secured)\b|"

@@ -12,6 +12,7 @@ import re
 from bot.extract.rules import places
 from bot.extract.rules.text import APOS, NUMBER_WORDS, OTHERS_BEFORE, SMALL_WORDS, Clause, to_number
 from bot.facts import Fact
+from bot.extract.rules.prefilter import cue
 
 _N = rf"(?:\d{{1,3}}(?:[,.]\d{{3}})+|\d+(?:[.,]\d)?\s?k\b|\d+|{SMALL_WORDS}|{NUMBER_WORDS})"
 _APPROX = r"(?:(?:about|around|roughly|approximately|approx\.?|ca\.?|circa|over|nearly|almost|some|~)\s*)?"
@@ -22,7 +23,7 @@ _PEOPLE = (r"(?:peoples|people|ppl|pax|full[- ]timers|part[- ]timers|persons|emp
 # "500 engineer", "20 employee": a singular after a figure above one, as often typed by non-native writers.
 _SINGULAR_STAFF = r"(?:employee|engineer|developer|consultant|worker|staff\s+member|person)"
 _RANGE = rf"(?:between\s+(?P<a>{_N})\s+and\s+)?(?P<b>{_N})(?:\s*(?:-|–|to)\s*(?P<c>{_N}))?"
-_OF_US = re.compile(rf"\b(?:the\s+)?{_APPROX}(?P<b>{_N}){_FUZZ}\s+of\s+us\b", re.I)
+_OF_US = cue(rf"\b(?:the\s+)?{_APPROX}(?P<b>{_N}){_FUZZ}\s+of\s+us\b", re.I)
 _HEADCOUNT = [
     # No gap only after a digit ("50-person", "50person"): "ahead" is not "a head".
     re.compile(rf"\b{_RANGE}{_FUZZ}(?:(?<=\d)\s*-?\s*|\s*-\s*|\s+)(?:full[-\s]time\s+)?"
@@ -37,20 +38,20 @@ _HEADCOUNT = [
     re.compile(rf"\b(?:we|they|I)\s+(?:currently\s+|now\s+)?employ\s+{_APPROX}(?P<b>{_N})\b(?!\s+(?:sales|sdrs?|bdrs?|reps?|agents?|engineers|developers))", re.I),
 ]
 # A total or a correction wins over other figures: "50 engineers and 15 others, 65 in total", "realistically about 1,800".
-_TOTAL = re.compile(
+_TOTAL = cue(
     rf"\b(?P<b>{_N})\s+(?:\w+\s+)?(?:in\s+total|total|overall|all\s+told|altogether)\b|\b(?:a\s+)?total\s+of\s+{_APPROX}(?P<b2>{_N})\b|"
     rf"\b(?:realistically|actually|really|in\s+reality|in\s+practice|in\s+truth|more\s+like|call\s+it)\s+{_APPROX}(?P<b3>{_N})\b(?!\s*(?:%|seats|users|clients|customers|offices|k\b))", re.I)
 # The same staff at each of several sites multiplies: "three locations with about 40 staff each",
 # "12 people in each of our 5 stores".
 _UNITS = r"(?:locations|offices|sites|stores|shops|branches|clinics|practices|restaurants|cafes|bakeries|bars|pubs|gyms|pharmacies|garages|dealerships|salons|studios|depots|warehouses|hotels|plants|factories|schools|nurseries|franchises|outlets)"
-_PER_UNIT = re.compile(
+_PER_UNIT = cue(
     rf"\b(?P<u>{_N})\s+(?:[\w-]+\s+)?{_UNITS}\b[^.;]{{0,25}}?\b{_APPROX}(?P<p>{_N})\s+(?:{_PEOPLE}|person|employee|staff)\s+(?:each|apiece|a\s+piece|per\s+(?:site|location|store|shop|branch|office|clinic))\b|"
     rf"\b{_APPROX}(?P<p2>{_N})\s+(?:{_PEOPLE}|staff)\s+(?:in|at|per)\s+each\s+of\s+(?:our\s+|the\s+|its\s+)?(?P<u2>{_N})\s+(?:[\w-]+\s+)?{_UNITS}\b", re.I)
 # A count of the writer's colleagues is a group beside them, not the company: "my two colleagues and I".
 _COLLEAGUES = re.compile(r"^\s*(?:colleagues|co-?workers|teammates)\b", re.I)
 _MY_BEFORE = re.compile(r"\b(?:my|with)\s*$", re.I)
 # "there are 4 of us" on a committee, a call or a founding team counts those people, not the company.
-_SMALL_GROUP = re.compile(r"\b(?:committee|board|panel|call|meeting|vote|voting|founders|co-?founders|partners|in\s+the\s+room)\b", re.I)
+_SMALL_GROUP = cue(r"\b(?:committee|board|panel|call|meeting|vote|voting|founders|co-?founders|partners|in\s+the\s+room)\b", re.I)
 # Where a group of staff works: "3 at reception", "12 in the warehouse", "4 on the road".
 _WORKPLACE = r"(?:at|on|in)\s+(?:the\s+)?(?:reception|front\s+desk|warehouse|workshop|kitchen|shop\s+floor|factory|lab|yard|road|field|counter|tills?)"
 # Parts of a team added up: "2 founders and 3 contractors", "30 engineers, 10 in sales plus 5 admins".
@@ -81,7 +82,7 @@ _NOT_HEADCOUNT_AFTER = re.compile(
 
 # "we are 15 persons in the office": the writer's whole company, wherever they sit.
 _WE_ARE_N = re.compile(rf"\b(?:we|there)\s*(?:{APOS}re|\s+are)\s+(?:about\s+|around\s+|roughly\s+|only\s+|just\s+)?$", re.I)
-_GROUP_BEFORE = re.compile(r"\b(?:group|parent|holding|owned\s+by|part\s+of)\b[^.;]{0,30}$", re.I)
+_GROUP_BEFORE = cue(r"\b(?:group|parent|holding|owned\s+by|part\s+of)\b[^.;]{0,30}$", re.I)
 _COMPANY_AFTER = re.compile(r"^\s*(?:[\w-]+\s+){0,2}(?:company|business|firm|agency|shop|practice|studio|startup|store|clinic|restaurant|group)\b", re.I)
 _CUE_HQ = r"(?:headquarter(?:ed|s)?\s+(?:is\s+|are\s+)?in|hq(?:{0}d)?\s+(?:is\s+)?in|(?:hq|headquarters|head\s+office)\s*[:\-–]?(?=\s*(?-i:[A-Z]))|head\s+office\s+(?:is\s+)?in|main\s+office\s+(?:is\s+)?in|based\s+(?:in|out\s+of)|located\s+in)".format(APOS)
 _CUE_OTHER = r"(?:in\s+and\s+around|in|en|à|em|i|from|near|outside(?:\s+of)?|across|around|out\s+of|offices?\s+in|depots?\s+in|stores?\s+in|sites?\s+in|at)"
@@ -90,16 +91,16 @@ _CUE_OTHER = r"(?:in\s+and\s+around|in|en|à|em|i|from|near|outside(?:\s+of)?|ac
 _WORD = r"[^\W\d_][\w'’.-]{0,40}"
 # The place is a lookahead so "at an agency in Melbourne" still finds "in Melbourne".
 _PLACE_AFTER_CUE = re.compile(rf"\b(?P<cue>{_CUE_HQ}|{_CUE_OTHER})\s+(?=(?:the\s+)?(?P<place>{_WORD}(?:\s+{_WORD}){{0,3}}))", re.I)
-_PLACE_BEFORE_CUE = re.compile(rf"\b(?P<place>{_WORD}(?:\s+{_WORD}){{0,2}})\s*(?:-|\s)(?P<cue>HQ|headquarters|based|head\s+office|office)\b", re.I)
+_PLACE_BEFORE_CUE = cue(rf"\b(?P<place>{_WORD}(?:\s+{_WORD}){{0,2}})\s*(?:-|\s)(?P<cue>HQ|headquarters|based|head\s+office|office)\b", re.I)
 _COUNTRY_WORD = re.compile(r"\b(?:UK|U\.K\.|US|U\.S\.A?\.?|USA|UAE|[A-Z][a-z]+(?:\s+[A-Z][a-z]+){0,2})\b")
 _DEMONYM = re.compile(r"\b(?P<d>[A-Z][a-z]+(?:\s+African)?)\s+(?:[\w-]+\s+){0,2}?(?:company|firm|business|agency|consultancy|practice|startup|start-up|scale-?up|manufacturer|maker|retailer|brand|group|chain|distributor|wholesaler|supplier|provider|school|clinic|hospital|bank|team|studio|shop|store|cooperative|co-?op|charity|nonprofit|non-profit|university|college)\b")
 _COMPANY_NOUN = re.compile(r"^\s+(?:\w+\s+)?(?:company|firm|business|agency|consultancy|startup|start-up|group|subsidiary|entity|corporation|manufacturer)\b", re.I)
 _WE_ARE_DEMONYM = re.compile(rf"\bwe{APOS}?re\s+(?:a\s+)?(?P<d>[A-Z][a-z]+)\b(?!\s+\w)")
-_NOT_OURS = re.compile(r"\b(?:(?:I|we)(?:'ll|’ll|\s+will)\s+be|travel(?:l?ing|l?ed)|flying|heading|going\s+to\s+be|customers?|clients?|leads|enquiries|inquiries|requests|traffic|visitors|orders|bookings|buyers|demand|prospects|parent|sell(?:ing|s)?\s+(?:to|into|in)|ship(?:ping)?\s+to|expand\w*|vacation|holiday|trip|conference|visit\w*|talk|event|webinar|meetup|summit|expo|trade\s+show|fair|saw\s+you|met|moved\s+from|originally|born|partners?|competitors?|dealers?|sit|offices?\s+in\s+\w+\s+and)\b[^.]{0,30}$", re.I)
+_NOT_OURS = cue(r"\b(?:(?:I|we)(?:'ll|’ll|\s+will)\s+be|travel(?:l?ing|l?ed)|flying|heading|going\s+to\s+be|customers?|clients?|leads|enquiries|inquiries|requests|traffic|visitors|orders|bookings|buyers|demand|prospects|parent|sell(?:ing|s)?\s+(?:to|into|in)|ship(?:ping)?\s+to|expand\w*|vacation|holiday|trip|conference|visit\w*|talk|event|webinar|meetup|summit|expo|trade\s+show|fair|saw\s+you|met|moved\s+from|originally|born|partners?|competitors?|dealers?|sit|offices?\s+in\s+\w+\s+and)\b[^.]{0,30}$", re.I)
 # "we sell solar panels in Texas": a market, not where the company is.
-_SELLS = re.compile(r"\b(?:sell(?:ing|s)?|ship(?:ping|s)?|deliver(?:ing|s)?)\s+(?:\w+\s+){0,3}(?:(?:in|to|into|across)\s+\w+(?:\s+\w+)?,?\s+(?:and|or)\s+)?$", re.I)
+_SELLS = cue(r"\b(?:sell(?:ing|s)?|ship(?:ping|s)?|deliver(?:ing|s)?)\s+(?:\w+\s+){0,3}(?:(?:in|to|into|across)\s+\w+(?:\s+\w+)?,?\s+(?:and|or)\s+)?$", re.I)
 # A company spread over the world: only its headquarters or a stated base says where it is.
-_GLOBAL = re.compile(r"\b(?:globally|worldwide|world-wide|multinational|across\s+(?:\d+|[a-z]+)\s+countries|in\s+(?:\d+|[a-z]+)\s+countries)\b", re.I)
+_GLOBAL = cue(r"\b(?:globally|worldwide|world-wide|multinational|across\s+(?:\d+|[a-z]+)\s+countries|in\s+(?:\d+|[a-z]+)\s+countries)\b", re.I)
 _TRAILING_NOISE = re.compile(r"[.,;:!?)\"'’]+$")
 
 

@@ -10,6 +10,7 @@ import re
 
 from bot.extract.rules.text import Clause
 from bot.facts import Fact
+from bot.extract.rules.prefilter import cue
 
 _SYMBOLS = {
     "$": "USD", "us$": "USD", "ca$": "CAD", "c$": "CAD", "cad$": "CAD", "au$": "AUD", "a$": "AUD",
@@ -64,7 +65,7 @@ def dollar_hint(text: str) -> str | None:
 
 
 _LONE_CODE = re.compile(rf"(?<![\d$€£])\b({CODES})\b(?!\s?\d)")
-_LONE_WORD = re.compile(
+_LONE_WORD = cue(
     r"(?<!\d)(?<!\d\s)(?<!\d[kKmM]\s)(?<!grand\s)(?<!thousand\s)(?<!hundred\s)\b(?P<w>(?:(?:canadian|australian|aussie|us|american|new\s+zealand|singapore|hong\s+kong)\s+)?"
     r"(?:dollars|euros|pounds(?:\s+sterling)?|quid|sterling|rupees|reais|francs|kronor|yuan|pesos|zloty))\b", re.I)
 

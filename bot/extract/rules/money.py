@@ -16,6 +16,7 @@ from bot.extract.rules.budget_status import UNDECIDED as _STATUS_UNDECIDED
 from bot.extract.rules.currency import CODES, WORD_RE, currency_of, dollar_hint, named_currency
 from bot.extract.rules.text import APOS, NUMBER_WORDS, OTHERS_BEFORE, SMALL_WORDS, Clause, to_number
 from bot.facts import Fact
+from bot.extract.rules.prefilter import CueAlternatives, cue
 
 _MULT = {"k": 1e3, "thousand": 1e3, "grand": 1e3, "m": 1e6, "mn": 1e6, "mm": 1e6, "mil": 1e6, "million": 1e6,
          "bn": 1e9, "billion": 1e9, "lakh": 1e5, "lakhs": 1e5, "lac": 1e5, "lacs": 1e5, "crore": 1e7, "crores": 1e7}
@@ -31,31 +32,31 @@ _AMOUNT = re.compile(
 )
 _RANGE_START = re.compile(rf"\s*(?:-|–|to|and|or)\s*(?:{_SYM_RE}\s?)?(?:\d|{NUMBER_WORDS})", re.I)
 _RANGE_GAP = re.compile(r"^\s*(?:-|–|—|to|and|or)\s*$", re.I)
-_BETWEEN = re.compile(r"\b(?:between|from|range\s+of|somewhere\s+in)\s*$", re.I)
+_BETWEEN = cue(r"\b(?:between|from|range\s+of|somewhere\s+in)\s*$", re.I)
 
-_MONTH = re.compile(
+_MONTH = CueAlternatives(
     rf"\b(?:{CODES}|dollars?|euros?|pounds?)\s+(?:a\s+)?(?:mo|mth|month)\b|^\s+(?:mo|mth|month)\b|"
     r"(?:/\s?|\bper\s+|\ba\s+|\beach\s+|\bevery\s+|\bin\s+)(?:mo|mth|month)\b|\bmonthly\b|\bp/?m\b|\bfor\s+(?:each\s+|every\s+)?month\b|\bper\s+calendar\s+month|"
     r"\b(?:per|pro|im|par|por|al|i)\s+(?:m[åa]nad(?:en)?|monat|mois|mes|mês|mese|m[åa]ned(?:en)?|maand)\b|\bmonatlich\b|\bmensuel(?:lement)?\b|\bmensual(?:mente)?\b", re.I)
-_YEAR = re.compile(
+_YEAR = CueAlternatives(
     r"(?:/\s?|\bper\s+|\ba\s+|\beach\s+|\bevery\s+)(?:yr|year|annum)\b|\bannually\b|\byearly\b|\bp\.a\.?|\bpa\b|"
     rf"\b(?:{CODES}|dollars?|euros?|pounds?)\s+(?:a\s+)?(?:yr|year)\b|^\s+(?:yr|year)\b|"
     r"\bannual\b|\bfor\s+(?:the|this|the\s+whole|the\s+full|whole|full|entire|the\s+entire|next|the\s+first|the\s+initial|our\s+first)\s+(?:fiscal\s+|financial\s+|contract\s+)?year\b|\b(?:in|for)\s+(?:the\s+)?(?:year\s+(?:one|1)|first\s+year)\b|\byear[-\s](?:one|1)\b|"
     r"\b(?:per|pro|im|par|por|al|om)\s+(?:[åa]r(?:et)?|jahr|an|année|año|jaar)\b|/\s?[åa]r\b|\bj[äa]hrlich\b|\bannuel(?:lement)?\b|\banual(?:mente)?\b", re.I)
 _ONCE = re.compile(r"\bone[-\s]?(?:off|time)\b|\bonce[-\s]off\b|\blump[-\s]sum\b|\bup[-\s]?front\b|\bsingle\s+payment\b", re.I)
 
-_MAX_BEFORE = re.compile(
+_MAX_BEFORE = cue(
     r"(?:(?:can['’]?t|cannot|won['’]?t|not|never|wouldn['’]?t)\s+(?:go\s+|spend\s+|pay\s+|be\s+)?(?:above|over|beyond|more\s+than|higher\s+than)|no\s+higher\s+than|up\s+to|max(?:imum)?(?:\s+of)?|at\s+(?:the\s+)?most|no\s+more\s+than|not\s+more\s+than|under|below|less\s+than|"
     r"cap(?:ped)?\s+(?:at|of)|ceiling\s+of|(?:ceiling|cap|max(?:imum)?|limit|upper\s+limit)\s+(?:is|would\s+be|will\s+be|=|:)|limit\s+of|within|not\s+(?:to\s+)?exceed(?:ing)?|tops)\s*$", re.I)
-_MIN_BEFORE = re.compile(r"(?:at\s+least|minimum(?:\s+of)?|min\.?|more\s+than|over|above|north\s+of|starting\s+(?:at|from))\s*$", re.I)
+_MIN_BEFORE = cue(r"(?:at\s+least|minimum(?:\s+of)?|min\.?|more\s+than|over|above|north\s+of|starting\s+(?:at|from))\s*$", re.I)
 _PER = r"(?:\s*/\s?\w+|\s+(?:a|per|each)\s+\w+)*"
 _MAX_AFTER = re.compile(
     rf"^{_PER}\s*,?\s*(?:is\s+(?:our|the|my)\s+(?:absolute\s+)?(?:ceiling|cap|max(?:imum)?|limit|upper\s+limit)|max\b|tops\b|or\s+less|at\s+(?:the\s+)?most)", re.I)
 _MIN_AFTER = re.compile(rf"^{_PER}\s*,?\s*(?:\+|or\s+more|minimum|at\s+(?:the\s+)?least|and\s+up)", re.I)
-_APPROX = re.compile(r"(?:around|about|roughly|approximately|approx\.?|circa|ca\.|~)\s*$", re.I)
+_APPROX = cue(r"(?:around|about|roughly|approximately|approx\.?|circa|ca\.|~)\s*$", re.I)
 
 # Someone else's price, past or other spend, or an approval threshold: not this purchase's budget.
-_NOT_BUDGET_BEFORE = re.compile(
+_NOT_BUDGET_BEFORE = cue(
     rf"\b(?:^\s*(?:yes|yep|yeah|me|I\s+do|I\s+can)\b[\s,]*(?:for\s+)?(?:anything\s+)?(?:up\s+to|under|below)|(?:can|could|may|allowed\s+to|able\s+to|I|we)\s+(?:only\s+|personally\s+)?(?:approve|sign\s+off|sign\s+for|authori[sz]e)\w*\s+(?:\w+\s+){{0,3}}(?:up\s+to|under|below|over|above)|sign\s+(?:off\s+)?(?:pos?|purchase\s+orders|contracts|anything|deals)\s+(?:up\s+to|under|below)|authority\s+to\s+(?:buy|spend|approve|sign)|authori[sz]ed\s+to\s+(?:buy|spend|approve|sign)|(?:sign(?:ing)?[- ]?off|signing|approval|spending|purchasing|delegated)\s+(?:limit|threshold|authority)|"
     rf"quoted|quote[sd]?\s+us|charg(?:ed|ing|es)|cost(?:ing|s)?|was\s+costing|(?:were|was|are|am|been)\s+paying|paid|"
     rf"pay(?:ing)?\s+for|already\s+pay|spent|spending|used\s+to|previous(?:ly)?|raised|revenue|turnover|ARR|MRR|salary|"
@@ -64,7 +65,7 @@ _NOT_BUDGET_BEFORE = re.compile(
 _NOT_BUDGET_AFTER = re.compile(
     r"^[^.;]{0,25}\b(?:last\s+year|ago|in\s+20\d\d|revenue|turnover|ARR|in\s+sales|fee|need(?:s)?\s+(?:a\s+)?(?:vote|approval|sign)|"
     r"(?:are|is)\s+within\s+my)", re.I)
-_CONTEXT = re.compile(
+_CONTEXT = cue(
     rf"\bbudget|\bspend\b|\bafford|set\s+aside|earmark|allocat|approv|sanction|sign(?:ed)?[- ]off|green[- ]lit|invest|ceiling|\bcap\b|\bmax|"
     rf"up\s+to|our\s+number|looking\s+at|thinking|can\s+do|can\s+go|\bpay\b|willing|\brange\b|request|per\s+seat|"
     rf"(?:we|I){APOS}?(?:ve|\s+have)\s+got|\bwe\s+have\b|\bgot\b|for\s+this|for\s+the\s+(?:tool|project|year)|"
@@ -75,29 +76,29 @@ _OWN_OFFER = re.compile(rf"\b(?:we|I)(?:{APOS}d|\s+would|\s+could|\s+can)\s+(?:b
 _TIGHT = re.compile(r"\b(?:tight|short)\b", re.I)
 _CONTRAST = re.compile(r"\b(?:but|however|whereas|though)\b|\bso\s+(?=(?:we|I|our|for)\b)", re.I)
 # Habitual spend on something else: "we spend $8k/mo on google ads" (not "spend $8k on this").
-_OTHER_SPEND = re.compile(r"\b(?:we|I)\s+(?:currently\s+|already\s+)?spend\s+(?:like\s+|about\s+|around\s+|roughly\s+|~\s*)?$", re.I)
+_OTHER_SPEND = cue(r"\b(?:we|I)\s+(?:currently\s+|already\s+)?spend\s+(?:like\s+|about\s+|around\s+|roughly\s+|~\s*)?$", re.I)
 _SPEND_ON = re.compile(r"^(?:\s*/\s?\w+|\s+(?:a|per|each|every)\s+\w+)*\s+on\s+(?!(?:this|it|that|the\s+tool|a\s+tool|something|such|your)\b)", re.I)
 
 # Today's spend carried over is this purchase's budget: "we pay $600 a month and would move that spend over".
-_REUSED = re.compile(r"\b(?:move|shift|redirect|reallocate|transfer|reuse|put|switch)\s+(?:that|this|the|our|it)\s*(?:spend|money|budget)?\s+(?:over|across|to|into)\b|"
+_REUSED = cue(r"\b(?:move|shift|redirect|reallocate|transfer|reuse|put|switch)\s+(?:that|this|the|our|it)\s*(?:spend|money|budget)?\s+(?:over|across|to|into)\b|"
                      r"\bkeep\s+(?:it|that|the\s+budget)\s+(?:similar|the\s+same|about\s+the\s+same)\b|"
                      r"\b(?:stay|keep\s+(?:it|this|costs?|spend|the\s+cost)|come\s+in)\s+(?:well\s+)?(?:under|below|beneath|within|at\s+or\s+below|no\s+higher\s+than)\s+(?:that|this|what\s+we\s+pay|the\s+same|it)\b|\bstay\s+(?:around|at|near|within|close\s+to)\s+(?:that|this|the\s+same)\b|\bsomething\s+(?:similar|comparable|like\s+that)\b|\bsimilar\s+(?:amount|budget|spend|price|money)\b|\bsame\s+(?:budget|amount|spend)\b", re.I)
 _PAY_PER = re.compile(r"\b(?:we|I|they)\s+(?:would\s+|'d\s+|prefer\s+to\s+|want\s+to\s+)?pay\s+per\s+\w+", re.I)
 _ACCEPTED = re.compile(r"^[^.;]{0,40}?\b(?:is|are|would\s+be|sounds|seems)\s+(?:\w+\s+)?(?:ok|okay|fine|acceptable|doable|affordable|reasonable|manageable)\b", re.I)
 _IBERIAN = re.compile(r"\b(?:pesos|reais|reales|soles|al\s+año|por\s+(?:mes|mês|año|ano)|unos|unas|cerca\s+de|alrededor\s+de|aproximadamente|mensuales|anuales|mensais|anuais|por\s+volta\s+de)\b", re.I)
-_BELOW = re.compile(r"\b(?:under|below|beneath|within|no\s+higher\s+than)\b", re.I)
+_BELOW = cue(r"\b(?:under|below|beneath|within|no\s+higher\s+than)\b", re.I)
 # A wider budget than this purchase: "our overall tooling budget is $120k", "$120k a year, but that's mostly committed".
-_UMBRELLA = re.compile(r"\b(?:overall|total|entire|whole|company[- ]wide|department(?:al)?|annual\s+(?:marketing|sales|it|tech|software))\s+(?:[\w-]+\s+){0,3}?budget\b[^.;,]{0,30}$", re.I)
+_UMBRELLA = cue(r"\b(?:overall|total|entire|whole|company[- ]wide|department(?:al)?|annual\s+(?:marketing|sales|it|tech|software))\s+(?:[\w-]+\s+){0,3}?budget\b[^.;,]{0,30}$", re.I)
 _COMMITTED = re.compile(rf"^{_PER}[^.;]{{0,40}}\b(?:mostly|largely|already|all|nearly\s+all|most\s+of\s+(?:it|that))\s+(?:\w+\s+)?(?:committed|spoken\s+for|allocated|spent|used|gone|tied\s+up)\b", re.I)
 # The setup cost is set, what comes later is not: "twenty grand one-off, then we'll see".
-_LATER = re.compile(r"\b(?:then|after\s+that|beyond\s+that|afterwards|later\s+on|for\s+the\s+rest)\b[\s,]*$", re.I)
+_LATER = cue(r"\b(?:then|after\s+that|beyond\s+that|afterwards|later\s+on|for\s+the\s+rest)\b[\s,]*$", re.I)
 # A price unit right after a bare figure marks it as money: "300 per seat per month", "500 a month".
 _PRICED = re.compile(r"^\s*(?:/\s?|per\s+|a\s+|an\s+|each\s+|every\s+)(?:seat|user|licen[cs]e|head|agent|rep|month|mo|year|yr|annum|quarter)\b", re.I)
 _COUNTED = re.compile(
     r"^\s*(?:\w+\s+)?(?:people|employees|staff|users|seats|leads|contacts|visitors|records|emails|messages|chats|customers|"
     r"subscribers|followers|downloads|requests|units|orders|sessions|calls|tickets|members|students|patients|%|days|weeks|"
     r"months|years|hours|sq|square|km|miles)\b", re.I)
-_BUDGET_WORD = re.compile(r"\bbudget|\bmoney\b|\bfunds?\b|\bspend|\bafford|\bfigure\b|\bquote\b|\bpric", re.I)
+_BUDGET_WORD = cue(r"\bbudget|\bmoney\b|\bfunds?\b|\bspend|\bafford|\bfigure\b|\bquote\b|\bpric", re.I)
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ import re
 
 from bot.extract.rules.text import APOS, Clause
 from bot.facts import Fact
+from bot.extract.rules.prefilter import CueAlternatives, cue
 
 # Writers who are not buying at all: job seekers, vendors pitching us, students. Used by authority too.
 _NOT_A_BUYER = (
@@ -27,10 +28,10 @@ _NOT_A_BUYER = (
     rf"\b(?:become|becoming)\s+(?:a|an|your)\s+(?:reseller|affiliate|referral\s+partner|channel\s+partner)\b|\bresell(?:ing)?\s+(?:your|the)\b|\bwhite[- ]label(?:ling)?\s+(?:your|the)\b|"
     rf"\bschool\s+(?:assignment|project)\b|\b(?:my|a|our)\s+(?:[\w-]+{APOS}?s?\s+)?(?:thesis|dissertation|coursework|class\s+project)\b"
 )
-NOT_A_BUYER = re.compile(_NOT_A_BUYER, re.I)
+NOT_A_BUYER = cue(_NOT_A_BUYER, re.I)
 
 # Content with what they have: "no need", unless a contrast follows ("fine with the volume, the issue is…").
-_CONTENT = re.compile(
+_CONTENT = cue(
     rf"\b(?:happy|satisfied|fine|good|content|pleased)\s+with\s+(?:our|what|the|it|them|how|my|\w+\s+(?:tool|setup|system|vendor|provider))\b|"
     rf"\bwe{APOS}?re\s+(?:quite\s+|very\s+|really\s+|pretty\s+|perfectly\s+|more\s+than\s+)?(?:happy|satisfied|content)\b(?!\s+to)|"
     rf"\b(?:happy|satisfied|content)\s+with\s+(?!(?:mon|tue|wed|thu|fri|sat|sun|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b)(?-i:[A-Z])\w+", re.I)
@@ -59,7 +60,7 @@ _NO_NEED = re.compile(
     rf"\bnot\s+(?:for\s+)?(?:sales|selling)\b(?![-\w])|\b(?:get|collect)\s+(?:\w+\s+)?(?:quotes|bids)\s+at\s+renewal", re.I)
 
 # Weak "no need": true only when nothing in the message describes a problem.
-_WEAK_NO_NEED = re.compile(
+_WEAK_NO_NEED = cue(
     rf"\b(?:receptionists?|team|staff|assistants?|office\s+manager|we|I)\s+(?:already\s+)?(?:handles?|answers?|deals?\s+with|covers?)\s+(?:every|all|each)\s+(?:\w+\s+)?(?:enquiry|enquiries|inquiry|inquiries|lead|leads|call|calls|chat|chats)\b[^.;]{{0,40}}\b(?:brilliant|great|excellent|well|fine|perfectly|no\s+problem|easily)\b|"
     rf"\bnothing\s+(?:is\s+|{APOS}s\s+)?(?:broken|wrong)\b|\b(?:team|tool|system|process|setup|vendor|person|agency|partner|receptionists?|staff|assistants?|people|colleagues?)\s+(?:that|who|which)\s+(?:already\s+)?(?:handles?|covers?|does|manages?|deals?\s+with|answers?)\s+(?:this|it|that|them|(?:all\s+|every\s+|our\s+|the\s+)+(?:\w+\s+)?(?:enquiries|inquiries|leads|calls|chats|requests|enquiry|lead|call|chat))\s+(?:really\s+|perfectly\s+|very\s+|just\s+)?(?:well|fine|already|perfectly|great)\b|"
     rf"\b(?:it|that|this|things?|everything|all){APOS}?s?\s+(?:is\s+|are\s+)?(?:fine|ok|okay|working(?:\s+(?:fine|well))?|manageable)\b|\b(?:very|perfectly|totally)\s+manageable\b|"
@@ -67,23 +68,23 @@ _WEAK_NO_NEED = re.compile(
     rf"\b(?:already\s+)?qualif(?:y|ies)\s+(?:everything|every\s+(?:lead|enquiry|inquiry)|them\s+all|all\s+(?:of\s+them|leads|enquiries))\b|\bno\s+(?:real|big|major|actual|particular|specific|obvious|pressing|burning)\s+(?:problems?|issues?|pain(?:\s+points?)?|need)\b|\b(?:tool|system|setup|set-up|chatbot|bot|process|crm|team|provider|vendor)(?:\s+(?:we|I)\s+(?:use|have|run|got|picked|chose))?\s+(?:is|are|works|does)\s+(?:\w+\s+)?(?:fine|ok|okay|good|great|well)\b(?!\s+(?:but|except|apart))|\bno\s+complaints\b|\ball\s+good\b", re.I)
 
 # Products outside lead handling: wanting one of these is "no need" unless a lead word is there too.
-_OFF_DOMAIN = re.compile(
+_OFF_DOMAIN = cue(
     r"\b(?:hr|human\s+resources|payroll|payslips?|employee\s+questions|ticketing|help\s?desk|support\s+tickets?|"
     r"customer\s+support\s+(?:tool|system|ticketing)|accounting|bookkeeping|faqs?(?:\s+bot)?|customer\s+service|existing\s+customers|internal\s+(?:it|support|helpdesk|help\s+desk|comms|communications)|it\s+support|service\s+desk|invoic\w+|inventory|timesheets?|"
     r"rostering|recruiting\s+software|applicant\s+tracking|ats)\b|\bnot\s+sales\b", re.I)
 
 # Wanting something, however phrased: "we need payroll software", "after an HR tool".
-_WANTS = re.compile(r"\b(?:need|needs|want|wants|require|requires|looking\s+for|after|seeking|searching\s+for|in\s+the\s+market\s+for)\b", re.I)
+_WANTS = cue(r"\b(?:need|needs|want|wants|require|requires|looking\s+for|after|seeking|searching\s+for|in\s+the\s+market\s+for)\b", re.I)
 
 # What the product handles: leads and the people and steps around them.
-_LEAD_OBJECT = re.compile(
+_LEAD_OBJECT = cue(
     r"\b(?:leads?|inbound|enquir\w+|inquir\w+|prospects?|(?:demo|meeting|web|website|contact|quote|booking|sales)\s+requests?|(?:contact|enquiry|inquiry|info|leads?|sales|shared|general)\s+inbox(?:es)?|requests?\s+from|"
     r"form\s*(?:fills?|submissions?|entries)|(?:fill|fills|filled|filling)\s+(?:in\s+|out\s+)?(?:the\s+|a\s+|our\s+)?forms?|contact\s+forms?|web\s?forms?|web\s*chats?|live\s*chats?|site\s+chat|chats?\b|visitors?|"
     r"pipeline|qualif\w+|unqualified|follow[-\s]?ups?|followed\s+up|response\s+(?:times?|quality|rates?)|first\s+response|reply\s+times?|reps?\b|sdrs?|bdrs?|aes?\b|"
     r"account\s+execs?|sales\s+(?:team|people|reps?|staff|calls?|guys|girls|folks|inbox)|meetings?|demos?|no[-\s]shows?|buyers?|opportunit\w+|deals?|"
     r"conversions?|traffic|(?:discovery|sales|intro|qualification)\s+calls?|triag\w*|screening|(?:pricing|sales|product|buying)\s+questions|consultations?|appointments?|sign[-\s]?ups?|trials?|registrations?|closers?|sales\s?(?:people|persons?|folks)|salespeople|mqls?|sqls?|crm|routing|route|hand[-\s]?offs?|callbacks?|bookings?)\b", re.I)
 
-_PROBLEM = re.compile(
+_PROBLEM = CueAlternatives(
     rf"\bcan{APOS}?t\s+(?:triage|qualify|sort|screen|process|get\s+through|deal\s+with)\b|\b(?:won{APOS}?t|don{APOS}?t|can{APOS}?t|never|wouldn{APOS}?t)\s+(?:pass|qualify|be\s+eligible|meet\s+(?:our|the)\s+criteria)\b|\bnot\s+eligible\b|\bcherry[- ]?pick\w*|\brot(?:s|ting)?\b|\boutside\s+(?:of\s+)?(?:our|the)\s+(?:\w+\s+)?(?:areas?|scope|remit|niche|catchment|specialit(?:y|ies)|services?)\b|\bout\s+of\s+scope\b|\birrelevant\b|"
     rf"\b(?:below|under|short\s+of)\s+(?:our|the)\s+minimum\b|\bbudgets?\s+(?:way\s+|far\s+|well\s+)?(?:below|under|too\s+(?:low|small))\b|\bgo(?:es|ing)?\s+in\s+blind\b|\b(?:doesn{APOS}?t|don{APOS}?t|never)\s+ask\s+the\s+right\s+questions\b|\b(?:falls?|falling|fell)\s+apart\b|"
     rf"\b(?:nobody|no\s+one|no-one)\s+(?:really\s+|properly\s+)?(?:tracks?|keeps?\s+track|logs?|records?|knows?)\b|\b(?:don{APOS}?t|do\s+not|can{APOS}?t|cannot|never)\s+(?:really\s+|properly\s+)?(?:track|log|record|measure)\s+(?:which|where|how\s+many|what|whether|if)\b|"
@@ -100,7 +101,7 @@ _PROBLEM = re.compile(
     rf"\b(?:bought|buy|went|go|gone|signed|hired?|booked)\s+(?:\w+\s+){{0,3}}?(?:from|with|to)\s+(?:another|someone\s+else|a\s+competitor|competitors|the\s+competition|the\s+\w+\s+down\s+the\s+road)|\bdown\s+the\s+road\b", re.I)
 
 # Problem words that carry a loss on their own, for a sentence that follows the one naming the leads.
-_STRONG_PROBLEM = re.compile(
+_STRONG_PROBLEM = cue(
     rf"\b(?:los(?:e|es|ing|t)|miss(?:es|ed|ing)?)\b|\bfall(?:s|ing)?\s+through|\bwast(?:e|es|ed|ing)\b|\bdrown\w*|\bswamped\b|\boverwhelm\w*|"
     rf"\bcan{APOS}?t\s+(?:keep\s+up|cope)|\bgone\s+cold\b|\b(?:bought|booked|signed|went|gone)\s+(?:\w+\s+)?(?:with|from|to|elsewhere)\s+(?:another|someone|a\s+competitor|the\s+competition|elsewhere)|\belsewhere\b", re.I)
 
@@ -111,7 +112,7 @@ _GOAL = re.compile(
     rf"\bso\s+(?:that\s+)?(?:reps?|sdrs?|bdrs?|they|our\s+\w+|the\s+team)\s+(?:only|can)\b|\b(?:goal|aim|priority|plan|objective|target|focus)s?(?:\s+(?:for|in|this|next|over)(?:\s+[\w-]+){{1,3}}?)?\s*(?:is\s+to\b|(?:is|are)\s*:|:)", re.I)
 
 # Self-sufficient pain phrasings: they need no lead word next to them.
-_PAIN = re.compile(
+_PAIN = cue(
     rf"\b(?:answer|prioriti[sz]e|focus\s+on|get\s+(?:back\s+)?to|spot|identify|pick\s+out|separat\w+|sort(?:s|ing)?(?:\s+out)?|filter(?:s|ing)?(?:\s+out)?|tell\s+apart)\s+(?:\w+\s+)?(?:the\s+)?(?:serious|real|hot|genuine|qualified)\s+(?:ones|leads|buyers|enquiries|inquiries|prospects|(?:new\s+)?(?:clients|customers|patients))\b|"
     rf"\b(?:nobody|no\s+one|noone)\s+(?:\w+\s+){{0,2}}?(?:answers?|owns?|follows?\s+up|gets?\s+back|responds?|repl(?:y|ies)|picks?\s+up|checks?|handles?|sees?|confirms?|calls?|contacts?|chases?|reaches?\s+out)\b|"
     rf"\bnot\s+(?:\w+\s+)?(?:fast|quick(?:ly)?)\s+enough\b|\bnot\s+answered\b|\bunanswered\b|\bwait(?:s|ing)?\s+(?:hours|days|a\s+week|too\s+long|for\s+days)|"
@@ -123,7 +124,7 @@ _PAIN = re.compile(
     rf"\bspend\s+(?:most|half|all)\s+of\s+(?:their|our|my)\s+(?:day|time|week)|\bbook(?:ed)?\s+(?:somewhere\s+)?elsewhere|\b(?:most|many|half|the\s+majority)\s+(?:of\s+(?:them|those|these|the\s+callers|the\s+enquirers)\s+)?(?:never|don{APOS}?t|do\s+not)\s+(?:actually\s+|end\s+up\s+|even\s+)?(?:book|buy|convert|sign\s+up|become\s+(?:clients|customers|patients))\b|"
     rf"\bgo(?:ne)?\s+elsewhere\b|\blose\s+them\b|\b(?:comes?|came)\s+last\b|\bbottom\s+of\s+the\s+(?:pile|list|queue)\b|\bback\s+of\s+the\s+queue\b|\bwant(?:ed)?\s+(?:fixed|solved|sorted)\b|\bwhat\s+we\s+want\s+to\s+(?:fix|solve|sort)\b", re.I)
 # "we'd like to see a demo first" answers with a next step, not a problem.
-_GOAL_VERB = re.compile(r"[^ ]+(?:\s+\w+){0,2}?\s+(?:like|love|want|need|prefer)\s+to\s+", re.I)
+_GOAL_VERB = cue(r"[^ ]+(?:\s+\w+){0,2}?\s+(?:like|love|want|need|prefer)\s+to\s+", re.I)
 _MEETING_ONLY = re.compile(r"\b(?:like|love|want)\s+(?:a|the|an)\s+(?:quick\s+)?(?:demo|call|trial|quote|proposal|meeting)\b|\b(?:see|get|book|have|do|schedule)\s+(?:a\s+|the\s+)?(?:demo|call|trial|pricing|price\s+list|quote|proposal|brochure|more\s+info\w*)\b|"
                            r"\b(?:see|know|understand|learn|find\s+out|hear)\s+(?:more\s+about\s+)?(?:how|what|whether|if)\b", re.I)  # a question about the product
 _GREETING = re.compile(r"^\s*(?:hi|hello|hey|dear|good\s+(?:morning|afternoon|evening))\b[^.!?]{0,40}[,!]?\s*$", re.I)

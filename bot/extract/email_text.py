@@ -13,7 +13,7 @@ the LLM extractor both read a message through it.
 from __future__ import annotations
 
 import re
-from bot.extract.rules.prefilter import cue
+from bot.extract.prefilter import cue
 from functools import lru_cache
 
 from mailparser_reply.parser import EmailMessage

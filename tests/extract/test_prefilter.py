@@ -18,7 +18,7 @@ import bot.extract.rules.currency
 import bot.extract.rules.money
 import bot.extract.rules.need
 import bot.extract.rules.timeline_cues
-from bot.extract.rules.prefilter import Cue, CueAlternatives, fold, required_literals, split_alternatives
+from bot.extract.prefilter import Cue, CueAlternatives, fold, required_literals, split_alternatives
 from bot.extract.rules.text import clauses
 from tests.extract.conftest import DEV
 

@@ -11,7 +11,7 @@ import re
 
 from bot.extract.rules.text import APOS, Clause
 from bot.facts import Fact
-from bot.extract.rules.prefilter import CueAlternatives, cue
+from bot.extract.prefilter import CueAlternatives, cue
 
 _I = rf"(?:\bim(?=\s)|(?:\bI|\bi)(?:{APOS}(?:ll|m|d)|\s+(?:will|would|can|do|am|alone))?)"  # "im" as typed in chat
 _BOSS = (r"(?:(?-i:IT)|(?-i:HQ)|team\s+lead(?:er)?|line\s+manager|corporate|head\s+office|headquarters|franchisor|shareholders|ceo|cfo|coo|cro|cto|cmo|vp|vice\s+president|director|head|boss|manager|board|owner|founder|president|"

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from bot.extract.rules.text import APOS
-from bot.extract.rules.prefilter import cue
+from bot.extract.prefilter import cue
 
 _NEG = rf"(?:n{APOS}?t|\s+not|\s+never)"
 _SETTLED = (r"(?:decided|set|approved|finali[sz]ed|confirmed|fixed|defined|allocated|agreed|signed[\s-]off|budgeted|locked(?:\s+in)?|"

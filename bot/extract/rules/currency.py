@@ -10,7 +10,7 @@ import re
 
 from bot.extract.rules.text import Clause
 from bot.facts import Fact
-from bot.extract.rules.prefilter import cue
+from bot.extract.prefilter import cue
 
 _SYMBOLS = {
     "$": "USD", "us$": "USD", "ca$": "CAD", "c$": "CAD", "cad$": "CAD", "au$": "AUD", "a$": "AUD",

@@ -16,7 +16,7 @@ from bot.extract.rules.budget_status import UNDECIDED as _STATUS_UNDECIDED
 from bot.extract.rules.currency import CODES, WORD_RE, currency_of, dollar_hint, named_currency
 from bot.extract.rules.text import APOS, NUMBER_WORDS, OTHERS_BEFORE, SMALL_WORDS, Clause, to_number
 from bot.facts import Fact
-from bot.extract.rules.prefilter import CueAlternatives, cue
+from bot.extract.prefilter import CueAlternatives, cue
 
 _MULT = {"k": 1e3, "thousand": 1e3, "grand": 1e3, "m": 1e6, "mn": 1e6, "mm": 1e6, "mil": 1e6, "million": 1e6,
          "bn": 1e9, "billion": 1e9, "lakh": 1e5, "lakhs": 1e5, "lac": 1e5, "lacs": 1e5, "crore": 1e7, "crores": 1e7}

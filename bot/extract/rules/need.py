@@ -15,7 +15,7 @@ import re
 
 from bot.extract.rules.text import APOS, Clause
 from bot.facts import Fact
-from bot.extract.rules.prefilter import CueAlternatives, cue
+from bot.extract.prefilter import CueAlternatives, cue
 
 # Writers who are not buying at all: job seekers, vendors pitching us, students. Used by authority too.
 _NOT_A_BUYER = (

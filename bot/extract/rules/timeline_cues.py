@@ -10,7 +10,7 @@ import calendar
 import re
 
 from bot.extract.rules.text import APOS, NUMBER_WORDS, SMALL_WORDS
-from bot.extract.rules.prefilter import cue
+from bot.extract.prefilter import cue
 
 MONTHS = {m.lower(): i for i, m in enumerate(calendar.month_name) if m}
 MONTHS.update({m.lower(): i for i, m in enumerate(calendar.month_abbr) if m})

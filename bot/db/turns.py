@@ -114,9 +114,10 @@ async def insert_turn_messages(
     replies: Sequence[tuple[str, str, str | None]],
     now: datetime,
 ) -> int:
-    """Store the prospect's ``(text, topic)`` and then the ``(role, text, topic)`` replies in one statement; returns the prospect's message id.
+    """Store the prospect's ``(text, topic)``, then the ``(role, text, topic)`` replies, in one statement.
 
-    Rows get ids in the order given (one multi-row INSERT), so the transcript reads in order.
+    Returns the prospect's message id. Rows get ids in the order given (one multi-row INSERT),
+    so the transcript reads in order.
     """
     if not replies:
         return await insert_message(session, conversation_id, "prospect", prospect[0], prospect[1], now)

@@ -52,7 +52,7 @@ async def assign(
     result = route(request, rules, counters)
     latest = await current_assignment(session, lead.id)
     if result.owner is None or (latest is not None and latest.owner == result.owner):
-        return result, None, latest
+        return result, None, latest if lead.owner else None  # an unowned lead's old row is history, not its rep
     lead.owner = result.owner
     stored = LeadAssignment(
         lead_id=lead.id,
